@@ -1,0 +1,466 @@
+//! Planning edits as byte splices on the original text: replace a scalar,
+//! fill an empty value, insert missing keys or a whole mapping. Whatever is
+//! not edited keeps its bytes; what is edited keeps its own style.
+
+use std::ops::Range;
+
+use super::path::{Walk, walk};
+use super::scalar::{
+    Resolved, Value, is_null_text, plain_safe, quoted, render, resolve, resolve_plain,
+};
+use super::tree::{Entry, Kind, Node, Style};
+use super::{Document, EditError, verify};
+
+/// The value an edit writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NewValue {
+    /// Exactly this type and value (`--type`), whatever the file held.
+    Typed(Value),
+    /// Text read as the type the file already holds at the path; where the
+    /// path is missing or null, as `fallback` says, else as YAML would read
+    /// it unquoted.
+    Text {
+        raw: String,
+        fallback: Option<ValueType>,
+    },
+}
+
+/// The type of a value to write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueType {
+    Str,
+    Int,
+    Bool,
+    Null,
+}
+
+/// Set the scalar at `path` to `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub path: Vec<String>,
+    pub value: NewValue,
+}
+
+/// The result of applying edits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub text: String,
+    /// Each edit's path with the typed value it wrote (or already found).
+    pub changes: Vec<(Vec<String>, Value)>,
+}
+
+impl Outcome {
+    /// Whether the text differs from the input.
+    pub fn changed(&self, original: &str) -> bool {
+        self.text != original
+    }
+}
+
+/// Replace `range` of the text with `text`.
+struct Splice {
+    range: Range<usize>,
+    text: String,
+}
+
+/// Applies `edits` in order to `text` and verifies the result: it parses,
+/// means the original with exactly these changes (checked by two parsers),
+/// and applying the edits again changes nothing.
+pub fn apply(text: &str, edits: &[Edit]) -> Result<Outcome, EditError> {
+    let outcome = apply_unverified(text, edits)?;
+    if outcome.text != text {
+        verify::verify(text, &outcome, edits)?;
+    }
+    Ok(outcome)
+}
+
+/// Applies `edits` without verifying the result.
+pub(super) fn apply_unverified(text: &str, edits: &[Edit]) -> Result<Outcome, EditError> {
+    let mut current = text.to_string();
+    let mut changes = Vec::with_capacity(edits.len());
+    if edits.is_empty() {
+        Document::parse(text)?.root()?;
+    }
+    for edit in edits {
+        let (splice, value) = {
+            let doc = Document::parse(&current)?;
+            plan(&doc, edit)?
+        };
+        if let Some(s) = splice {
+            current.replace_range(s.range, &s.text);
+        }
+        changes.push((edit.path.clone(), value));
+    }
+    Ok(Outcome {
+        text: current,
+        changes,
+    })
+}
+
+fn plan(doc: &Document<'_>, edit: &Edit) -> Result<(Option<Splice>, Value), EditError> {
+    let name = edit.path.join(".");
+    match walk(doc, &edit.path)? {
+        Walk::Found { node, parent, .. } => replace(doc, node, parent, edit, &name),
+        Walk::Missing {
+            entry,
+            parent_flow,
+            node,
+            depth,
+        } => {
+            let value = decide(&Resolved::Null, &edit.value, &name)?;
+            let rest = &edit.path[depth..];
+            let splice = insert(doc, entry, parent_flow, node, rest, &value, &name)?;
+            Ok((Some(splice), value))
+        }
+    }
+}
+
+/// Replaces the scalar `node` (the value at `name`) in place.
+fn replace(
+    doc: &Document<'_>,
+    node: &Node<'_>,
+    parent: Option<&Node<'_>>,
+    edit: &Edit,
+    name: &str,
+) -> Result<(Option<Splice>, Value), EditError> {
+    let at = Some(doc.pos(node.prop_start));
+    let refuse = |why: String| {
+        Err(EditError::new(
+            at,
+            format!("`{name}` {why}; nothing was changed"),
+        ))
+    };
+    let Kind::Scalar { value, style } = &node.kind else {
+        let what = match node.kind {
+            Kind::Alias(_) => "is an alias: edit the anchored node instead".to_string(),
+            _ => format!("is a {}, not a scalar", node.kind_name()),
+        };
+        return refuse(what);
+    };
+    if node.anchor != 0 {
+        return refuse("is anchored (&): changing it would also change its aliases".into());
+    }
+    if style.is_block() {
+        return refuse("is a block scalar (| or >), which kometa-trakt does not rewrite".into());
+    }
+    let existing = resolve(value, *style, node.tag.as_deref());
+    let new = decide(&existing, &edit.value, name)?;
+    if let Some(tag) = &node.tag {
+        let fits = match tag.strip_prefix("tag:yaml.org,2002:") {
+            Some("str") => matches!(new, Value::Str(_)),
+            Some("int") => matches!(new, Value::Int(_)),
+            Some("bool") => matches!(new, Value::Bool(_)),
+            Some("null") => matches!(new, Value::Null),
+            _ => false,
+        };
+        if !fits {
+            return refuse(format!(
+                "has the tag `{tag}`, which does not fit a {}",
+                new.type_name()
+            ));
+        }
+    }
+    if Resolved::from(&new) == existing {
+        return Ok((None, new));
+    }
+    if let Resolved::Str(s) = &existing
+        && is_placeholder(s)
+    {
+        return refuse(format!(
+            "is the Kometa placeholder `{s}`: placeholders keep secrets out of the file and are never overwritten"
+        ));
+    }
+    let flow = parent.is_some_and(is_flow);
+    let text = doc.source.text;
+    let rendered = render(&new, *style, flow, sibling_quote(parent));
+    if node.start == node.end {
+        if text.as_bytes().get(node.start) != Some(&b':') {
+            return refuse(
+                "has an empty value whose position is unclear (explicit key or flow context)"
+                    .into(),
+            );
+        }
+        let at = node.start + 1;
+        return Ok((
+            Some(Splice {
+                range: at..at,
+                text: format!(" {rendered}"),
+            }),
+            new,
+        ));
+    }
+    let mut start = node.start;
+    if rendered.is_empty()
+        && text[node.end..doc.source.line_end(node.end)]
+            .trim()
+            .is_empty()
+    {
+        start -= text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
+    }
+    Ok((
+        Some(Splice {
+            range: start..node.end,
+            text: rendered,
+        }),
+        new,
+    ))
+}
+
+/// Inserts the missing keys `rest` (ending in `value`) into `node`: a
+/// mapping, a null to turn into a mapping, or nothing (an empty stream).
+fn insert(
+    doc: &Document<'_>,
+    entry: Option<&Entry<'_>>,
+    parent_flow: bool,
+    node: Option<&Node<'_>>,
+    rest: &[String],
+    value: &Value,
+    name: &str,
+) -> Result<Splice, EditError> {
+    let src = &doc.source;
+    let text = src.text;
+    let eol = src.line_ending.as_str();
+    let step = indent_step(doc);
+    let Some(node) = node else {
+        let lead = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            eol
+        };
+        let trail = if text.is_empty() || text.ends_with('\n') {
+            eol
+        } else {
+            ""
+        };
+        let lines = block_lines(rest, value, 0, step, eol, Style::Single);
+        let at = text.len();
+        return Ok(Splice {
+            range: at..at,
+            text: format!("{lead}{}{trail}", &lines[eol.len()..]),
+        });
+    };
+    let entries = node.entries().unwrap_or_default();
+    let flow = matches!(node.kind, Kind::Mapping { flow: true, .. });
+    let becomes_block = !parent_flow && (node.is_null() || (flow && entries.is_empty()));
+    if becomes_block {
+        let Some(entry) = entry else {
+            return Err(EditError::new(
+                Some(doc.pos(node.prop_start)),
+                format!(
+                    "the document is empty ({}); cannot add `{name}` to it",
+                    node.kind_name()
+                ),
+            ));
+        };
+        let indent = src.column(entry.key.start) + step;
+        let lines = block_lines(rest, value, indent, step, eol, Style::Single);
+        if node.prop_start == node.end {
+            let at = src.line_end(node.end);
+            return Ok(Splice {
+                range: at..at,
+                text: lines,
+            });
+        }
+        let line_end = src.line_end(node.end);
+        return Ok(Splice {
+            range: node.prop_start..line_end,
+            text: format!("{}{lines}", &text[node.end..line_end]),
+        });
+    }
+    if node.is_null() {
+        if node.start == node.end {
+            return Err(EditError::new(
+                Some(doc.pos(node.start)),
+                format!(
+                    "cannot add `{name}` to an empty value inside a flow collection; write `{{}}` there first"
+                ),
+            ));
+        }
+        let nested = flow_nested(rest, value, Style::Single);
+        return Ok(Splice {
+            range: node.prop_start..node.end,
+            text: format!("{{{nested}}}"),
+        });
+    }
+    let quote = sibling_quote(Some(node));
+    if flow {
+        let nested = flow_nested(rest, value, quote);
+        return Ok(match entries.last() {
+            Some(last) => {
+                let at = last.value.end.max(last.key.end);
+                Splice {
+                    range: at..at,
+                    text: format!(", {nested}"),
+                }
+            }
+            None => Splice {
+                range: node.start + 1..node.start + 1,
+                text: nested,
+            },
+        });
+    }
+    let first = entries.first().map_or(node.start, |e| e.key.start);
+    let indent = src.column(first);
+    let at = src.line_end(node.end.saturating_sub(1).max(node.start));
+    Ok(Splice {
+        range: at..at,
+        text: block_lines(rest, value, indent, step, eol, quote),
+    })
+}
+
+/// New block-mapping lines for `keys` ending in `value`, each starting
+/// with a line ending, nested by `step` from `indent`.
+fn block_lines(
+    keys: &[String],
+    value: &Value,
+    indent: usize,
+    step: usize,
+    eol: &str,
+    quote: Style,
+) -> String {
+    let mut out = String::new();
+    for (i, key) in keys.iter().enumerate() {
+        out.push_str(eol);
+        out.push_str(&" ".repeat(indent + i * step));
+        out.push_str(&render_key(key, false));
+        out.push(':');
+        if i + 1 == keys.len() {
+            let rendered = render(value, Style::Plain, false, quote);
+            if !rendered.is_empty() {
+                out.push(' ');
+                out.push_str(&rendered);
+            }
+        }
+    }
+    out
+}
+
+/// `k1: {k2: value}` for a flow mapping.
+fn flow_nested(keys: &[String], value: &Value, quote: Style) -> String {
+    match keys.split_first() {
+        Some((key, [])) => format!(
+            "{}: {}",
+            render_key(key, true),
+            render(value, Style::Plain, true, quote)
+        ),
+        Some((key, rest)) => format!(
+            "{}: {{{}}}",
+            render_key(key, true),
+            flow_nested(rest, value, quote)
+        ),
+        None => String::new(),
+    }
+}
+
+fn render_key(key: &str, flow: bool) -> String {
+    if plain_safe(key, flow) {
+        key.to_string()
+    } else {
+        quoted(key, Style::Single)
+    }
+}
+
+/// The value to write, given what the file holds at the path.
+fn decide(existing: &Resolved, input: &NewValue, name: &str) -> Result<Value, EditError> {
+    let (raw, fallback) = match input {
+        NewValue::Typed(v) => return Ok(v.clone()),
+        NewValue::Text { raw, fallback } => (raw, *fallback),
+    };
+    let inferred = match resolve_plain(raw) {
+        Resolved::Null => Some(Value::Null),
+        Resolved::Bool(b) => Some(Value::Bool(b)),
+        Resolved::Int(i) => i64::try_from(i).ok().map(Value::Int),
+        Resolved::Float(_) => None,
+        Resolved::Str(s) => Some(Value::Str(s)),
+    };
+    let change = |from: &str| {
+        EditError::new(
+            None,
+            format!(
+                "`{name}` holds {from}, and the new value is not one; pass --type string|int|bool|null to change its type"
+            ),
+        )
+    };
+    let as_string = Ok(Value::Str(raw.clone()));
+    match existing {
+        Resolved::Str(_) => as_string,
+        Resolved::Null if fallback == Some(ValueType::Str) => as_string,
+        Resolved::Null => inferred.ok_or_else(|| {
+            EditError::new(
+                None,
+                format!("the new value for `{name}` reads as a number kometa-trakt does not write (a float or a huge integer); pass --type string to write it as text"),
+            )
+        }),
+        Resolved::Int(_) => match inferred {
+            Some(Value::Int(i)) => Ok(Value::Int(i)),
+            _ => Err(change("an integer")),
+        },
+        Resolved::Bool(_) => match inferred {
+            Some(Value::Bool(b)) => Ok(Value::Bool(b)),
+            _ => Err(change("a boolean")),
+        },
+        Resolved::Float(_) => Err(change("a float")),
+    }
+}
+
+/// Whether a value is a Kometa secret placeholder such as `<<trakt_id>>`.
+pub fn is_placeholder(s: &str) -> bool {
+    s.len() > 4 && s.starts_with("<<") && s.ends_with(">>") && !is_null_text(&s[2..s.len() - 2])
+}
+
+fn is_flow(node: &Node<'_>) -> bool {
+    matches!(
+        node.kind,
+        Kind::Mapping { flow: true, .. } | Kind::Sequence { flow: true, .. }
+    )
+}
+
+/// The quote style the siblings of a new value use, single by default.
+fn sibling_quote(parent: Option<&Node<'_>>) -> Style {
+    parent
+        .and_then(Node::entries)
+        .into_iter()
+        .flatten()
+        .find_map(|e| match e.value.kind {
+            Kind::Scalar {
+                style: s @ (Style::Single | Style::Double),
+                ..
+            } => Some(s),
+            _ => None,
+        })
+        .unwrap_or(Style::Single)
+}
+
+/// How far the file indents a nested block mapping (2 when it never does).
+fn indent_step(doc: &Document<'_>) -> usize {
+    let mut queue: Vec<&Node<'_>> = doc.roots.iter().collect();
+    let mut seen = 0;
+    while let Some(node) = queue.pop() {
+        seen += 1;
+        if seen > 10_000 {
+            break;
+        }
+        let Kind::Mapping {
+            flow: false,
+            entries,
+        } = &node.kind
+        else {
+            continue;
+        };
+        for e in entries {
+            if let Kind::Mapping {
+                flow: false,
+                entries: inner,
+            } = &e.value.kind
+                && let Some(first) = inner.first()
+            {
+                let outer = doc.source.column(e.key.start);
+                let nested = doc.source.column(first.key.start);
+                if nested > outer {
+                    return nested - outer;
+                }
+            }
+        }
+        queue.extend(entries.iter().rev().map(|e| &e.value));
+    }
+    2
+}

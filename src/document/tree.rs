@@ -1,0 +1,385 @@
+//! The document tree built from saphyr-parser's events, with byte ranges
+//! corrected for the parser's span quirks (see docs/yaml-editing.md).
+
+use std::borrow::Cow;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use super::source::{Pos, Source};
+
+/// Nesting deeper than this is refused: deeper trees are not configs, and
+/// recursive walks over them would exhaust the stack.
+pub const MAX_DEPTH: usize = 1000;
+
+/// How a scalar is written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+    Folded,
+}
+
+impl Style {
+    fn from_parser(style: ScalarStyle) -> Self {
+        match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::Single,
+            ScalarStyle::DoubleQuoted => Style::Double,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        }
+    }
+
+    /// Whether this is a block scalar (`|` or `>`).
+    pub fn is_block(self) -> bool {
+        matches!(self, Style::Literal | Style::Folded)
+    }
+}
+
+/// One node of the document.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    /// Where the node's own text starts, after any `&anchor` or `!tag`.
+    pub start: usize,
+    /// Where its text ends: after the closing quote or bracket, or the end
+    /// of its last child; never over trailing blanks or comments.
+    pub end: usize,
+    /// Where its properties start (equal to `start` when it has none).
+    pub prop_start: usize,
+    /// The parser's anchor id; 0 when the node has no anchor.
+    pub anchor: usize,
+    /// The resolved tag, e.g. `tag:yaml.org,2002:str` or `!secret`.
+    pub tag: Option<String>,
+    pub kind: Kind<'a>,
+}
+
+/// What a node is.
+#[derive(Debug, Clone)]
+pub enum Kind<'a> {
+    Scalar {
+        value: Cow<'a, str>,
+        style: Style,
+    },
+    Mapping {
+        flow: bool,
+        entries: Vec<Entry<'a>>,
+    },
+    Sequence {
+        flow: bool,
+        items: Vec<Node<'a>>,
+    },
+    /// An alias (`*name`) to the node with this anchor id.
+    Alias(usize),
+}
+
+/// A key and its value in a mapping.
+#[derive(Debug, Clone)]
+pub struct Entry<'a> {
+    pub key: Node<'a>,
+    pub value: Node<'a>,
+}
+
+impl Node<'_> {
+    /// The decoded text of a scalar key or value.
+    pub fn scalar(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Scalar { value, .. } => Some(value),
+            _ => None,
+        }
+    }
+
+    /// Whether this node is a plain null (`~`, `null`, or nothing at all).
+    pub fn is_null(&self) -> bool {
+        match &self.kind {
+            Kind::Scalar { value, style } => {
+                let tagged_null = self.tag.as_deref() == Some("tag:yaml.org,2002:null");
+                (self.tag.is_none() && *style == Style::Plain && super::scalar::is_null_text(value))
+                    || tagged_null
+            }
+            _ => false,
+        }
+    }
+
+    /// The entries of a mapping node.
+    pub fn entries(&self) -> Option<&[Entry<'_>]> {
+        match &self.kind {
+            Kind::Mapping { entries, .. } => Some(entries),
+            _ => None,
+        }
+    }
+
+    /// A short name of the node's kind for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.kind {
+            Kind::Scalar { style, .. } if style.is_block() => "block scalar",
+            Kind::Scalar { .. } if self.is_null() => "null",
+            Kind::Scalar { .. } => "scalar",
+            Kind::Mapping { flow: true, .. } => "flow mapping",
+            Kind::Mapping { .. } => "mapping",
+            Kind::Sequence { .. } => "sequence",
+            Kind::Alias(_) => "alias",
+        }
+    }
+}
+
+/// A YAML syntax error, positioned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub byte: usize,
+    pub pos: Pos,
+    pub message: String,
+}
+
+/// Every document of a stream, as trees.
+pub struct Parsed<'a> {
+    pub roots: Vec<Node<'a>>,
+    /// The byte offset where each document starts.
+    pub doc_starts: Vec<usize>,
+}
+
+enum Frame<'a> {
+    Mapping {
+        node: Node<'a>,
+        entries: Vec<Entry<'a>>,
+        key: Option<Node<'a>>,
+    },
+    Sequence {
+        node: Node<'a>,
+        items: Vec<Node<'a>>,
+    },
+}
+
+/// Parses `src` into trees, one per document.
+pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
+    let mut roots = Vec::new();
+    let mut doc_starts = Vec::new();
+    let mut stack: Vec<Frame<'a>> = Vec::new();
+    for event in Parser::new_from_str(src.text) {
+        let (event, span) = event.map_err(|e| {
+            let byte = src.byte(e.marker().index());
+            SyntaxError {
+                byte,
+                pos: src.pos(byte),
+                message: e.info().to_string(),
+            }
+        })?;
+        let bytes = (src.byte(span.start.index()), src.byte(span.end.index()));
+        let done = match event {
+            Event::DocumentStart(_) => {
+                doc_starts.push(bytes.0);
+                None
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let style = Style::from_parser(style);
+                let start = skip_properties(src.text, bytes.0, bytes.1);
+                let end = scalar_end(src.text, style, start, bytes.1);
+                Some(Node {
+                    start,
+                    end,
+                    prop_start: bytes.0,
+                    anchor,
+                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                    kind: Kind::Scalar { value, style },
+                })
+            }
+            Event::Alias(id) => Some(Node {
+                start: bytes.0,
+                end: bytes.1,
+                prop_start: bytes.0,
+                anchor: 0,
+                tag: None,
+                kind: Kind::Alias(id),
+            }),
+            Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
+                if stack.len() >= MAX_DEPTH {
+                    return Err(SyntaxError {
+                        byte: bytes.0,
+                        pos: src.pos(bytes.0),
+                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
+                    });
+                }
+                let is_mapping = matches!(event, Event::MappingStart(..));
+                let tag = tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix));
+                stack.push(Frame::open(src.text, bytes, anchor, tag, is_mapping));
+                None
+            }
+            Event::MappingEnd | Event::SequenceEnd => stack.pop().map(|f| f.finish(bytes)),
+            _ => None,
+        };
+        if let Some(node) = done {
+            match stack.last_mut() {
+                Some(frame) => frame.push(node),
+                None => roots.push(node),
+            }
+        }
+    }
+    Ok(Parsed { roots, doc_starts })
+}
+
+impl<'a> Frame<'a> {
+    fn open(
+        text: &str,
+        (from, to): (usize, usize),
+        anchor: usize,
+        tag: Option<String>,
+        is_mapping: bool,
+    ) -> Self {
+        // A flow collection's start span ends with its bracket; a block one's
+        // covers only its properties and the blanks after them.
+        let open = if is_mapping { '{' } else { '[' };
+        let flow = text[from..to].ends_with(open);
+        let start = if flow {
+            to - 1
+        } else {
+            skip_properties(text, from, to)
+        };
+        let node = Node {
+            start,
+            end: start,
+            prop_start: from,
+            anchor,
+            tag,
+            kind: Kind::Alias(0),
+        };
+        if is_mapping {
+            Frame::Mapping {
+                node: Node {
+                    kind: Kind::Mapping {
+                        flow,
+                        entries: Vec::new(),
+                    },
+                    ..node
+                },
+                entries: Vec::new(),
+                key: None,
+            }
+        } else {
+            Frame::Sequence {
+                node: Node {
+                    kind: Kind::Sequence {
+                        flow,
+                        items: Vec::new(),
+                    },
+                    ..node
+                },
+                items: Vec::new(),
+            }
+        }
+    }
+
+    fn push(&mut self, child: Node<'a>) {
+        match self {
+            Frame::Mapping { entries, key, .. } => match key.take() {
+                Some(k) => entries.push(Entry {
+                    key: k,
+                    value: child,
+                }),
+                None => *key = Some(child),
+            },
+            Frame::Sequence { items, .. } => items.push(child),
+        }
+    }
+
+    /// Closes the collection; `close` is the span of its end event.
+    fn finish(self, close: (usize, usize)) -> Node<'a> {
+        let (mut node, last_end) = match self {
+            Frame::Mapping { node, entries, .. } => {
+                let last = entries.last().map(|e| e.value.end.max(e.key.end));
+                let mut node = node;
+                if let Kind::Mapping { entries: slot, .. } = &mut node.kind {
+                    *slot = entries;
+                }
+                (node, last)
+            }
+            Frame::Sequence { node, items } => {
+                let last = items.last().map(|i| i.end);
+                let mut node = node;
+                if let Kind::Sequence { items: slot, .. } = &mut node.kind {
+                    *slot = items;
+                }
+                (node, last)
+            }
+        };
+        let flow = matches!(
+            node.kind,
+            Kind::Mapping { flow: true, .. } | Kind::Sequence { flow: true, .. }
+        );
+        node.end = if flow {
+            close.1
+        } else {
+            last_end.unwrap_or(node.start)
+        };
+        node
+    }
+}
+
+/// Skips `&anchor` and `!tag` properties and the blanks, line breaks and
+/// comments after them; returns where the node's own text starts.
+fn skip_properties(text: &str, from: usize, to: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut p = from;
+    while p < to && matches!(bytes[p], b'&' | b'!') {
+        if bytes[p..].starts_with(b"!<") {
+            p += text[p..].find('>').map_or(to - p, |i| i + 1);
+        } else {
+            while p < to
+                && !matches!(
+                    bytes[p],
+                    b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                )
+            {
+                p += 1;
+            }
+        }
+        loop {
+            while p < to && matches!(bytes[p], b' ' | b'\t' | b'\r' | b'\n') {
+                p += 1;
+            }
+            if p < to && bytes[p] == b'#' {
+                while p < to && bytes[p] != b'\n' {
+                    p += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+    p.min(to)
+}
+
+/// Where a scalar's text ends. The parser's span of a quoted scalar runs
+/// over trailing blanks and a same-line comment, so quotes are re-lexed.
+fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> usize {
+    let bytes = text.as_bytes();
+    match style {
+        Style::Single if bytes.get(start) == Some(&b'\'') => {
+            let mut p = start + 1;
+            while p < bytes.len() {
+                if bytes[p] == b'\'' {
+                    if bytes.get(p + 1) == Some(&b'\'') {
+                        p += 2;
+                        continue;
+                    }
+                    return p + 1;
+                }
+                p += 1;
+            }
+            span_end
+        }
+        Style::Double if bytes.get(start) == Some(&b'"') => {
+            let mut p = start + 1;
+            while p < bytes.len() {
+                match bytes[p] {
+                    b'\\' => p += 2,
+                    b'"' => return p + 1,
+                    _ => p += 1,
+                }
+            }
+            span_end
+        }
+        Style::Plain => start + text[start..span_end.max(start)].trim_end().len(),
+        _ => span_end,
+    }
+}

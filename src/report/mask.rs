@@ -1,0 +1,68 @@
+//! Secrets never appear in full in any output: this is how they are shown.
+
+use std::ops::Range;
+
+use crate::document::{Document, Kind, Node};
+
+/// Keys whose values are secrets wherever they appear.
+pub const SECRET_KEYS: &[&str] = &["client_secret", "access_token", "refresh_token", "pin"];
+
+/// Whether values under `key` are secrets.
+pub fn is_secret_key(key: &str) -> bool {
+    SECRET_KEYS.contains(&key)
+}
+
+/// A secret shown as a short prefix and its length, or `****` when short.
+pub fn mask(value: &str) -> String {
+    let len = value.chars().count();
+    if len < 16 {
+        "****".to_string()
+    } else {
+        let prefix: String = value.chars().take(4).collect();
+        format!("{prefix}…({len} chars)")
+    }
+}
+
+/// The byte ranges of every secret value in the document.
+pub fn secret_ranges(doc: &Document<'_>) -> Vec<Range<usize>> {
+    let mut ranges = Vec::new();
+    let mut stack: Vec<&Node<'_>> = doc.roots.iter().collect();
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            Kind::Mapping { entries, .. } => {
+                for e in entries {
+                    let secret = e.key.scalar().is_some_and(is_secret_key);
+                    if secret && !e.value.is_null() && e.value.start < e.value.end {
+                        ranges.push(e.value.start..e.value.end);
+                    } else {
+                        stack.push(&e.value);
+                    }
+                }
+            }
+            Kind::Sequence { items, .. } => stack.extend(items),
+            _ => {}
+        }
+    }
+    ranges.sort_by_key(|r| r.start);
+    ranges
+}
+
+/// `text` with every secret range replaced by its mask; a secret spanning
+/// lines keeps its line breaks so that line numbers stay true.
+pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        if r.start < at {
+            continue;
+        }
+        out.push_str(&text[at..r.start]);
+        let secret = &text[r.clone()];
+        let decoded = secret.trim_matches(['"', '\'']);
+        out.push_str(&mask(decoded));
+        out.extend(secret.matches('\n').map(|_| "\n"));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
