@@ -57,6 +57,7 @@ enum Command {
         /// A dotted path, e.g. trakt.authorization.access_token.
         path: String,
         /// The new value. Without --type it keeps the type the file holds there.
+        #[arg(allow_hyphen_values = true)]
         value: String,
         /// Write the value as this type, even if the file holds another.
         #[arg(long = "type", value_enum)]

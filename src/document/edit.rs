@@ -5,9 +5,7 @@
 use std::ops::Range;
 
 use super::path::{Walk, walk};
-use super::scalar::{
-    Resolved, Value, is_null_text, plain_safe, quoted, render, resolve, resolve_plain,
-};
+use super::scalar::{Resolved, Value, plain_safe, quoted, render, resolve, resolve_plain};
 use super::tree::{Entry, Kind, Node, Style};
 use super::{Document, EditError, verify};
 
@@ -106,7 +104,7 @@ fn plan(doc: &Document<'_>, edit: &Edit) -> Result<(Option<Splice>, Value), Edit
             node,
             depth,
         } => {
-            let value = decide(&Resolved::Null, &edit.value, &name)?;
+            let value = decide(&Resolved::Null, true, &edit.value, &name)?;
             let rest = &edit.path[depth..];
             let splice = insert(doc, entry, parent_flow, node, rest, &value, &name)?;
             Ok((Some(splice), value))
@@ -143,7 +141,7 @@ fn replace(
         return refuse("is a block scalar (| or >), which kometa-trakt does not rewrite".into());
     }
     let existing = resolve(value, *style, node.tag.as_deref());
-    let new = decide(&existing, &edit.value, name)?;
+    let new = decide(&existing, *style == Style::Plain, &edit.value, name)?;
     if let Some(tag) = &node.tag {
         let fits = match tag.strip_prefix("tag:yaml.org,2002:") {
             Some("str") => matches!(new, Value::Str(_)),
@@ -166,7 +164,7 @@ fn replace(
         && is_placeholder(s)
     {
         return refuse(format!(
-            "is the Kometa placeholder `{s}`: placeholders keep secrets out of the file and are never overwritten"
+            "is the placeholder `{s}`: placeholders keep secrets out of the file and are never overwritten"
         ));
     }
     let flow = parent.is_some_and(is_flow);
@@ -188,14 +186,11 @@ fn replace(
             new,
         ));
     }
-    let mut start = node.start;
-    if rendered.is_empty()
-        && text[node.end..doc.source.line_end(node.end)]
-            .trim()
-            .is_empty()
-    {
-        start -= text[..start].len() - text[..start].trim_end_matches([' ', '\t']).len();
-    }
+    let start = if rendered.is_empty() {
+        drop_gap(doc, node.start, node.end)
+    } else {
+        node.start
+    };
     Ok((
         Some(Splice {
             range: start..node.end,
@@ -262,7 +257,7 @@ fn insert(
         }
         let line_end = src.line_end(node.end);
         return Ok(Splice {
-            range: node.prop_start..line_end,
+            range: drop_gap(doc, node.prop_start, node.end)..line_end,
             text: format!("{}{lines}", &text[node.end..line_end]),
         });
     }
@@ -305,6 +300,18 @@ fn insert(
         range: at..at,
         text: block_lines(rest, value, indent, step, eol, quote),
     })
+}
+
+/// Where to start deleting the token `start..end` so that no trailing
+/// blanks are left behind: the blanks before it go too when nothing but
+/// blanks follows it on its line; before a comment they keep its column.
+fn drop_gap(doc: &Document<'_>, start: usize, end: usize) -> usize {
+    let text = doc.source.text;
+    if text[end..doc.source.line_end(end)].trim().is_empty() {
+        text[..start].trim_end_matches([' ', '\t']).len()
+    } else {
+        start
+    }
 }
 
 /// New block-mapping lines for `keys` ending in `value`, each starting
@@ -359,8 +366,15 @@ fn render_key(key: &str, flow: bool) -> String {
     }
 }
 
-/// The value to write, given what the file holds at the path.
-fn decide(existing: &Resolved, input: &NewValue, name: &str) -> Result<Value, EditError> {
+/// The value to write, given what the file holds at the path. A `fallback`
+/// type also replaces an unquoted string that is not of that type: such a
+/// value is a leftover (`(redacted)`), while quotes are the user's choice.
+fn decide(
+    existing: &Resolved,
+    plain: bool,
+    input: &NewValue,
+    name: &str,
+) -> Result<Value, EditError> {
     let (raw, fallback) = match input {
         NewValue::Typed(v) => return Ok(v.clone()),
         NewValue::Text { raw, fallback } => (raw, *fallback),
@@ -381,6 +395,10 @@ fn decide(existing: &Resolved, input: &NewValue, name: &str) -> Result<Value, Ed
         )
     };
     let as_string = Ok(Value::Str(raw.clone()));
+    let leftover = plain
+        && matches!(existing, Resolved::Str(_))
+        && fallback.is_some_and(|t| t != ValueType::Str);
+    let existing = if leftover { &Resolved::Null } else { existing };
     match existing {
         Resolved::Str(_) => as_string,
         Resolved::Null if fallback == Some(ValueType::Str) => as_string,
@@ -402,9 +420,15 @@ fn decide(existing: &Resolved, input: &NewValue, name: &str) -> Result<Value, Ed
     }
 }
 
-/// Whether a value is a Kometa secret placeholder such as `<<trakt_id>>`.
+/// Whether a value is a placeholder filled in at run time: Kometa's
+/// `<<trakt_id>>`, or `${VAR}` for envsubst and compose templates.
 pub fn is_placeholder(s: &str) -> bool {
-    s.len() > 4 && s.starts_with("<<") && s.ends_with(">>") && !is_null_text(&s[2..s.len() - 2])
+    let inner = |open: &str, close: &str| {
+        s.strip_prefix(open)
+            .and_then(|r| r.strip_suffix(close))
+            .is_some_and(|name| !name.is_empty() && !name.contains(char::is_whitespace))
+    };
+    inner("<<", ">>") || inner("${", "}")
 }
 
 fn is_flow(node: &Node<'_>) -> bool {

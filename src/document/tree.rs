@@ -173,12 +173,16 @@ pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
             }
             Event::Scalar(value, style, anchor, tag) => {
                 let style = Style::from_parser(style);
-                let start = skip_properties(src.text, bytes.0, bytes.1);
+                let start = if style.is_block() {
+                    block_header(src.text, bytes.0)
+                } else {
+                    skip_properties(src.text, bytes.0, bytes.1)
+                };
                 let end = scalar_end(src.text, style, start, bytes.1);
                 Some(Node {
                     start,
                     end,
-                    prop_start: bytes.0,
+                    prop_start: bytes.0.min(start),
                     anchor,
                     tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
                     kind: Kind::Scalar { value, style },
@@ -382,4 +386,23 @@ fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> usize 
         Style::Plain => start + text[start..span_end.max(start)].trim_end().len(),
         _ => span_end,
     }
+}
+
+/// Where the `|` or `>` header of a block scalar whose content starts at
+/// `content` is: the parser's span leaves the header out.
+fn block_header(text: &str, content: usize) -> usize {
+    let mut end = text[..content].rfind('\n').unwrap_or(0);
+    while end > 0 {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let code = line.find(" #").map_or(line, |i| &line[..i]);
+        if let Some(i) = code.rfind(['|', '>']) {
+            return start + i;
+        }
+        if !line.trim().is_empty() {
+            break;
+        }
+        end = start.saturating_sub(1);
+    }
+    content
 }
