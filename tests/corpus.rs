@@ -1,0 +1,201 @@
+//! The 30 real configs of `../shared/corpus/kometa-configs/`: setting the
+//! three values a renewal changes touches exactly their lines (or inserts
+//! exactly the missing lines), and every other byte stays the same. The
+//! expected bytes come from a line-based oracle written independently of
+//! the editor, plus an explicit list of refusals.
+
+mod support;
+
+use std::fs;
+
+use support::{corpus, run, temp_file};
+
+const ACCESS: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+const REFRESH: &str = "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592";
+const CREATED: &str = "1764200000";
+const EDITS: [(&str, &str); 3] = [("access_token", ACCESS), ("refresh_token", REFRESH), ("created_at", CREATED)];
+
+/// Files whose values are placeholders or redaction sequences: these keys
+/// are refused (exit 2) and the others are still edited.
+const REFUSED: &[(&str, &[&str], &str)] = &[
+    ("06_", &["access_token", "refresh_token", "created_at"], "is a sequence, not a scalar"),
+    ("10_", &["access_token", "refresh_token"], "is the placeholder `<<TRAKT"),
+    ("17_", &["access_token", "refresh_token"], "is the placeholder `<<TRAKT_"),
+    ("24_", &["access_token", "refresh_token"], "is the placeholder `${PMM_TRAKT_"),
+];
+
+/// Files without a root `trakt` mapping.
+const NOT_TRAKT: &[&str] = &["28_", "29_"];
+
+fn configs() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = fs::read_dir(corpus("kometa-configs"))
+        .expect("corpus present at ../shared/corpus")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read_to_string(&p).expect("corpus file is UTF-8"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+fn is_content(line: &str) -> bool {
+    let t = line.trim();
+    !t.is_empty() && !t.starts_with('#')
+}
+
+/// The lines (indices) of the block mapping under the key line `at`:
+/// the child indent and every child key line.
+fn children(lines: &[&str], at: usize) -> (usize, Vec<usize>) {
+    let parent = indent(lines[at]);
+    let mut child = None;
+    let mut keys = Vec::new();
+    for (i, line) in lines.iter().enumerate().skip(at + 1) {
+        if !is_content(line) {
+            continue;
+        }
+        let n = indent(line);
+        if n <= parent {
+            break;
+        }
+        let c = *child.get_or_insert(n);
+        if n == c {
+            keys.push(i);
+        }
+    }
+    (child.unwrap_or(parent + 2), keys)
+}
+
+fn key_of(line: &str) -> &str {
+    line.trim_start().split(':').next().unwrap_or("")
+}
+
+/// The line with its value replaced the way a careful person would.
+fn replaced(line: &str, key: &str, new: &str) -> String {
+    let head = format!("{}{key}:", " ".repeat(indent(line)));
+    let rest = &line[head.len()..];
+    let body = rest.trim_end_matches(['\n', '\r']);
+    let eol = &rest[body.len()..];
+    let trimmed = body.trim_start();
+    if trimmed.is_empty() || trimmed.starts_with('#') {
+        return format!("{head} {new}{rest}");
+    }
+    let gap = &body[..body.len() - trimmed.len()];
+    let value_len = trimmed.find(" #").unwrap_or(trimmed.len());
+    let value = trimmed[..value_len].trim_end();
+    let tail = &trimmed[value.len()..];
+    let rendered = match value.chars().next() {
+        Some('"') => format!("\"{new}\""),
+        Some('\'') => format!("'{new}'"),
+        _ => new.to_string(),
+    };
+    format!("{head}{gap}{rendered}{tail}{eol}")
+}
+
+/// What the file should hold after the non-refused edits.
+fn oracle(text: &str, refused: &[&str]) -> String {
+    let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
+    let view: Vec<&str> = text.split_inclusive('\n').collect();
+    let trakt = view.iter().position(|l| l.starts_with("trakt:")).expect("root trakt");
+    let (trakt_indent, trakt_keys) = children(&view, trakt);
+    let edits: Vec<(&str, &str)> = EDITS.iter().copied().filter(|(k, _)| !refused.contains(k)).collect();
+    let auth = trakt_keys.iter().copied().find(|&i| key_of(view[i]) == "authorization");
+    let mut inserts: Vec<(usize, String)> = Vec::new();
+    match auth {
+        Some(a) => {
+            let (auth_indent, keys) = children(&view, a);
+            let mut missing = String::new();
+            for (key, new) in &edits {
+                match keys.iter().find(|&&i| key_of(view[i]) == *key) {
+                    Some(&i) => lines[i] = replaced(view[i], key, new),
+                    None => missing.push_str(&format!("{}{key}: {new}\n", " ".repeat(auth_indent))),
+                }
+            }
+            let after = keys.last().copied().unwrap_or(a);
+            inserts.push((after, missing));
+        }
+        None => {
+            let mut block = format!("{}authorization:\n", " ".repeat(trakt_indent));
+            for (key, new) in &edits {
+                block.push_str(&format!("{}{key}: {new}\n", " ".repeat(trakt_indent * 2)));
+            }
+            inserts.push((*trakt_keys.last().expect("trakt has keys"), block));
+        }
+    }
+    for (after, mut block) in inserts {
+        if !block.is_empty() && !lines[after].ends_with('\n') {
+            lines[after].push('\n');
+            block.pop();
+        }
+        lines[after].push_str(&block);
+    }
+    lines.concat()
+}
+
+#[test]
+fn renewal_values_change_exactly_their_lines_in_every_real_config() {
+    let mut checked = 0;
+    for (name, text) in configs() {
+        if NOT_TRAKT.iter().any(|p| name.starts_with(p)) {
+            continue;
+        }
+        let (refused, why) = REFUSED
+            .iter()
+            .find(|(p, _, _)| name.starts_with(p))
+            .map_or((&[][..], ""), |(_, keys, why)| (*keys, *why));
+        let (_dir, file) = temp_file("config.yml", text.as_bytes());
+        let arg = file.to_str().unwrap();
+        for (key, new) in EDITS {
+            let path = format!("trakt.authorization.{key}");
+            let r = run(&["set", arg, &path, new]);
+            if refused.contains(&key) {
+                assert_eq!(r.code, 2, "{name}: {key} should be refused");
+                assert!(r.stderr.contains(why), "{name}: {}", r.stderr);
+            } else {
+                assert_eq!(r.code, 0, "{name}: {key}: {}", r.stderr);
+            }
+        }
+        let after = fs::read_to_string(&file).unwrap();
+        assert_eq!(after, oracle(&text, refused), "{name}");
+        checked += 1;
+    }
+    assert_eq!(checked, 28, "every config with a root trakt block was checked");
+}
+
+#[test]
+fn jinja_template_is_refused_and_left_untouched() {
+    let (name, text) = configs().into_iter().find(|(n, _)| n.starts_with("28_")).unwrap();
+    let (_dir, file) = temp_file("config.yml", text.as_bytes());
+    let r = run(&["set", file.to_str().unwrap(), "trakt.client_id", "x"]);
+    assert_eq!(r.code, 2, "{name}");
+    assert!(r.stderr.contains(":5:1: YAML syntax error: simple key expect ':'"), "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+}
+
+#[test]
+fn nested_trakt_key_is_not_the_trakt_block() {
+    let (_, text) = configs().into_iter().find(|(n, _)| n.starts_with("29_")).unwrap();
+    let (_dir, file) = temp_file("config.yml", text.as_bytes());
+    let r = run(&["get", file.to_str().unwrap(), "trakt.client_id"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.ends_with("`trakt.client_id` is not set\n"), "{}", r.stderr);
+    let nested = run(&["get", file.to_str().unwrap(), "templates.trakt.collection_mode"]);
+    assert_eq!((nested.code, nested.stdout.as_str()), (0, "hide\n"));
+}
+
+#[test]
+fn every_config_parses_or_is_refused_without_a_panic() {
+    for (name, text) in configs() {
+        let (_dir, file) = temp_file("config.yml", text.as_bytes());
+        let r = run(&["get", file.to_str().unwrap(), "trakt.authorization.scope"]);
+        assert!(matches!(r.code, 0..=2), "{name}: exit {} {}", r.code, r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
+    }
+}
