@@ -13,15 +13,35 @@ use support::{corpus, run, temp_file};
 const ACCESS: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 const REFRESH: &str = "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592";
 const CREATED: &str = "1764200000";
-const EDITS: [(&str, &str); 3] = [("access_token", ACCESS), ("refresh_token", REFRESH), ("created_at", CREATED)];
+const EDITS: [(&str, &str); 3] = [
+    ("access_token", ACCESS),
+    ("refresh_token", REFRESH),
+    ("created_at", CREATED),
+];
 
 /// Files whose values are placeholders or redaction sequences: these keys
 /// are refused (exit 2) and the others are still edited.
 const REFUSED: &[(&str, &[&str], &str)] = &[
-    ("06_", &["access_token", "refresh_token", "created_at"], "is a sequence, not a scalar"),
-    ("10_", &["access_token", "refresh_token"], "is the placeholder `<<TRAKT"),
-    ("17_", &["access_token", "refresh_token"], "is the placeholder `<<TRAKT_"),
-    ("24_", &["access_token", "refresh_token"], "is the placeholder `${PMM_TRAKT_"),
+    (
+        "06_",
+        &["access_token", "refresh_token", "created_at"],
+        "is a sequence, not a scalar",
+    ),
+    (
+        "10_",
+        &["access_token", "refresh_token"],
+        "is the placeholder `<<TRAKT",
+    ),
+    (
+        "17_",
+        &["access_token", "refresh_token"],
+        "is the placeholder `<<TRAKT_",
+    ),
+    (
+        "24_",
+        &["access_token", "refresh_token"],
+        "is the placeholder `${PMM_TRAKT_",
+    ),
 ];
 
 /// Files without a root `trakt` mapping.
@@ -103,10 +123,20 @@ fn replaced(line: &str, key: &str, new: &str) -> String {
 fn oracle(text: &str, refused: &[&str]) -> String {
     let mut lines: Vec<String> = text.split_inclusive('\n').map(str::to_string).collect();
     let view: Vec<&str> = text.split_inclusive('\n').collect();
-    let trakt = view.iter().position(|l| l.starts_with("trakt:")).expect("root trakt");
+    let trakt = view
+        .iter()
+        .position(|l| l.starts_with("trakt:"))
+        .expect("root trakt");
     let (trakt_indent, trakt_keys) = children(&view, trakt);
-    let edits: Vec<(&str, &str)> = EDITS.iter().copied().filter(|(k, _)| !refused.contains(k)).collect();
-    let auth = trakt_keys.iter().copied().find(|&i| key_of(view[i]) == "authorization");
+    let edits: Vec<(&str, &str)> = EDITS
+        .iter()
+        .copied()
+        .filter(|(k, _)| !refused.contains(k))
+        .collect();
+    let auth = trakt_keys
+        .iter()
+        .copied()
+        .find(|&i| key_of(view[i]) == "authorization");
     let mut inserts: Vec<(usize, String)> = Vec::new();
     match auth {
         Some(a) => {
@@ -166,27 +196,49 @@ fn renewal_values_change_exactly_their_lines_in_every_real_config() {
         assert_eq!(after, oracle(&text, refused), "{name}");
         checked += 1;
     }
-    assert_eq!(checked, 28, "every config with a root trakt block was checked");
+    assert_eq!(
+        checked, 28,
+        "every config with a root trakt block was checked"
+    );
 }
 
 #[test]
 fn jinja_template_is_refused_and_left_untouched() {
-    let (name, text) = configs().into_iter().find(|(n, _)| n.starts_with("28_")).unwrap();
+    let (name, text) = configs()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("28_"))
+        .unwrap();
     let (_dir, file) = temp_file("config.yml", text.as_bytes());
     let r = run(&["set", file.to_str().unwrap(), "trakt.client_id", "x"]);
     assert_eq!(r.code, 2, "{name}");
-    assert!(r.stderr.contains(":5:1: YAML syntax error: simple key expect ':'"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(":5:1: YAML syntax error: simple key expect ':'"),
+        "{}",
+        r.stderr
+    );
     assert_eq!(fs::read_to_string(&file).unwrap(), text);
 }
 
 #[test]
 fn nested_trakt_key_is_not_the_trakt_block() {
-    let (_, text) = configs().into_iter().find(|(n, _)| n.starts_with("29_")).unwrap();
+    let (_, text) = configs()
+        .into_iter()
+        .find(|(n, _)| n.starts_with("29_"))
+        .unwrap();
     let (_dir, file) = temp_file("config.yml", text.as_bytes());
     let r = run(&["get", file.to_str().unwrap(), "trakt.client_id"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.ends_with("`trakt.client_id` is not set\n"), "{}", r.stderr);
-    let nested = run(&["get", file.to_str().unwrap(), "templates.trakt.collection_mode"]);
+    assert!(
+        r.stderr.ends_with("`trakt.client_id` is not set\n"),
+        "{}",
+        r.stderr
+    );
+    let nested = run(&[
+        "get",
+        file.to_str().unwrap(),
+        "templates.trakt.collection_mode",
+    ]);
     assert_eq!((nested.code, nested.stdout.as_str()), (0, "hide\n"));
 }
 
@@ -195,7 +247,12 @@ fn every_config_parses_or_is_refused_without_a_panic() {
     for (name, text) in configs() {
         let (_dir, file) = temp_file("config.yml", text.as_bytes());
         let r = run(&["get", file.to_str().unwrap(), "trakt.authorization.scope"]);
-        assert!(matches!(r.code, 0..=2), "{name}: exit {} {}", r.code, r.stderr);
+        assert!(
+            matches!(r.code, 0..=2),
+            "{name}: exit {} {}",
+            r.code,
+            r.stderr
+        );
         assert!(!r.stderr.contains("panicked"), "{name}: {}", r.stderr);
     }
 }

@@ -43,6 +43,11 @@ impl Data {
     /// Sets the value at `path`, creating mappings where keys are missing
     /// or values are null, as the editor does.
     pub fn set(&mut self, path: &[String], value: Resolved) {
+        if let Data::Tagged(_, inner) = self
+            && !path.is_empty()
+        {
+            return inner.set(path, value);
+        }
         let Some((first, rest)) = path.split_first() else {
             *self = Data::Scalar(value);
             return;

@@ -134,14 +134,17 @@ fn replace(
         };
         return refuse(what);
     };
+    let existing = resolve(value, *style, node.tag.as_deref());
+    let new = decide(&existing, *style == Style::Plain, &edit.value, name)?;
+    if Resolved::from(&new) == existing {
+        return Ok((None, new));
+    }
     if node.anchor != 0 {
         return refuse("is anchored (&): changing it would also change its aliases".into());
     }
     if style.is_block() {
         return refuse("is a block scalar (| or >), which kometa-trakt does not rewrite".into());
     }
-    let existing = resolve(value, *style, node.tag.as_deref());
-    let new = decide(&existing, *style == Style::Plain, &edit.value, name)?;
     if let Some(tag) = &node.tag {
         let fits = match tag.strip_prefix("tag:yaml.org,2002:") {
             Some("str") => matches!(new, Value::Str(_)),
@@ -156,9 +159,6 @@ fn replace(
                 new.type_name()
             ));
         }
-    }
-    if Resolved::from(&new) == existing {
-        return Ok((None, new));
     }
     if let Resolved::Str(s) = &existing
         && is_placeholder(s)

@@ -178,7 +178,12 @@ pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
                 } else {
                     skip_properties(src.text, bytes.0, bytes.1)
                 };
-                let end = scalar_end(src.text, style, start, bytes.1);
+                // An empty plain scalar has no text, whatever its span says.
+                let end = if style == Style::Plain && value.is_empty() {
+                    start
+                } else {
+                    scalar_end(src.text, style, start, bytes.1)
+                };
                 Some(Node {
                     start,
                     end,
