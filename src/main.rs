@@ -71,6 +71,9 @@ enum Command {
         /// Write nothing; exit 1 if the file would change.
         #[arg(long)]
         check: bool,
+        /// Show secrets in diffs in full.
+        #[arg(long)]
+        show_secrets: bool,
     },
 }
 
@@ -124,6 +127,7 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
             dry_run,
             diff,
             check,
+            show_secrets,
         } => {
             let input = match kind {
                 Some(kind) => Input::Typed(typed(kind, &value)?),
@@ -134,6 +138,7 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
                 diff,
                 check,
                 color,
+                show_secrets,
             };
             commands::set::run(&file, &path, input, mode, &mut out)
         }

@@ -127,7 +127,11 @@ fn write_backup(target: &Path, dir: &Path, original: &[u8]) -> io::Result<PathBu
         let path = place.join(&file);
         match write_private(&path, original) {
             Ok(()) => return Ok(path),
-            Err(e) => last = e,
+            Err(e) => {
+                // A partial backup is worse than none: it looks complete.
+                let _ = fs::remove_file(&path);
+                last = e;
+            }
         }
     }
     Err(last)

@@ -22,6 +22,8 @@ pub struct Mode {
     pub check: bool,
     /// Colour the diff.
     pub color: bool,
+    /// Show secrets in the diff in full.
+    pub show_secrets: bool,
 }
 
 /// The new value: exactly typed (`--type`), or text to read in context.
@@ -53,7 +55,13 @@ pub fn run(
     let name = file.display().to_string();
     let shown = name.trim_start_matches("./");
     let print_diff = |out: &mut dyn Write| {
-        let diff = unified(&loaded.text, &outcome.text, shown, mode.color);
+        let diff = unified(
+            &loaded.text,
+            &outcome.text,
+            shown,
+            mode.color,
+            mode.show_secrets,
+        );
         out.write_all(diff.as_bytes())
             .map_err(|e| Failure::usage(format!("cannot write output: {e}")))
     };

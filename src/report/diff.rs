@@ -12,10 +12,12 @@ const BOLD: &str = "\x1b[1m";
 const RESET: &str = "\x1b[0m";
 
 /// A unified diff (3 lines of context) from `old` to `new` under the
-/// `---`/`+++` names given; secret values are masked on every line. The
+/// `---`/`+++` name given; secret values are masked on every line. The
 /// diff is computed on the real text, so a changed secret always shows.
-pub fn unified(old: &str, new: &str, name: &str, color: bool) -> String {
+/// `show_secrets` is the user's explicit opt-out of masking.
+pub fn unified(old: &str, new: &str, name: &str, color: bool, show_secrets: bool) -> String {
     let masked = |text: &str| match Document::parse(text) {
+        Ok(_) if show_secrets => text.to_string(),
         Ok(doc) => mask_text(text, &secret_ranges(&doc)),
         Err(_) => text.to_string(),
     };
@@ -33,9 +35,9 @@ pub fn unified(old: &str, new: &str, name: &str, color: bool) -> String {
     let mut out = String::new();
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         if out.is_empty() {
-            out.push_str(&paint(BOLD, &format!("--- a/{name}")));
+            out.push_str(&paint(BOLD, &format!("--- {name}")));
             out.push('\n');
-            out.push_str(&paint(BOLD, &format!("+++ b/{name}")));
+            out.push_str(&paint(BOLD, &format!("+++ {name}")));
             out.push('\n');
         }
         out.push_str(&paint(CYAN, &hunk.header().to_string()));

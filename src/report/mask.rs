@@ -58,8 +58,11 @@ pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
         }
         out.push_str(&text[at..r.start]);
         let secret = &text[r.clone()];
-        let decoded = secret.trim_matches(['"', '\'']);
-        out.push_str(&mask(decoded));
+        // Quotes are style, not secret: keep them so a diff shows a style change.
+        let quote = secret.chars().next().filter(|c| matches!(c, '"' | '\''));
+        let inner = quote.map_or(secret, |q| secret.trim_start_matches(q).trim_end_matches(q));
+        let q = quote.map(String::from).unwrap_or_default();
+        out.push_str(&format!("{q}{}{q}", mask(inner)));
         out.extend(secret.matches('\n').map(|_| "\n"));
         at = r.end;
     }
