@@ -423,3 +423,29 @@ fn unchanged_value_leaves_the_file_untouched() {
         "trakt:\n  expires_in: 0x10\n",
     );
 }
+
+#[test]
+fn key_is_added_after_a_value_ending_in_non_ascii() {
+    edits(
+        "trakt:\n  authorization:\n    scope: publicé\n",
+        "trakt.authorization.created_at",
+        "1",
+        "trakt:\n  authorization:\n    scope: publicé\n    created_at: 1\n",
+    );
+}
+
+#[test]
+fn non_ascii_values_are_checked_for_plain_safety_by_character() {
+    edits(
+        "trakt:\n  client_id: a\n",
+        "trakt.client_id",
+        "D)=✓ä",
+        "trakt:\n  client_id: D)=✓ä\n",
+    );
+    edits(
+        "trakt:\n  client_id: a\n",
+        "trakt.client_id",
+        "0x✓",
+        "trakt:\n  client_id: 0x✓\n",
+    );
+}

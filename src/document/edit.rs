@@ -295,7 +295,13 @@ fn insert(
     }
     let first = entries.first().map_or(node.start, |e| e.key.start);
     let indent = src.column(first);
-    let at = src.line_end(node.end.saturating_sub(1).max(node.start));
+    // A block scalar's text ends after its line break: stay on its last line.
+    let last = if text[..node.end].ends_with('\n') {
+        node.end - 1
+    } else {
+        node.end
+    };
+    let at = src.line_end(last.max(node.start));
     Ok(Splice {
         range: at..at,
         text: block_lines(rest, value, indent, step, eol, quote),

@@ -175,8 +175,8 @@ fn looks_numeric(s: &str) -> bool {
     let numeric_chars = t.starts_with(|c: char| c.is_ascii_digit() || c == '.' || c == '_')
         && t.chars()
             .all(|c| c.is_ascii_digit() || "_:.eE+-".contains(c));
-    let date_like =
-        t.len() >= 5 && t[..4].chars().all(|c| c.is_ascii_digit()) && t.as_bytes()[4] == b'-';
+    let b = t.as_bytes();
+    let date_like = b.len() >= 5 && b[..4].iter().all(u8::is_ascii_digit) && b[4] == b'-';
     radix_prefixed || numeric_chars || date_like
 }
 
