@@ -1,8 +1,12 @@
 //! kometa-trakt: validate, renew and edit the `trakt:` block of a Kometa config.
 
+pub mod check;
 pub mod commands;
 pub mod document;
 pub mod error;
 pub mod kometa;
 pub mod report;
 pub mod save;
+pub mod schema;
+pub mod time;
+pub mod token;

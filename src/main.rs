@@ -4,11 +4,14 @@ use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use kometa_trakt::check::Options;
 use kometa_trakt::commands;
+use kometa_trakt::commands::check::{Format, Request};
 use kometa_trakt::commands::set::Input;
 use kometa_trakt::document::Value;
 use kometa_trakt::error::{Exit, Failure};
+use kometa_trakt::time;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success; nothing wrong or nothing to do
@@ -38,6 +41,44 @@ enum Color {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Validate the trakt block of each file (offline): every finding with file:line:col.
+    #[command(after_help = EXIT_CODES)]
+    Check {
+        /// Config files [default: $KOMETA_CONFIG, else config/config.yml].
+        files: Vec<PathBuf>,
+        /// Output format [default: github when GITHUB_ACTIONS=true, else text].
+        #[arg(long, value_enum)]
+        format: Option<CheckFormat>,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        strict: bool,
+        /// A file without a trakt block is an error.
+        #[arg(long)]
+        require_trakt: bool,
+        /// The access token must stay valid this long (30m, 12h, 2d, 1w): an error otherwise.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        require_valid_for: Option<i64>,
+        /// Literal secrets and tokens are errors: the file must hold <<placeholders>>.
+        #[arg(long)]
+        no_plaintext_secrets: bool,
+        /// Also validate the whole document against this JSON Schema (draft-04 to 2020-12).
+        #[arg(long, value_name = "FILE")]
+        schema: Option<PathBuf>,
+    },
+    /// Show the authorization state (offline): token type, created, expires, renewal due.
+    #[command(after_help = EXIT_CODES)]
+    Status {
+        /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
+        file: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+        format: StatusFormat,
+    },
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
     /// Print the scalar at a dotted path (secrets masked).
     #[command(after_help = EXIT_CODES)]
     Get {
@@ -78,6 +119,31 @@ enum Command {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+    Github,
+    Sarif,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StatusFormat {
+    Text,
+    Json,
+}
+
+fn parse_duration(text: &str) -> Result<i64, String> {
+    kometa_trakt::time::parse_duration(text)
+}
+
+/// `$KOMETA_CONFIG`, else `config/config.yml` (Kometa's own default).
+fn default_config() -> PathBuf {
+    std::env::var_os("KOMETA_CONFIG")
+        .filter(|v| !v.is_empty())
+        .map_or_else(|| PathBuf::from("config/config.yml"), PathBuf::from)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Type {
     String,
     Int,
@@ -114,6 +180,53 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
     let mut out = io::stdout().lock();
     let color = color_enabled(cli.color);
     match cli.command {
+        Command::Check {
+            files,
+            format,
+            strict,
+            require_trakt,
+            require_valid_for,
+            no_plaintext_secrets,
+            schema,
+        } => {
+            let files = if files.is_empty() {
+                vec![default_config()]
+            } else {
+                files
+            };
+            let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+            let format = match format {
+                Some(CheckFormat::Text) => Format::Text,
+                Some(CheckFormat::Json) => Format::Json,
+                Some(CheckFormat::Github) => Format::Github,
+                Some(CheckFormat::Sarif) => Format::Sarif,
+                None if github => Format::Github,
+                None => Format::Text,
+            };
+            let options = Options {
+                require_trakt,
+                require_valid_for,
+                no_plaintext_secrets,
+                now: time::now(),
+            };
+            let request = Request {
+                files: &files,
+                format,
+                color,
+                strict,
+                schema: schema.as_deref(),
+                options,
+            };
+            commands::check::run(&request, &mut out)
+        }
+        Command::Status { file, format } => {
+            let file = file.unwrap_or_else(default_config);
+            commands::status::run(&file, format == StatusFormat::Json, time::now(), &mut out)
+        }
+        Command::Completions { shell } => {
+            clap_complete::generate(shell, &mut Cli::command(), "kometa-trakt", &mut out);
+            Ok(Exit::Ok)
+        }
         Command::Get {
             file,
             path,

@@ -1,8 +1,10 @@
 //! One module per command: each reads its inputs, calls the library, and
 //! returns an exit code or a failure; `main` prints failures.
 
+pub mod check;
 pub mod get;
 pub mod set;
+pub mod status;
 
 use std::path::Path;
 

@@ -1,0 +1,83 @@
+//! Findings of one file with their positions resolved, the input of every
+//! emitter (text, json, github, sarif).
+
+use crate::check::{Diagnostic, Severity};
+use crate::document::{Document, Pos, Source};
+use crate::report::mask::secret_ranges;
+
+/// The findings of one file and the text they point into.
+pub struct FileReport {
+    pub path: String,
+    /// The file's text, when it could be read.
+    pub text: Option<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A diagnostic's start and end (exclusive), 1-based, columns in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub start: Pos,
+    pub end: Pos,
+}
+
+impl FileReport {
+    /// The position of each diagnostic, `None` for whole-file findings.
+    pub fn spans(&self) -> Vec<Option<Span>> {
+        let source = self.text.as_deref().map(Source::new);
+        self.diagnostics
+            .iter()
+            .map(|d| {
+                let (source, range) = (source.as_ref()?, d.range.as_ref()?);
+                Some(Span {
+                    start: source.pos(range.start),
+                    end: source.pos(range.end),
+                })
+            })
+            .collect()
+    }
+
+    /// Byte ranges of secret values in the text, to mask in source excerpts.
+    pub fn secrets(&self) -> Vec<std::ops::Range<usize>> {
+        self.text
+            .as_deref()
+            .and_then(|t| Document::parse(t).ok())
+            .map(|d| secret_ranges(&d))
+            .unwrap_or_default()
+    }
+}
+
+/// Counts over all files.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub notes: usize,
+    pub files: usize,
+}
+
+impl Summary {
+    /// The counts of `reports`.
+    pub fn of(reports: &[FileReport]) -> Summary {
+        let all = || reports.iter().flat_map(|r| &r.diagnostics);
+        let count = |s| all().filter(|d| d.severity == s).count();
+        Summary {
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+            files: reports.len(),
+        }
+    }
+
+    /// `2 errors, 1 warning in 1 file`.
+    pub fn line(&self) -> String {
+        let n = |count: usize, word: &str| {
+            format!("{count} {word}{}", if count == 1 { "" } else { "s" })
+        };
+        format!(
+            "{}, {} in {}",
+            n(self.errors, "error"),
+            n(self.warnings, "warning"),
+            n(self.files, "file")
+        )
+    }
+}

@@ -1,0 +1,44 @@
+//! The machine format: one JSON document (documented in the README).
+
+use serde_json::{Value, json};
+
+use super::findings::{FileReport, Summary};
+
+/// The version of the JSON format; bumped on incompatible changes.
+pub const VERSION: u32 = 1;
+
+/// `{version, files: [{path, diagnostics: [...]}], summary}`; ranges are
+/// 1-based, columns in characters, `end` exclusive; `null` for findings
+/// about the whole file.
+pub fn render(reports: &[FileReport]) -> String {
+    let files: Vec<Value> = reports
+        .iter()
+        .map(|r| {
+            let diagnostics: Vec<Value> = r
+                .diagnostics
+                .iter()
+                .zip(r.spans())
+                .map(|(d, span)| {
+                    json!({
+                        "rule": d.rule,
+                        "severity": d.severity.as_str(),
+                        "message": d.message,
+                        "hint": d.hint,
+                        "range": span.map(|s| json!({
+                            "start": {"line": s.start.line, "col": s.start.col},
+                            "end": {"line": s.end.line, "col": s.end.col},
+                        })),
+                    })
+                })
+                .collect();
+            json!({"path": r.path, "diagnostics": diagnostics})
+        })
+        .collect();
+    let s = Summary::of(reports);
+    let doc = json!({
+        "version": VERSION,
+        "files": files,
+        "summary": {"errors": s.errors, "warnings": s.warnings, "notes": s.notes, "files": s.files},
+    });
+    format!("{doc:#}\n")
+}

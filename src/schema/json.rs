@@ -1,0 +1,109 @@
+//! A document tree as JSON for schema validation, and JSON pointers back to
+//! the nodes they name. Strings stay strings: a token of digits written in
+//! quotes is never a number.
+
+use std::collections::HashMap;
+
+use serde_json::{Map, Number, Value};
+
+use crate::document::scalar::{Resolved, resolve};
+use crate::document::{Kind, Node};
+
+/// Aliases expanding to more nodes than this are refused (an alias bomb).
+pub const EXPANSION_LIMIT: usize = 1_000_000;
+
+/// The document grew past `EXPANSION_LIMIT` nodes when aliases were expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge;
+
+/// Converts `node` to JSON, expanding aliases; keys become strings.
+pub fn to_json(node: &Node<'_>) -> Result<Value, TooLarge> {
+    let mut anchors = HashMap::new();
+    let mut budget = EXPANSION_LIMIT;
+    convert(node, &mut anchors, &mut budget)
+}
+
+fn convert<'d, 'a>(
+    node: &'d Node<'a>,
+    anchors: &mut HashMap<usize, &'d Node<'a>>,
+    budget: &mut usize,
+) -> Result<Value, TooLarge> {
+    *budget = budget.checked_sub(1).ok_or(TooLarge)?;
+    if node.anchor != 0 {
+        anchors.insert(node.anchor, node);
+    }
+    Ok(match &node.kind {
+        Kind::Scalar { value, style } => match resolve(value, *style, node.tag.as_deref()) {
+            Resolved::Null => Value::Null,
+            Resolved::Bool(b) => Value::Bool(b),
+            Resolved::Int(i) => i64::try_from(i)
+                .map(Value::from)
+                .unwrap_or_else(|_| Value::String(value.to_string())),
+            Resolved::Float(f) => f
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map_or_else(|| Value::String(value.to_string()), Value::Number),
+            Resolved::Str(s) => Value::String(s),
+        },
+        Kind::Mapping { entries, .. } => {
+            let mut map = Map::with_capacity(entries.len());
+            for e in entries {
+                let key = key_text(&e.key);
+                let value = convert(&e.value, anchors, budget)?;
+                map.insert(key, value);
+            }
+            Value::Object(map)
+        }
+        Kind::Sequence { items, .. } => Value::Array(
+            items
+                .iter()
+                .map(|i| convert(i, anchors, budget))
+                .collect::<Result<_, _>>()?,
+        ),
+        Kind::Alias(id) => match anchors.get(id).copied() {
+            Some(target) => convert(target, anchors, budget)?,
+            None => Value::Null,
+        },
+    })
+}
+
+/// A key as the string JSON uses for it.
+pub fn key_text(key: &Node<'_>) -> String {
+    match &key.kind {
+        Kind::Scalar { value, .. } => value.to_string(),
+        Kind::Alias(_) => "*alias".to_string(),
+        _ => "(complex key)".to_string(),
+    }
+}
+
+/// The node a JSON pointer names, and the key node holding it, as far as
+/// the pointer can be followed (aliases stop it).
+pub fn node_at<'d, 'a>(root: &'d Node<'a>, pointer: &str) -> (Option<&'d Node<'a>>, &'d Node<'a>) {
+    let mut key = None;
+    let mut node = root;
+    for segment in pointer.split('/').skip(1) {
+        let segment = segment.replace("~1", "/").replace("~0", "~");
+        let next = match &node.kind {
+            Kind::Mapping { entries, .. } => entries
+                .iter()
+                .rev()
+                .find(|e| key_text(&e.key) == segment)
+                .map(|e| (Some(&e.key), &e.value)),
+            Kind::Sequence { items, .. } => segment
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i))
+                .map(|n| (None, n)),
+            _ => None,
+        };
+        match next {
+            Some((k, n)) => {
+                key = k.or(key);
+                node = n;
+            }
+            None => break,
+        }
+    }
+    (key, node)
+}

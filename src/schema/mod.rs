@@ -1,0 +1,76 @@
+//! JSON Schema validation of a document: the embedded trakt schema, or any
+//! schema the user names, with violations described without the values
+//! (a value may be a secret).
+
+pub mod json;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{PatternOptions, Validator};
+use serde_json::Value;
+
+/// The trakt block's schema, shipped inside the binary.
+pub const TRAKT_SCHEMA: &str = include_str!("../../schemas/trakt.schema.json");
+
+/// A compiled schema.
+pub struct Schema {
+    validator: Validator,
+}
+
+/// One way the instance fails the schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// The JSON pointer of the failing value.
+    pub pointer: String,
+    /// The schema keyword that failed (`type`, `required`, ...).
+    pub keyword: String,
+    /// What failed, with the value itself masked.
+    pub message: String,
+    /// Keys the schema does not allow (`additionalProperties`).
+    pub unexpected: Vec<String>,
+    /// Keys the schema requires that are missing (`required`).
+    pub missing: Option<String>,
+}
+
+impl Schema {
+    /// The embedded trakt schema.
+    pub fn trakt() -> Schema {
+        let value: Value = serde_json::from_str(TRAKT_SCHEMA).expect("the embedded schema is JSON");
+        Schema::compile(&value).expect("the embedded schema compiles")
+    }
+
+    /// Compiles a schema of any draft from 4 to 2020-12 (its `$schema`
+    /// says which). Patterns use the fancy-regex engine, which accepts the
+    /// escapes of ECMA 262 patterns (`\#`, `\d`) as JSON Schema intends.
+    pub fn compile(schema: &Value) -> Result<Schema, String> {
+        jsonschema::options()
+            .with_pattern_options(PatternOptions::fancy_regex())
+            .build(schema)
+            .map(|validator| Schema { validator })
+            .map_err(|e| e.masked().to_string())
+    }
+
+    /// Every violation of `instance`.
+    pub fn validate(&self, instance: &Value) -> Vec<Violation> {
+        self.validator
+            .iter_errors(instance)
+            .map(|e| {
+                let (unexpected, missing) = match e.kind() {
+                    ValidationErrorKind::AdditionalProperties { unexpected } => {
+                        (unexpected.clone(), None)
+                    }
+                    ValidationErrorKind::Required { property } => {
+                        (Vec::new(), property.as_str().map(str::to_string))
+                    }
+                    _ => (Vec::new(), None),
+                };
+                Violation {
+                    pointer: e.instance_path().as_str().to_string(),
+                    keyword: e.kind().keyword().to_string(),
+                    message: e.masked().to_string(),
+                    unexpected,
+                    missing,
+                }
+            })
+            .collect()
+    }
+}
