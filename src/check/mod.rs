@@ -83,7 +83,7 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Vec<Diagnostic
         .entries()
         .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
     {
-        Some(trakt) => found.extend(trakt_block(trakt, schemas, options)),
+        Some(trakt) => found.extend(trakt_block(trakt, root, schemas, options)),
         None => found.push(no_trakt(options)),
     }
     found.sort_by_key(|d| d.range.as_ref().map(|r| r.start));
@@ -107,8 +107,8 @@ fn no_trakt(options: &Options) -> Diagnostic {
 
 /// The trakt block's findings: schema violations, unless a semantic rule
 /// said something more precise about the same value.
-fn trakt_block(trakt: &Entry<'_>, schemas: &Schemas, options: &Options) -> Vec<Diagnostic> {
-    let instance = match to_json(&trakt.value) {
+fn trakt_block(trakt: &Entry<'_>, root: &Node<'_>, schemas: &Schemas, options: &Options) -> Vec<Diagnostic> {
+    let instance = match to_json(&trakt.value, root) {
         Ok(value) => serde_json::json!({ "trakt": value }),
         Err(TooLarge) => return vec![too_large(trakt)],
     };
@@ -119,8 +119,9 @@ fn trakt_block(trakt: &Entry<'_>, schemas: &Schemas, options: &Options) -> Vec<D
         .trakt
         .validate(&instance)
         .into_iter()
-        .filter(|v| !claimed.contains(v.pointer.as_str()))
-        .flat_map(|v| structure::diagnose(&v, trakt, wrapped(&v.pointer).unwrap_or_default()))
+        .filter_map(|v| wrapped(&v.pointer).map(|rel| (v, rel)))
+        .filter(|(_, rel)| !claimed.contains(rel.as_str()))
+        .flat_map(|(v, rel)| structure::diagnose(&v, trakt, rel))
         .collect();
     semantic
         .into_iter()
@@ -144,7 +145,7 @@ fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> 
     let Some(schema) = schema else {
         return Vec::new();
     };
-    let instance = match to_json(root) {
+    let instance = match to_json(root, root) {
         Ok(v) => v,
         Err(TooLarge) => {
             return vec![Diagnostic::new(

@@ -16,22 +16,33 @@ pub const EXPANSION_LIMIT: usize = 1_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooLarge;
 
-/// Converts `node` to JSON, expanding aliases; keys become strings.
-pub fn to_json(node: &Node<'_>) -> Result<Value, TooLarge> {
-    let mut anchors = HashMap::new();
+/// Converts `node` to JSON, expanding aliases (whose anchors may lie
+/// anywhere in `root`); keys become strings.
+pub fn to_json(node: &Node<'_>, root: &Node<'_>) -> Result<Value, TooLarge> {
+    let anchors = anchors(root);
     let mut budget = EXPANSION_LIMIT;
-    convert(node, &mut anchors, &mut budget)
+    convert(node, &anchors, &mut budget)
 }
 
-fn convert<'d, 'a>(
-    node: &'d Node<'a>,
-    anchors: &mut HashMap<usize, &'d Node<'a>>,
-    budget: &mut usize,
-) -> Result<Value, TooLarge> {
-    *budget = budget.checked_sub(1).ok_or(TooLarge)?;
-    if node.anchor != 0 {
-        anchors.insert(node.anchor, node);
+/// Every anchored node of a document by anchor id.
+fn anchors<'d, 'a>(root: &'d Node<'a>) -> HashMap<usize, &'d Node<'a>> {
+    let mut found = HashMap::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if node.anchor != 0 {
+            found.insert(node.anchor, node);
+        }
+        match &node.kind {
+            Kind::Mapping { entries, .. } => stack.extend(entries.iter().flat_map(|e| [&e.key, &e.value])),
+            Kind::Sequence { items, .. } => stack.extend(items),
+            _ => {}
+        }
     }
+    found
+}
+
+fn convert(node: &Node<'_>, anchors: &HashMap<usize, &Node<'_>>, budget: &mut usize) -> Result<Value, TooLarge> {
+    *budget = budget.checked_sub(1).ok_or(TooLarge)?;
     Ok(match &node.kind {
         Kind::Scalar { value, style } => match resolve(value, *style, node.tag.as_deref()) {
             Resolved::Null => Value::Null,

@@ -1,0 +1,45 @@
+//! One fixture per `check` rule (`fixtures/check/*.yml`) with its exact
+//! text output and exit code in `*.out`. A fixture's first line may give
+//! extra arguments: `# args: --strict`. `BLESS=1` rewrites the `.out` files
+//! (review the diff before committing).
+
+mod support;
+
+use std::fs;
+
+use support::{bin, fixture};
+
+/// 2026-11-28 12:00:00 UTC: the fixtures' tokens are judged at this time.
+pub const NOW: &str = "1795867200";
+
+#[test]
+fn every_rule_fixture_gives_its_exact_output() {
+    let dir = fixture("check");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yml"))
+        .collect();
+    names.sort();
+    let bless = std::env::var_os("BLESS").is_some();
+    let mut failures = Vec::new();
+    for name in &names {
+        let text = fs::read_to_string(dir.join(name)).unwrap();
+        let mut args = vec!["check".to_string()];
+        if let Some(extra) = text.lines().next().and_then(|l| l.strip_prefix("# args: ")) {
+            args.extend(extra.split_whitespace().map(str::to_string));
+        }
+        args.push(name.clone());
+        let out = bin().current_dir(&dir).env("KOMETA_TRAKT_NOW", NOW).args(&args).output().unwrap();
+        assert!(out.stderr.is_empty(), "{name}: stderr {}", String::from_utf8_lossy(&out.stderr));
+        let got = format!("{}exit {}\n", String::from_utf8(out.stdout).unwrap(), out.status.code().unwrap());
+        let expected_path = dir.join(name.replace(".yml", ".out"));
+        if bless {
+            fs::write(&expected_path, &got).unwrap();
+        } else if fs::read_to_string(&expected_path).ok().as_deref() != Some(got.as_str()) {
+            failures.push(format!("{name}:\n{got}"));
+        }
+    }
+    assert!(failures.is_empty(), "outputs differ:\n{}", failures.join("\n"));
+    assert!(names.len() >= 29, "a fixture per rule");
+}
