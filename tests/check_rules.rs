@@ -30,9 +30,22 @@ fn every_rule_fixture_gives_its_exact_output() {
             args.extend(extra.split_whitespace().map(str::to_string));
         }
         args.push(name.clone());
-        let out = bin().current_dir(&dir).env("KOMETA_TRAKT_NOW", NOW).args(&args).output().unwrap();
-        assert!(out.stderr.is_empty(), "{name}: stderr {}", String::from_utf8_lossy(&out.stderr));
-        let got = format!("{}exit {}\n", String::from_utf8(out.stdout).unwrap(), out.status.code().unwrap());
+        let out = bin()
+            .current_dir(&dir)
+            .env("KOMETA_TRAKT_NOW", NOW)
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(
+            out.stderr.is_empty(),
+            "{name}: stderr {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let got = format!(
+            "{}exit {}\n",
+            String::from_utf8(out.stdout).unwrap(),
+            out.status.code().unwrap()
+        );
         let expected_path = dir.join(name.replace(".yml", ".out"));
         if bless {
             fs::write(&expected_path, &got).unwrap();
@@ -40,6 +53,10 @@ fn every_rule_fixture_gives_its_exact_output() {
             failures.push(format!("{name}:\n{got}"));
         }
     }
-    assert!(failures.is_empty(), "outputs differ:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "outputs differ:\n{}",
+        failures.join("\n")
+    );
     assert!(names.len() >= 29, "a fixture per rule");
 }

@@ -107,7 +107,12 @@ fn no_trakt(options: &Options) -> Diagnostic {
 
 /// The trakt block's findings: schema violations, unless a semantic rule
 /// said something more precise about the same value.
-fn trakt_block(trakt: &Entry<'_>, root: &Node<'_>, schemas: &Schemas, options: &Options) -> Vec<Diagnostic> {
+fn trakt_block(
+    trakt: &Entry<'_>,
+    root: &Node<'_>,
+    schemas: &Schemas,
+    options: &Options,
+) -> Vec<Diagnostic> {
     let instance = match to_json(&trakt.value, root) {
         Ok(value) => serde_json::json!({ "trakt": value }),
         Err(TooLarge) => return vec![too_large(trakt)],

@@ -50,7 +50,6 @@ pub fn render(reports: &[FileReport]) -> String {
             "tool": {"driver": {
                 "name": "kometa-trakt",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/kometa-trakt/kometa-trakt",
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

@@ -33,7 +33,9 @@ fn anchors<'d, 'a>(root: &'d Node<'a>) -> HashMap<usize, &'d Node<'a>> {
             found.insert(node.anchor, node);
         }
         match &node.kind {
-            Kind::Mapping { entries, .. } => stack.extend(entries.iter().flat_map(|e| [&e.key, &e.value])),
+            Kind::Mapping { entries, .. } => {
+                stack.extend(entries.iter().flat_map(|e| [&e.key, &e.value]))
+            }
             Kind::Sequence { items, .. } => stack.extend(items),
             _ => {}
         }
@@ -41,7 +43,11 @@ fn anchors<'d, 'a>(root: &'d Node<'a>) -> HashMap<usize, &'d Node<'a>> {
     found
 }
 
-fn convert(node: &Node<'_>, anchors: &HashMap<usize, &Node<'_>>, budget: &mut usize) -> Result<Value, TooLarge> {
+fn convert(
+    node: &Node<'_>,
+    anchors: &HashMap<usize, &Node<'_>>,
+    budget: &mut usize,
+) -> Result<Value, TooLarge> {
     *budget = budget.checked_sub(1).ok_or(TooLarge)?;
     Ok(match &node.kind {
         Kind::Scalar { value, style } => match resolve(value, *style, node.tag.as_deref()) {

@@ -1,0 +1,310 @@
+//! `check` outputs other than the per-rule text: json, github and sarif for
+//! a file with many findings, several files per call, positions in unusual
+//! files, secrets never shown, and the real-world corpus.
+
+mod support;
+
+use std::fs;
+
+use serde_json::Value;
+use support::{bin, corpus, fixture, temp_file};
+
+const NOW: &str = "1795867200";
+
+fn check_in(dir: &std::path::Path, args: &[&str]) -> (i32, String, String) {
+    let out = bin()
+        .current_dir(dir)
+        .env("KOMETA_TRAKT_NOW", NOW)
+        .arg("check")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn json_github_and_sarif_outputs_are_exact() {
+    let dir = fixture("formats");
+    for format in ["json", "github", "sarif"] {
+        let (code, stdout, stderr) = check_in(&dir, &["--format", format, "many.yml"]);
+        assert_eq!(stderr, "");
+        let expected = fs::read_to_string(dir.join(format!("many.{format}.out"))).unwrap();
+        assert_eq!(format!("{stdout}exit {code}\n"), expected, "{format}");
+    }
+}
+
+#[test]
+fn github_format_is_chosen_inside_github_actions() {
+    let dir = fixture("formats");
+    let out = bin()
+        .current_dir(&dir)
+        .env("KOMETA_TRAKT_NOW", NOW)
+        .env("GITHUB_ACTIONS", "true")
+        .args(["check", "many.yml"])
+        .output()
+        .unwrap();
+    let expected = fs::read_to_string(dir.join("many.github.out")).unwrap();
+    assert_eq!(
+        format!("{}exit 1\n", String::from_utf8(out.stdout).unwrap()),
+        expected
+    );
+}
+
+#[test]
+fn sarif_output_validates_against_the_sarif_schema() {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(corpus("schemas/sarif-schema-2.1.0.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("SARIF schema compiles");
+    let (_, stdout, _) = check_in(
+        &fixture("formats"),
+        &["--format", "sarif", "many.yml", "missing.yml"],
+    );
+    let log: Value = serde_json::from_str(&stdout).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 11);
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let (code, stdout, _) = check_in(
+        &fixture("formats"),
+        &["--format", "json", "many.yml", "missing.yml"],
+    );
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(doc["version"], 1);
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"errors": 6, "warnings": 5, "notes": 0, "files": 2})
+    );
+    let missing = &doc["files"][1];
+    assert_eq!(missing["path"], "missing.yml");
+    assert_eq!(missing["diagnostics"][0]["rule"], "unreadable");
+    assert_eq!(missing["diagnostics"][0]["range"], Value::Null);
+}
+
+#[test]
+fn a_missing_file_is_a_finding_and_the_others_are_still_checked() {
+    let dir = fixture("check");
+    let (code, stdout, _) = check_in(&dir, &["clean.yml", "nope.yml", "credential-format.yml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.starts_with("nope.yml: error[unreadable]: cannot read: No such file or directory\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("credential-format.yml:2:14: warning[credential-format]"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("1 error, 1 warning in 3 files\n"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn positions_count_characters_after_non_ascii_crlf_and_bom() {
+    let body =
+        "# Überschrift — 日本語 ✓\r\ntrakt:\r\n  client_id: ünïcödé\r\n  client_secret: abc\r\n";
+    for (prefix, name) in [("", "crlf"), ("\u{feff}", "bom")] {
+        let (dir, _) = temp_file("c.yml", format!("{prefix}{body}").as_bytes());
+        let (_, stdout, _) = check_in(dir.path(), &["--format", "github", "c.yml"]);
+        assert!(
+            stdout.contains("::warning file=c.yml,line=3,col=14,endLine=3,endColumn=20,title=kometa-trakt credential-format::"),
+            "{name}: {stdout}"
+        );
+        let (_, text, _) = check_in(dir.path(), &["c.yml"]);
+        assert!(
+            text.contains("3 |   client_id: ünïcödé\n  |              ^^^^^^^\n"),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[test]
+fn no_output_format_ever_shows_a_secret() {
+    let secrets = [
+        "zq9SECRETzq9f00dfeedbeefcafe0123456789",
+        "7777SECRETPIN",
+        "ccSECRETclientsecret000000000000000000",
+    ];
+    let text = format!(
+        "trakt:\n  client_id: abc\n  client_secret: {}\n  pin: {}\n  authorization:\n    access_token: {}\n    token_type: nope\n    expires_in: x\n    refresh_token: {}\n    scope: 1\n    created_at: 1\n    access_token: {}\n",
+        secrets[2], secrets[1], secrets[0], secrets[0], secrets[0]
+    );
+    let broken = format!("trakt:\n  access_token: {}: : [\n", secrets[0]);
+    for content in [text, broken] {
+        let (dir, _) = temp_file("c.yml", content.as_bytes());
+        for format in ["text", "json", "github", "sarif"] {
+            for extra in [
+                &[][..],
+                &["--no-plaintext-secrets", "--require-valid-for", "1d"][..],
+            ] {
+                let mut args = vec!["--format", format, "c.yml"];
+                args.extend_from_slice(extra);
+                let (_, stdout, stderr) = check_in(dir.path(), &args);
+                for s in secrets {
+                    assert!(
+                        !stdout.contains(&s[..8]) && !stderr.contains(&s[..8]),
+                        "{format} {extra:?} shows {s}:\n{stdout}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The findings a reader of each real config expects: rule ids in order.
+const CORPUS: &[(&str, &[&str])] = &[
+    (
+        "01_",
+        &["missing-credential", "missing-credential", "not-authorized"],
+    ),
+    (
+        "02_",
+        &[
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "token-expired",
+        ],
+    ),
+    (
+        "03_",
+        &["credential-format", "credential-format", "not-authorized"],
+    ),
+    ("06_", &["redacted-value"; 8]),
+    ("07_", &["redacted-value"; 8]),
+    ("08_", &["redacted-value"; 5]),
+    (
+        "09_",
+        &[
+            "credential-format",
+            "credential-format",
+            "authorization-partial",
+        ],
+    ),
+    ("10_", &["token-expired"]),
+    (
+        "11_",
+        &["not-authorized", "missing-credential", "missing-credential"],
+    ),
+    ("17_", &["quoted-number", "token-expired", "quoted-number"]),
+    (
+        "19_",
+        &["credential-format", "credential-format", "not-authorized"],
+    ),
+    ("21_", &["not-authorized"]),
+    (
+        "23_",
+        &["credential-format", "credential-format", "token-expired"],
+    ),
+    (
+        "24_",
+        &[
+            "template-placeholder",
+            "template-placeholder",
+            "authorization-partial",
+            "authorization-partial",
+            "template-placeholder",
+            "template-placeholder",
+        ],
+    ),
+    (
+        "27_",
+        &[
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "token-expired",
+        ],
+    ),
+    ("28_", &["yaml-syntax"]),
+    ("29_", &["no-trakt"]),
+];
+
+#[test]
+fn real_configs_give_the_findings_a_reader_expects() {
+    let dir = corpus("kometa-configs");
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yml"))
+        .collect();
+    names.sort();
+    for name in &names {
+        let (code, stdout, stderr) = check_in(&dir, &["--format", "json", name]);
+        assert!(
+            stderr.is_empty() && matches!(code, 0 | 1),
+            "{name}: {code} {stderr}"
+        );
+        let doc: Value = serde_json::from_str(&stdout).unwrap();
+        let rules: Vec<&str> = doc["files"][0]["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["rule"].as_str().unwrap())
+            .collect();
+        if let Some((_, expected)) = CORPUS.iter().find(|(p, _)| name.starts_with(p)) {
+            assert_eq!(&rules, expected, "{name}");
+        }
+    }
+}
+
+#[test]
+fn kometas_own_schema_checks_every_real_config_with_positions() {
+    let dir = corpus("kometa-configs");
+    let schema = corpus("schemas/kometa-config-schema.json");
+    let names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yml"))
+        .collect();
+    let (code, stdout, stderr) = check_in(
+        &dir,
+        &[
+            &["--format", "json", "--schema", schema.to_str().unwrap()][..],
+            &names.iter().map(String::as_str).collect::<Vec<_>>(),
+        ]
+        .concat(),
+    );
+    assert!(stderr.is_empty(), "{stderr}");
+    assert_eq!(code, 1);
+    let doc: Value = serde_json::from_str(&stdout).unwrap();
+    let mut schema_findings = 0;
+    for file in doc["files"].as_array().unwrap() {
+        let lines = fs::read_to_string(dir.join(file["path"].as_str().unwrap()))
+            .unwrap()
+            .lines()
+            .count();
+        for d in file["diagnostics"].as_array().unwrap() {
+            if d["rule"] == "schema" {
+                schema_findings += 1;
+                let line = d["range"]["start"]["line"].as_u64().unwrap() as usize;
+                assert!((1..=lines).contains(&line), "{}: line {line}", file["path"]);
+            }
+        }
+    }
+    assert!(
+        schema_findings > 50,
+        "Kometa's schema finds plenty in real configs: {schema_findings}"
+    );
+    // The docs' own `pin: 12345` example fails Kometa's schema too; one such finding, positioned:
+    let (_, text, _) = check_in(
+        &fixture("check"),
+        &["--schema", schema.to_str().unwrap(), "pin-type.yml"],
+    );
+    assert!(text.contains("pin-type.yml:4:8: error[schema]: `trakt.pin`: value is not of types \"null\", \"string\""), "{text}");
+}
