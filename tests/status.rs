@@ -5,8 +5,18 @@ mod support;
 use support::{bin, fixture, temp_file};
 
 fn status(dir: &std::path::Path, now: &str, args: &[&str]) -> (i32, String, String) {
-    let out = bin().current_dir(dir).env("KOMETA_TRAKT_NOW", now).arg("status").args(args).output().unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
+    let out = bin()
+        .current_dir(dir)
+        .env("KOMETA_TRAKT_NOW", now)
+        .arg("status")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
 
 #[test]
@@ -28,7 +38,11 @@ fn authorized_config_in_text() {
 
 #[test]
 fn due_token_in_json_and_expired_token_in_text() {
-    let (code, out, _) = status(&fixture(""), "1764200000", &["--format", "json", "config.yml"]);
+    let (code, out, _) = status(
+        &fixture(""),
+        "1764200000",
+        &["--format", "json", "config.yml"],
+    );
     assert_eq!(code, 0);
     assert_eq!(
         out,
@@ -50,13 +64,19 @@ fn due_token_in_json_and_expired_token_in_text() {
 "#
     );
     let (_, text, _) = status(&fixture(""), "1764300000", &["config.yml"]);
-    assert!(text.contains("  expires:     2025-11-27 00:00:00 UTC (expired 1 day 3 hours ago)\n"), "{text}");
+    assert!(
+        text.contains("  expires:     2025-11-27 00:00:00 UTC (expired 1 day 3 hours ago)\n"),
+        "{text}"
+    );
     assert!(text.contains("  renewal due: yes (expired)\n"), "{text}");
 }
 
 #[test]
 fn unauthorized_and_missing_blocks() {
-    let (dir, _) = temp_file("config.yml", b"trakt:\n  client_id: abc\n  authorization:\n    access_token:\n    scope: public\n");
+    let (dir, _) = temp_file(
+        "config.yml",
+        b"trakt:\n  client_id: abc\n  authorization:\n    access_token:\n    scope: public\n",
+    );
     let (_, out, _) = status(dir.path(), "0", &["config.yml"]);
     assert_eq!(out, "config.yml: not authorized\n  client id:   ****\n");
     let (dir, _) = temp_file("config.yml", b"plex:\n  url: x\n");
@@ -67,11 +87,26 @@ fn unauthorized_and_missing_blocks() {
 #[test]
 fn file_defaults_to_kometa_config_then_config_dir() {
     let (dir, _) = temp_file("my.yml", b"plex:\n  url: x\n");
-    let out = bin().current_dir(dir.path()).env("KOMETA_CONFIG", "my.yml").arg("status").output().unwrap();
-    assert_eq!(String::from_utf8(out.stdout).unwrap(), "my.yml: no trakt block\n");
-    let out = bin().current_dir(dir.path()).arg("status").output().unwrap();
+    let out = bin()
+        .current_dir(dir.path())
+        .env("KOMETA_CONFIG", "my.yml")
+        .arg("status")
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "my.yml: no trakt block\n"
+    );
+    let out = bin()
+        .current_dir(dir.path())
+        .arg("status")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8(out.stderr).unwrap(), "kometa-trakt: config/config.yml: cannot read: No such file or directory\n");
+    assert_eq!(
+        String::from_utf8(out.stderr).unwrap(),
+        "kometa-trakt: config/config.yml: cannot read: No such file or directory\n"
+    );
 }
 
 #[test]
@@ -80,6 +115,9 @@ fn completions_are_generated_for_each_shell() {
         let out = bin().args(["completions", shell]).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{shell}");
         let script = String::from_utf8(out.stdout).unwrap();
-        assert!(script.contains("kometa-trakt") && script.contains("require-valid-for"), "{shell}");
+        assert!(
+            script.contains("kometa-trakt") && script.contains("require-valid-for"),
+            "{shell}"
+        );
     }
 }

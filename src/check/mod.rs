@@ -6,11 +6,12 @@ mod rules;
 mod structure;
 mod suggest;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+use std::ops::Range;
 
-use crate::document::{Document, Entry, Kind, Node};
+use crate::document::{Document, Entry, Node};
 use crate::schema::Schema;
-use crate::schema::json::{TooLarge, key_text, to_json};
+use crate::schema::json::{TooLarge, to_json};
 pub use diagnostic::{Diagnostic, Severity};
 
 /// What `check` demands beyond the defaults.
@@ -37,24 +38,37 @@ pub struct Schemas {
 /// can stand in for the schema's generic finding on the same value.
 type Claimed = (String, Diagnostic);
 
-/// Every finding in `text`, in source order.
-pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Vec<Diagnostic> {
-    let doc = match Document::parse(text) {
+/// The findings of one file and where its secrets are (to mask them).
+pub struct Checked {
+    pub diagnostics: Vec<Diagnostic>,
+    pub secrets: Vec<Range<usize>>,
+}
+
+/// Every finding in `text`, in source order. Without a document schema
+/// only the trakt block gets a tree; the rest is streamed.
+pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
+    let parsed = match schemas.extra {
+        Some(_) => Document::parse(text),
+        None => Document::parse_root_keys(text, &["trakt"]),
+    };
+    let doc = match parsed {
         Ok(doc) => doc,
         Err(e) => {
             let end = text[e.byte..]
                 .chars()
                 .next()
                 .map_or(e.byte, |c| e.byte + c.len_utf8());
-            return vec![
-                Diagnostic::new(
-                    "yaml-syntax",
-                    Severity::Error,
-                    e.byte..end,
-                    format!("YAML syntax error: {}", e.message),
-                )
-                .hint("fix the YAML first: nothing else was checked"),
-            ];
+            let syntax = Diagnostic::new(
+                "yaml-syntax",
+                Severity::Error,
+                e.byte..end,
+                format!("YAML syntax error: {}", e.message),
+            )
+            .hint("fix the YAML first: nothing else was checked");
+            return Checked {
+                diagnostics: vec![syntax],
+                secrets: Vec::new(),
+            };
         }
     };
     let mut found = Vec::new();
@@ -73,21 +87,39 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Vec<Diagnostic
             .hint("Kometa reads one document: remove this `---` and what follows, or merge it"),
         );
     }
-    let Some(root) = doc.roots.first() else {
-        found.push(no_trakt(options));
-        return found;
-    };
-    duplicates(root, &doc, &mut found);
-    found.extend(document_schema(root, schemas.extra.as_ref()));
-    match root
-        .entries()
-        .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
-    {
-        Some(trakt) => found.extend(trakt_block(trakt, root, schemas, options)),
+    for dup in &doc.duplicates {
+        found.push(
+            Diagnostic::new(
+                "duplicate-key",
+                Severity::Error,
+                dup.at.clone(),
+                format!(
+                    "duplicate key `{}` (first at line {})",
+                    dup.key,
+                    doc.pos(dup.first).line
+                ),
+            )
+            .hint("YAML loaders disagree on which one wins; keep one"),
+        );
+    }
+    match doc.roots.first() {
         None => found.push(no_trakt(options)),
+        Some(root) => {
+            found.extend(document_schema(root, schemas.extra.as_ref()));
+            match root
+                .entries()
+                .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
+            {
+                Some(trakt) => found.extend(trakt_block(trakt, root, schemas, options)),
+                None => found.push(no_trakt(options)),
+            }
+        }
     }
     found.sort_by_key(|d| d.range.as_ref().map(|r| r.start));
-    found
+    Checked {
+        diagnostics: found,
+        secrets: doc.secrets,
+    }
 }
 
 fn no_trakt(options: &Options) -> Diagnostic {
@@ -166,40 +198,6 @@ fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> 
         .iter()
         .flat_map(|v| structure::generic(v, root))
         .collect()
-}
-
-/// Duplicate keys anywhere in the document: Kometa's loader refuses them.
-fn duplicates(root: &Node<'_>, doc: &Document<'_>, found: &mut Vec<Diagnostic>) {
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        match &node.kind {
-            Kind::Mapping { entries, .. } => {
-                let mut seen: HashMap<String, usize> = HashMap::new();
-                for e in entries {
-                    if let Some(&first) = seen.get(&key_text(&e.key)) {
-                        found.push(
-                            Diagnostic::new(
-                                "duplicate-key",
-                                Severity::Error,
-                                e.key.start..e.key.end,
-                                format!(
-                                    "duplicate key `{}` (first at line {})",
-                                    key_text(&e.key),
-                                    doc.pos(first).line
-                                ),
-                            )
-                            .hint("YAML loaders disagree on which one wins; keep one"),
-                        );
-                    } else if matches!(e.key.kind, Kind::Scalar { .. }) {
-                        seen.insert(key_text(&e.key), e.key.start);
-                    }
-                    stack.push(&e.value);
-                }
-            }
-            Kind::Sequence { items, .. } => stack.extend(items),
-            _ => {}
-        }
-    }
 }
 
 /// Every rule: its id, default severity, and what it finds (for SARIF and

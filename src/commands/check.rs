@@ -47,11 +47,12 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
             let path = file.display().to_string();
             match save::read(file) {
                 Ok(loaded) => {
-                    let diagnostics = check(&loaded.text, &schemas, &request.options);
+                    let checked = check(&loaded.text, &schemas, &request.options);
                     FileReport {
                         path,
                         text: Some(loaded.text),
-                        diagnostics,
+                        diagnostics: checked.diagnostics,
+                        secrets: checked.secrets,
                     }
                 }
                 Err(e) => FileReport {
@@ -64,6 +65,7 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
                         hint: None,
                         range: None,
                     }],
+                    secrets: Vec::new(),
                 },
             }
         })

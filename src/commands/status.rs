@@ -28,7 +28,8 @@ struct Status {
 /// Prints the authorization state of `file`, as text or JSON.
 pub fn run(file: &Path, json_format: bool, now: i64, out: &mut dyn Write) -> Result<Exit, Failure> {
     let loaded = super::load(file)?;
-    let doc = Document::parse(&loaded.text).map_err(|e| super::refused(file, e.into()))?;
+    let doc = Document::parse_root_keys(&loaded.text, &["trakt"])
+        .map_err(|e| super::refused(file, e.into()))?;
     let status = read(&doc).map_err(|e| super::refused(file, e))?;
     let name = file.display().to_string();
     let rendered = if json_format {

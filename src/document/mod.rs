@@ -5,6 +5,7 @@ pub mod data;
 pub mod edit;
 pub mod path;
 pub mod scalar;
+pub mod shape;
 pub mod source;
 pub mod tree;
 mod verify;
@@ -12,7 +13,7 @@ mod verify;
 pub use edit::{Edit, NewValue, Outcome, ValueType, apply};
 pub use scalar::Value;
 pub use source::{LineEnding, Pos, Source};
-pub use tree::{Entry, Kind, Node, Style, SyntaxError};
+pub use tree::{Entry, Kind, Node, Scope, Style, SyntaxError};
 
 /// A parsed YAML stream with the source it came from.
 pub struct Document<'a> {
@@ -21,17 +22,40 @@ pub struct Document<'a> {
     pub roots: Vec<Node<'a>>,
     /// The byte offset where each document starts.
     pub doc_starts: Vec<usize>,
+    /// Duplicate keys anywhere in the stream.
+    pub duplicates: Vec<shape::Duplicate>,
+    /// The ranges of secret values anywhere in the stream, sorted.
+    pub secrets: Vec<std::ops::Range<usize>>,
+    unresolved: bool,
 }
 
 impl<'a> Document<'a> {
     /// Parses `text`; any syntax error is returned with its position.
     pub fn parse(text: &'a str) -> Result<Self, SyntaxError> {
+        Self::parse_scoped(text, Scope::Full)
+    }
+
+    /// Parses `text` building trees only for the root keys named (and
+    /// whatever their aliases need); duplicates and secrets are still found
+    /// everywhere.
+    pub fn parse_root_keys(text: &'a str, keys: &[&str]) -> Result<Self, SyntaxError> {
+        let doc = Self::parse_scoped(text, Scope::RootKeys(keys))?;
+        if doc.unresolved {
+            return Self::parse(text);
+        }
+        Ok(doc)
+    }
+
+    fn parse_scoped(text: &'a str, scope: Scope<'_>) -> Result<Self, SyntaxError> {
         let source = Source::new(text);
-        let parsed = tree::parse(&source)?;
+        let parsed = tree::parse(&source, scope)?;
         Ok(Document {
             source,
             roots: parsed.roots,
             doc_starts: parsed.doc_starts,
+            duplicates: parsed.duplicates,
+            secrets: parsed.secrets,
+            unresolved: parsed.unresolved_alias,
         })
     }
 

@@ -5,6 +5,7 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
+use super::shape::{Duplicate, Role, Shape};
 use super::source::{Pos, Source};
 
 /// Nesting deeper than this is refused: deeper trees are not configs, and
@@ -132,11 +133,29 @@ pub struct SyntaxError {
     pub message: String,
 }
 
-/// Every document of a stream, as trees.
+/// Which parts of the document get a tree.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'k> {
+    /// Every node.
+    Full,
+    /// Only these keys of the root mapping (and the root itself): what a
+    /// check of one block needs, in a fraction of the memory.
+    RootKeys(&'k [&'k str]),
+}
+
+/// Every document of a stream, as trees, with the facts gathered for the
+/// whole stream.
 pub struct Parsed<'a> {
     pub roots: Vec<Node<'a>>,
     /// The byte offset where each document starts.
     pub doc_starts: Vec<usize>,
+    /// Duplicate keys anywhere, trees or not.
+    pub duplicates: Vec<Duplicate>,
+    /// The ranges of secret values anywhere, sorted.
+    pub secrets: Vec<std::ops::Range<usize>>,
+    /// A tree holds an alias whose anchor lies outside the trees built:
+    /// parse with `Scope::Full` to follow it.
+    pub unresolved_alias: bool,
 }
 
 enum Frame<'a> {
@@ -151,11 +170,29 @@ enum Frame<'a> {
     },
 }
 
-/// Parses `src` into trees, one per document.
-pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
+/// Skipping a value of the root mapping that `Scope::RootKeys` leaves out.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    No,
+    /// The next value at the root is skipped.
+    NextValue,
+    /// Inside a skipped collection, this many levels deep.
+    Depth(usize),
+}
+
+/// Parses `src` into trees, one per document, for the parts `scope` names.
+pub fn parse<'a>(src: &Source<'a>, scope: Scope<'_>) -> Result<Parsed<'a>, SyntaxError> {
     let mut roots = Vec::new();
     let mut doc_starts = Vec::new();
     let mut stack: Vec<Frame<'a>> = Vec::new();
+    let mut shape = Shape::default();
+    let mut skip = Skip::No;
+    let mut anchors = std::collections::HashSet::new();
+    let mut aliases = Vec::new();
+    let keep = |key: &str| match scope {
+        Scope::Full => true,
+        Scope::RootKeys(keys) => keys.contains(&key),
+    };
     for event in Parser::new_from_str(src.text) {
         let (event, span) = event.map_err(|e| {
             let byte = src.byte(e.marker().index());
@@ -166,43 +203,71 @@ pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
             }
         })?;
         let bytes = (src.byte(span.start.index()), src.byte(span.end.index()));
+        let at_root = stack.len() == 1 && matches!(stack[0], Frame::Mapping { .. });
         let done = match event {
             Event::DocumentStart(_) => {
                 doc_starts.push(bytes.0);
                 None
             }
             Event::Scalar(value, style, anchor, tag) => {
-                let style = Style::from_parser(style);
-                let start = if style.is_block() {
-                    block_header(src.text, bytes.0)
-                } else {
-                    skip_properties(src.text, bytes.0, bytes.1)
-                };
-                // An empty plain scalar has no text, whatever its span says.
-                let end = if style == Style::Plain && value.is_empty() {
-                    start
-                } else {
-                    scalar_end(src.text, style, start, bytes.1)
-                };
-                Some(Node {
-                    start,
-                    end,
-                    prop_start: bytes.0.min(start),
+                let node = scalar_node(
+                    src.text,
+                    bytes,
+                    value,
+                    style,
                     anchor,
-                    tag: tag.map(|t| format!("{}{}", t.handle, t.suffix)),
-                    kind: Kind::Scalar { value, style },
-                })
+                    tag.map(|t| format!("{}{}", t.handle, t.suffix)),
+                );
+                let role = shape.scalar(
+                    node.scalar().unwrap_or_default(),
+                    node.start..node.end,
+                    node.is_null(),
+                );
+                match skip {
+                    Skip::Depth(_) => None,
+                    Skip::NextValue => {
+                        skip = Skip::No;
+                        None
+                    }
+                    Skip::No
+                        if at_root
+                            && role == Role::Key
+                            && !keep(node.scalar().unwrap_or_default()) =>
+                    {
+                        skip = Skip::NextValue;
+                        None
+                    }
+                    Skip::No => {
+                        if node.anchor != 0 {
+                            anchors.insert(node.anchor);
+                        }
+                        Some(node)
+                    }
+                }
             }
-            Event::Alias(id) => Some(Node {
-                start: bytes.0,
-                end: bytes.1,
-                prop_start: bytes.0,
-                anchor: 0,
-                tag: None,
-                kind: Kind::Alias(id),
-            }),
+            Event::Alias(id) => {
+                shape.scalar("", bytes.0..bytes.0, true);
+                match skip {
+                    Skip::Depth(_) => None,
+                    Skip::NextValue => {
+                        skip = Skip::No;
+                        None
+                    }
+                    Skip::No => {
+                        aliases.push(id);
+                        Some(Node {
+                            start: bytes.0,
+                            end: bytes.1,
+                            prop_start: bytes.0,
+                            anchor: 0,
+                            tag: None,
+                            kind: Kind::Alias(id),
+                        })
+                    }
+                }
+            }
             Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
-                if stack.len() >= MAX_DEPTH {
+                if shape.depth() >= MAX_DEPTH {
                     return Err(SyntaxError {
                         byte: bytes.0,
                         pos: src.pos(bytes.0),
@@ -210,11 +275,45 @@ pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
                     });
                 }
                 let is_mapping = matches!(event, Event::MappingStart(..));
-                let tag = tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix));
-                stack.push(Frame::open(src.text, bytes, anchor, tag, is_mapping));
+                let role = shape.open(is_mapping, bytes.0);
+                skip = match skip {
+                    Skip::Depth(n) => Skip::Depth(n + 1),
+                    Skip::NextValue => Skip::Depth(1),
+                    Skip::No
+                        if at_root && role == Role::Key && matches!(scope, Scope::RootKeys(_)) =>
+                    {
+                        Skip::Depth(1)
+                    }
+                    Skip::No => {
+                        let tag = tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix));
+                        if anchor != 0 {
+                            anchors.insert(anchor);
+                        }
+                        stack.push(Frame::open(src.text, bytes, anchor, tag, is_mapping));
+                        Skip::No
+                    }
+                };
                 None
             }
-            Event::MappingEnd | Event::SequenceEnd => stack.pop().map(|f| f.finish(bytes)),
+            Event::MappingEnd | Event::SequenceEnd => {
+                shape.close(bytes.1);
+                match skip {
+                    // A complex key at the root was skipped: its value goes too.
+                    Skip::Depth(1) if stack.len() == 1 && shape.awaiting_value() => {
+                        skip = Skip::NextValue;
+                        None
+                    }
+                    Skip::Depth(1) => {
+                        skip = Skip::No;
+                        None
+                    }
+                    Skip::Depth(n) => {
+                        skip = Skip::Depth(n - 1);
+                        None
+                    }
+                    _ => stack.pop().map(|f| f.finish(bytes)),
+                }
+            }
             _ => None,
         };
         if let Some(node) = done {
@@ -224,7 +323,46 @@ pub fn parse<'a>(src: &Source<'a>) -> Result<Parsed<'a>, SyntaxError> {
             }
         }
     }
-    Ok(Parsed { roots, doc_starts })
+    let unresolved_alias = aliases.iter().any(|id| !anchors.contains(id));
+    let mut secrets = shape.secrets;
+    secrets.sort_by_key(|r| r.start);
+    Ok(Parsed {
+        roots,
+        doc_starts,
+        duplicates: shape.duplicates,
+        secrets,
+        unresolved_alias,
+    })
+}
+
+fn scalar_node<'a>(
+    text: &str,
+    bytes: (usize, usize),
+    value: std::borrow::Cow<'a, str>,
+    style: ScalarStyle,
+    anchor: usize,
+    tag: Option<String>,
+) -> Node<'a> {
+    let style = Style::from_parser(style);
+    let start = if style.is_block() {
+        block_header(text, bytes.0)
+    } else {
+        skip_properties(text, bytes.0, bytes.1)
+    };
+    // An empty plain scalar has no text, whatever its span says.
+    let end = if style == Style::Plain && value.is_empty() {
+        start
+    } else {
+        scalar_end(text, style, start, bytes.1)
+    };
+    Node {
+        start,
+        end,
+        prop_start: bytes.0.min(start),
+        anchor,
+        tag,
+        kind: Kind::Scalar { value, style },
+    }
 }
 
 impl<'a> Frame<'a> {

@@ -2,7 +2,7 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use super::mask::{mask_text, secret_ranges};
+use super::mask::mask_text;
 use crate::document::Document;
 
 const RED: &str = "\x1b[31m";
@@ -18,7 +18,7 @@ const RESET: &str = "\x1b[0m";
 pub fn unified(old: &str, new: &str, name: &str, color: bool, show_secrets: bool) -> String {
     let masked = |text: &str| match Document::parse(text) {
         Ok(_) if show_secrets => text.to_string(),
-        Ok(doc) => mask_text(text, &secret_ranges(&doc)),
+        Ok(doc) => mask_text(text, &doc.secrets),
         Err(_) => text.to_string(),
     };
     let (old_masked, new_masked) = (masked(old), masked(new));

@@ -2,8 +2,7 @@
 //! emitter (text, json, github, sarif).
 
 use crate::check::{Diagnostic, Severity};
-use crate::document::{Document, Pos, Source};
-use crate::report::mask::secret_ranges;
+use crate::document::{Pos, Source};
 
 /// The findings of one file and the text they point into.
 pub struct FileReport {
@@ -11,6 +10,8 @@ pub struct FileReport {
     /// The file's text, when it could be read.
     pub text: Option<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Byte ranges of secret values in the text, masked in excerpts.
+    pub secrets: Vec<std::ops::Range<usize>>,
 }
 
 /// A diagnostic's start and end (exclusive), 1-based, columns in characters.
@@ -34,15 +35,6 @@ impl FileReport {
                 })
             })
             .collect()
-    }
-
-    /// Byte ranges of secret values in the text, to mask in source excerpts.
-    pub fn secrets(&self) -> Vec<std::ops::Range<usize>> {
-        self.text
-            .as_deref()
-            .and_then(|t| Document::parse(t).ok())
-            .map(|d| secret_ranges(&d))
-            .unwrap_or_default()
     }
 }
 

@@ -2,10 +2,7 @@
 
 use std::ops::Range;
 
-use crate::document::{Document, Kind, Node};
-
-/// Keys whose values are secrets wherever they appear.
-pub const SECRET_KEYS: &[&str] = &["client_secret", "access_token", "refresh_token", "pin"];
+pub use crate::document::shape::SECRET_KEYS;
 
 /// Whether values under `key` are secrets.
 pub fn is_secret_key(key: &str) -> bool {
@@ -21,30 +18,6 @@ pub fn mask(value: &str) -> String {
         let prefix: String = value.chars().take(4).collect();
         format!("{prefix}…({len} chars)")
     }
-}
-
-/// The byte ranges of every secret value in the document.
-pub fn secret_ranges(doc: &Document<'_>) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut stack: Vec<&Node<'_>> = doc.roots.iter().collect();
-    while let Some(node) = stack.pop() {
-        match &node.kind {
-            Kind::Mapping { entries, .. } => {
-                for e in entries {
-                    let secret = e.key.scalar().is_some_and(is_secret_key);
-                    if secret && !e.value.is_null() && e.value.start < e.value.end {
-                        ranges.push(e.value.start..e.value.end);
-                    } else {
-                        stack.push(&e.value);
-                    }
-                }
-            }
-            Kind::Sequence { items, .. } => stack.extend(items),
-            _ => {}
-        }
-    }
-    ranges.sort_by_key(|r| r.start);
-    ranges
 }
 
 /// `text` with every secret range replaced by its mask; a secret spanning

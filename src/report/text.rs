@@ -20,7 +20,7 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
     };
     let mut out = String::new();
     for report in reports {
-        let secrets = report.secrets();
+        let secrets = &report.secrets;
         for (d, span) in report.diagnostics.iter().zip(report.spans()) {
             let code = match d.severity {
                 Severity::Error => "\x1b[1;31m",
@@ -40,7 +40,7 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
             if let (Some(text), Some(range), Some(span)) =
                 (report.text.as_deref(), d.range.as_ref(), span)
             {
-                let (line, from, to) = excerpt(text, range, &secrets);
+                let (line, from, to) = excerpt(text, range, secrets);
                 let gutter = " ".repeat(span.start.line.to_string().len());
                 out.push_str(&format!("{gutter} |\n{} | {line}\n", span.start.line));
                 out.push_str(&format!(
