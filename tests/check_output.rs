@@ -308,3 +308,13 @@ fn kometas_own_schema_checks_every_real_config_with_positions() {
     );
     assert!(text.contains("pin-type.yml:4:8: error[schema]: `trakt.pin`: value is not of types \"null\", \"string\""), "{text}");
 }
+
+#[test]
+fn colour_when_asked_and_never_with_no_color() {
+    let dir = fixture("check");
+    let (_, plain, _) = check_in(&dir, &["pin-type.yml"]);
+    assert!(!plain.contains('\x1b'));
+    let (_, coloured, _) = check_in(&dir, &["--color", "always", "pin-type.yml"]);
+    assert!(coloured.starts_with("\x1b[1mpin-type.yml:4:8\x1b[0m: \x1b[1;31merror[pin-type]\x1b[0m: "), "{coloured}");
+    assert!(coloured.contains("\x1b[1;31m^^^^\x1b[0m"), "{coloured}");
+}
