@@ -42,21 +42,21 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// A duration in its largest whole units, at most two: `3 months`,
+/// A duration in its largest whole units, at most two: `1 year`, `3 months`,
 /// `2 days 4 hours`, `45 minutes`, `10 seconds`.
 pub fn span(seconds: i64) -> String {
     const UNITS: [(i64, &str); 6] = [
+        (31_556_952, "year"),
         (2_629_746, "month"),
         (86_400, "day"),
         (3600, "hour"),
         (60, "minute"),
         (1, "second"),
-        (0, ""),
     ];
     let s = seconds.abs();
     let mut parts = Vec::new();
     let mut rest = s;
-    for &(size, name) in &UNITS[..5] {
+    for &(size, name) in &UNITS {
         if rest >= size && parts.len() < 2 {
             let n = rest / size;
             rest -= n * size;
@@ -129,6 +129,9 @@ mod tests {
         assert_eq!(span(86_400), "1 day");
         assert_eq!(span(90_061), "1 day 1 hour");
         assert_eq!(span(7_889_238), "3 months");
+        assert_eq!(span(31_556_952 + 2_629_746 + 86_400), "1 year 1 month");
+        assert_eq!(span(31_556_952 + 86_400), "1 year");
+        assert_eq!(span(0), "0 seconds");
         assert_eq!(relative(-120), "2 minutes ago");
         assert_eq!(relative(3600), "in 1 hour");
     }

@@ -315,6 +315,9 @@ fn colour_when_asked_and_never_with_no_color() {
     let (_, plain, _) = check_in(&dir, &["pin-type.yml"]);
     assert!(!plain.contains('\x1b'));
     let (_, coloured, _) = check_in(&dir, &["--color", "always", "pin-type.yml"]);
-    assert!(coloured.starts_with("\x1b[1mpin-type.yml:4:8\x1b[0m: \x1b[1;31merror[pin-type]\x1b[0m: "), "{coloured}");
+    assert!(
+        coloured.starts_with("\x1b[1mpin-type.yml:4:8\x1b[0m: \x1b[1;31merror[pin-type]\x1b[0m: "),
+        "{coloured}"
+    );
     assert!(coloured.contains("\x1b[1;31m^^^^\x1b[0m"), "{coloured}");
 }
