@@ -9,6 +9,10 @@ pub enum Exit {
     Findings = 1,
     /// Cannot run: bad arguments, unreadable or unparseable file, unwritable file.
     Usage = 2,
+    /// The Trakt authorization is dead: authorize again.
+    Dead = 3,
+    /// A temporary failure (network, rate limit, Trakt 5xx): retry later.
+    Temporary = 4,
 }
 
 /// A failed command: its exit code and what to tell the user.
@@ -16,6 +20,21 @@ pub enum Exit {
 pub struct Failure {
     pub exit: Exit,
     pub message: String,
+}
+
+impl From<crate::trakt::TraktError> for Failure {
+    fn from(e: crate::trakt::TraktError) -> Self {
+        use crate::trakt::Class;
+        let exit = match e.class {
+            Class::Usage => Exit::Usage,
+            Class::Dead => Exit::Dead,
+            Class::Temporary => Exit::Temporary,
+        };
+        Failure {
+            exit,
+            message: e.message,
+        }
+    }
 }
 
 impl Failure {

@@ -4,14 +4,19 @@ use std::io::{self, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use std::time::Duration;
+
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use kometa_trakt::check::Options;
 use kometa_trakt::commands;
+use kometa_trakt::commands::auth::Source;
 use kometa_trakt::commands::check::{Format, Request};
 use kometa_trakt::commands::set::Input;
 use kometa_trakt::document::Value;
 use kometa_trakt::error::{Exit, Failure};
+use kometa_trakt::renew;
 use kometa_trakt::time;
+use kometa_trakt::trakt::Endpoints;
 
 const EXIT_CODES: &str = "Exit codes:
   0  success; nothing wrong or nothing to do
@@ -65,7 +70,7 @@ enum Command {
         #[arg(long, value_name = "FILE")]
         schema: Option<PathBuf>,
     },
-    /// Show the authorization state (offline): token type, created, expires, renewal due.
+    /// Show the authorization state: token type, created, expires, renewal due.
     #[command(after_help = EXIT_CODES)]
     Status {
         /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
@@ -73,6 +78,54 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
         format: StatusFormat,
+        /// Also ask Trakt which account the token belongs to (GET /users/settings).
+        #[arg(long)]
+        online: bool,
+        #[command(flatten)]
+        net: Net,
+    },
+    /// Renew the tokens when due (expired, or less than a quarter of the lifetime left).
+    #[command(after_help = EXIT_CODES)]
+    Renew {
+        /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
+        file: Option<PathBuf>,
+        /// Also renew when the token expires within this time (30m, 12h, 2d).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+        within: Option<i64>,
+        /// Renew even if not due.
+        #[arg(long)]
+        force: bool,
+        /// Show the decision and a masked preview diff; call nothing, write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the diff of what was written.
+        #[arg(long)]
+        diff: bool,
+        /// Like --dry-run, and exit 1 if a renewal is due.
+        #[arg(long)]
+        check: bool,
+        /// Confirm the new token with GET /users/settings and print the account.
+        #[arg(long)]
+        verify: bool,
+        #[command(flatten)]
+        net: Net,
+    },
+    /// Obtain the first tokens: --pin, --device, or --from-file.
+    #[command(after_help = EXIT_CODES)]
+    Auth {
+        /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
+        file: Option<PathBuf>,
+        /// The PIN from Trakt's authorize page [default: the file's trakt.pin].
+        #[arg(long, conflicts_with_all = ["device", "from_file"])]
+        pin: Option<String>,
+        /// The device-code flow: prints a URL and a code, then waits (works without a TTY).
+        #[arg(long, conflicts_with = "from_file")]
+        device: bool,
+        /// Apply a block pasted from Kometa's web utility or a recovery file (- for stdin).
+        #[arg(long, value_name = "FILE")]
+        from_file: Option<PathBuf>,
+        #[command(flatten)]
+        net: Net,
     },
     /// Print a shell completion script.
     Completions {
@@ -116,6 +169,38 @@ enum Command {
         #[arg(long)]
         show_secrets: bool,
     },
+}
+
+/// Where Trakt is and how long to wait for it.
+#[derive(Args)]
+struct Net {
+    /// The API base URL.
+    #[arg(long, env = "TRAKT_API_URL", default_value = "https://api.trakt.tv")]
+    api_url: String,
+    /// The OAuth base URL.
+    #[arg(long, env = "TRAKT_AUTH_URL", default_value = "https://auth.trakt.tv")]
+    auth_url: String,
+    /// The redirect URI registered with the Trakt application.
+    #[arg(long, default_value = "urn:ietf:wg:oauth:2.0:oob")]
+    redirect_uri: String,
+    /// Seconds to wait for a whole request.
+    #[arg(long, default_value_t = 30)]
+    timeout: u64,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10)]
+    connect_timeout: u64,
+}
+
+impl Net {
+    fn endpoints(&self) -> Endpoints {
+        Endpoints {
+            api_url: self.api_url.clone(),
+            auth_url: self.auth_url.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+            timeout: Duration::from_secs(self.timeout),
+            connect_timeout: Duration::from_secs(self.connect_timeout),
+        }
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -219,9 +304,61 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
             };
             commands::check::run(&request, &mut out)
         }
-        Command::Status { file, format } => {
+        Command::Status {
+            file,
+            format,
+            online,
+            net,
+        } => {
             let file = file.unwrap_or_else(default_config);
-            commands::status::run(&file, format == StatusFormat::Json, time::now(), &mut out)
+            let online = online.then(|| net.endpoints());
+            commands::status::run(
+                &file,
+                format == StatusFormat::Json,
+                time::now(),
+                online,
+                &mut out,
+            )
+        }
+        Command::Renew {
+            file,
+            within,
+            force,
+            dry_run,
+            diff,
+            check,
+            verify,
+            net,
+        } => {
+            let file = file.unwrap_or_else(default_config);
+            let request = renew::Request {
+                file: &file,
+                within,
+                force,
+                dry_run,
+                diff,
+                check,
+                verify,
+                color,
+                now: time::now(),
+                endpoints: net.endpoints(),
+            };
+            renew::run(&request, &mut out)
+        }
+        Command::Auth {
+            file,
+            pin,
+            device,
+            from_file,
+            net,
+        } => {
+            let file = file.unwrap_or_else(default_config);
+            let source = match (&from_file, device) {
+                (Some(path), _) => Source::FromFile(path),
+                (None, true) => Source::Device,
+                (None, false) => Source::Pin(pin.as_deref()),
+            };
+            commands::auth::run(&file, source, net.endpoints(), &mut out)
         }
         Command::Completions { shell } => {
             clap_complete::generate(shell, &mut Cli::command(), "kometa-trakt", &mut out);

@@ -59,7 +59,8 @@ fn due_token_in_json_and_expired_token_in_text() {
     "expired": false,
     "renewal_due": true
   },
-  "client_id": "4f2a…(64 chars)"
+  "client_id": "4f2a…(64 chars)",
+  "account": null
 }
 "#
     );

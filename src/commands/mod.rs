@@ -1,6 +1,7 @@
 //! One module per command: each reads its inputs, calls the library, and
 //! returns an exit code or a failure; `main` prints failures.
 
+pub mod auth;
 pub mod check;
 pub mod get;
 pub mod set;

@@ -1,5 +1,5 @@
 //! `status [FILE]`: what the trakt block says about the authorization,
-//! offline.
+//! and with `--online` which Trakt account the token belongs to.
 
 use std::io::Write;
 use std::path::Path;
@@ -7,111 +7,73 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::document::Document;
-use crate::document::path::{Walk, walk};
-use crate::document::scalar::{Resolved, resolve};
-use crate::document::{Kind, Node};
 use crate::error::{Exit, Failure};
+use crate::kometa::{TraktBlock, resolve};
 use crate::report::mask::mask;
 use crate::time::{relative, span, utc};
-use crate::token::Lifetime;
+use crate::trakt::{Client, Endpoints};
 
-/// The authorization as the file records it.
-#[derive(Debug, Default)]
-struct Status {
-    has_trakt: bool,
-    authorized: bool,
-    token_type: Option<String>,
-    client_id: Option<String>,
-    life: Option<Lifetime>,
-}
-
-/// Prints the authorization state of `file`, as text or JSON.
-pub fn run(file: &Path, json_format: bool, now: i64, out: &mut dyn Write) -> Result<Exit, Failure> {
+/// Prints the authorization state of `file`, as text or JSON; with
+/// `online`, also the account the token belongs to.
+pub fn run(
+    file: &Path,
+    json_format: bool,
+    now: i64,
+    online: Option<Endpoints>,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
     let loaded = super::load(file)?;
     let doc = Document::parse_root_keys(&loaded.text, &["trakt"])
         .map_err(|e| super::refused(file, e.into()))?;
-    let status = read(&doc).map_err(|e| super::refused(file, e))?;
+    let block = TraktBlock::read(&doc);
     let name = file.display().to_string();
-    let rendered = if json_format {
-        as_json(&name, &status, now)
-    } else {
-        as_text(&name, &status, now)
+    let account = match (&online, &block) {
+        (Some(endpoints), Some(block)) => Some(account(block, &name, endpoints.clone())?),
+        _ => None,
+    };
+    let rendered = match (json_format, &block) {
+        (true, _) => as_json(&name, block.as_ref(), now, account.as_deref()),
+        (false, None) => format!("{name}: no trakt block\n"),
+        (false, Some(block)) => as_text(&name, block, now, account.as_deref()),
     };
     out.write_all(rendered.as_bytes())
         .map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
     Ok(Exit::Ok)
 }
 
-fn read(doc: &Document<'_>) -> Result<Status, crate::document::EditError> {
-    let at = |key: &str| -> Result<Option<&Node<'_>>, crate::document::EditError> {
-        let path: Vec<String> = key.split('.').map(str::to_string).collect();
-        Ok(match walk(doc, &path)? {
-            Walk::Found { node, .. } if !node.is_null() => Some(node),
-            _ => None,
-        })
-    };
-    let text = |node: Option<&Node<'_>>| {
-        node.and_then(Node::scalar)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let number = |node: Option<&Node<'_>>| match node.map(|n| &n.kind) {
-        Some(Kind::Scalar { value, style }) => match resolve(value, *style, None) {
-            Resolved::Int(i) => i64::try_from(i).ok(),
-            Resolved::Str(s) => s.parse().ok(),
-            _ => None,
-        },
-        _ => None,
-    };
-    let has_trakt = matches!(at("trakt")?.map(|n| &n.kind), Some(Kind::Mapping { .. }));
-    if !has_trakt {
-        return Ok(Status::default());
-    }
-    let auth = matches!(
-        at("trakt.authorization")?.map(|n| &n.kind),
-        Some(Kind::Mapping { .. })
-    );
-    let token = |key: &str| {
-        if auth {
-            at(&format!("trakt.authorization.{key}"))
-        } else {
-            Ok(None)
-        }
-    };
-    let created = number(token("created_at")?);
-    let expires = number(token("expires_in")?);
-    Ok(Status {
-        has_trakt,
-        authorized: text(token("access_token")?).is_some()
-            && text(token("refresh_token")?).is_some(),
-        token_type: text(token("token_type")?),
-        client_id: text(at("trakt.client_id")?),
-        life: created
-            .zip(expires)
-            .map(|(created_at, expires_in)| Lifetime {
-                created_at,
-                expires_in,
-            }),
-    })
+fn authorized(block: &TraktBlock) -> bool {
+    block.access_token.is_some() && block.refresh_token.is_some()
 }
 
-fn as_text(name: &str, s: &Status, now: i64) -> String {
-    if !s.has_trakt {
-        return format!("{name}: no trakt block\n");
-    }
+/// The Trakt user the access token belongs to.
+fn account(block: &TraktBlock, name: &str, endpoints: Endpoints) -> Result<String, Failure> {
+    let token = block.access_token.as_deref().ok_or_else(|| Failure {
+        exit: Exit::Dead,
+        message: format!("{name}: not authorized yet"),
+    })?;
+    let resolved = |value: &str, key: &str| {
+        resolve(value, key).map_err(|e| Failure::usage(format!("{name}: {e}")))
+    };
+    let id = resolved(block.client_id.as_deref().unwrap_or_default(), "client_id")?;
+    let token = resolved(token, "authorization.access_token")?;
+    let client = Client::new(endpoints, &id, "")?;
+    Ok(client.settings(&token)?.username)
+}
+
+fn as_text(name: &str, block: &TraktBlock, now: i64, account: Option<&str>) -> String {
     let mut lines = vec![format!(
         "{name}: {}",
-        if s.authorized {
+        if authorized(block) {
             "authorized"
         } else {
             "not authorized"
         }
     )];
     let row = |label: &str, value: String| format!("  {label:<12} {value}");
-    if let Some(t) = &s.token_type {
+    if let Some(t) = &block.token_type {
         lines.push(row("token type:", t.clone()));
     }
-    if let Some(life) = s.life {
+    if let Some(life) = block.lifetime() {
         lines.push(row(
             "created:",
             format!(
@@ -131,7 +93,7 @@ fn as_text(name: &str, s: &Status, now: i64) -> String {
             format!("{} ({state})", utc(life.expires_at())),
         ));
         lines.push(row("lifetime:", span(life.expires_in)));
-        let due = if !s.authorized {
+        let due = if !authorized(block) {
             "no (not authorized)".to_string()
         } else if remaining <= 0 {
             "yes (expired)".to_string()
@@ -147,31 +109,36 @@ fn as_text(name: &str, s: &Status, now: i64) -> String {
     }
     lines.push(row(
         "client id:",
-        s.client_id
+        block
+            .client_id
             .as_deref()
             .map_or_else(|| "(none)".to_string(), mask),
     ));
+    if let Some(user) = account {
+        lines.push(row("account:", user.to_string()));
+    }
     lines.join("\n") + "\n"
 }
 
-fn as_json(name: &str, s: &Status, now: i64) -> String {
-    let life = s.life.map(|life| {
+fn as_json(name: &str, block: Option<&TraktBlock>, now: i64, account: Option<&str>) -> String {
+    let life = block.and_then(TraktBlock::lifetime).map(|life| {
         json!({
             "created_at": life.created_at,
             "expires_at": life.expires_at(),
             "expires_in": life.expires_in,
             "remaining": life.remaining(now),
             "expired": life.remaining(now) <= 0,
-            "renewal_due": s.authorized && life.renewal_due(now),
+            "renewal_due": block.is_some_and(authorized) && life.renewal_due(now),
         })
     });
     let doc = json!({
         "path": name,
-        "trakt": s.has_trakt,
-        "authorized": s.authorized,
-        "token_type": s.token_type,
+        "trakt": block.is_some(),
+        "authorized": block.is_some_and(authorized),
+        "token_type": block.and_then(|b| b.token_type.clone()),
         "token": life,
-        "client_id": s.client_id.as_deref().map(mask),
+        "client_id": block.and_then(|b| b.client_id.as_deref().map(mask)),
+        "account": account,
     });
     format!("{doc:#}\n")
 }

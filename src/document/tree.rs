@@ -82,7 +82,7 @@ pub struct Entry<'a> {
     pub value: Node<'a>,
 }
 
-impl Node<'_> {
+impl<'a> Node<'a> {
     /// The decoded text of a scalar key or value.
     pub fn scalar(&self) -> Option<&str> {
         match &self.kind {
@@ -104,7 +104,7 @@ impl Node<'_> {
     }
 
     /// The entries of a mapping node.
-    pub fn entries(&self) -> Option<&[Entry<'_>]> {
+    pub fn entries(&self) -> Option<&[Entry<'a>]> {
         match &self.kind {
             Kind::Mapping { entries, .. } => Some(entries),
             _ => None,

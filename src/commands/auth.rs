@@ -1,0 +1,163 @@
+//! `auth`: obtain the first tokens (a PIN, the device flow) or apply a
+//! pasted block or a recovery file, and store them safely.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use crate::document::Document;
+use crate::error::{Exit, Failure};
+use crate::kometa::{TraktBlock, find, resolve};
+use crate::store::{self, lock, preflight, save_tokens, token_edits};
+use crate::time::utc;
+use crate::trakt::{Client, Endpoints, Poll, Tokens, TraktError};
+
+/// Where the tokens come from.
+pub enum Source<'a> {
+    /// A PIN from Trakt's authorize page (or the file's `pin:`).
+    Pin(Option<&'a str>),
+    /// The device-code flow.
+    Device,
+    /// A block pasted from Kometa's web utility, or a recovery file (`-` for stdin).
+    FromFile(&'a Path),
+}
+
+/// Runs `auth`.
+pub fn run(
+    file: &Path,
+    source: Source<'_>,
+    endpoints: Endpoints,
+    out: &mut dyn Write,
+) -> Result<Exit, Failure> {
+    let name = file.display().to_string();
+    let (loaded, block) = store::load(file)?;
+    // Everything that could stop the save is checked before Trakt is called.
+    preflight(&loaded.target)?;
+    let tokens = match source {
+        Source::FromFile(path) => read_block(path)?,
+        Source::Pin(pin) => {
+            let pin = pin
+                .map(str::to_string)
+                .or_else(|| block.pin.clone())
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "{name}: no PIN: pass --pin PIN, or put it in `trakt.pin`"
+                    ))
+                })?;
+            client(&block, &name, endpoints)?.exchange_pin(&pin)?
+        }
+        Source::Device => device(&client(&block, &name, endpoints)?, out)?,
+    };
+    let _lock = lock(&loaded.target)?;
+    let (loaded, block) = store::load(&loaded.target)?;
+    let edits = token_edits(&block, &tokens, true);
+    save_tokens(&loaded, &edits, &tokens)?;
+    let until = tokens.created_at.saturating_add(tokens.expires_in);
+    writeln!(
+        out,
+        "{name}: authorized; the token is valid until {}",
+        utc(until)
+    )
+    .ok();
+    Ok(Exit::Ok)
+}
+
+fn client(block: &TraktBlock, name: &str, endpoints: Endpoints) -> Result<Client, Failure> {
+    let id = resolve(block.client_id.as_deref().unwrap_or_default(), "client_id")
+        .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    let secret = resolve(
+        block.client_secret.as_deref().unwrap_or_default(),
+        "client_secret",
+    )
+    .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    if id.is_empty() || secret.is_empty() {
+        return Err(Failure::usage(format!(
+            "{name}: `trakt.client_id` and `trakt.client_secret` are needed: create an application at https://trakt.tv/oauth/applications"
+        )));
+    }
+    Ok(Client::new(endpoints, &id, &secret)?)
+}
+
+/// The device flow: show the code, poll until approved, denied or expired.
+fn device(client: &Client, out: &mut dyn Write) -> Result<Tokens, Failure> {
+    let code = client.device_code()?;
+    writeln!(
+        out,
+        "Open {} and enter the code {}",
+        code.verification_url, code.user_code
+    )
+    .ok();
+    writeln!(
+        out,
+        "Waiting for approval (the code expires in {} minutes)...",
+        code.expires_in / 60
+    )
+    .ok();
+    out.flush().ok();
+    let deadline = Instant::now() + Duration::from_secs(code.expires_in);
+    let mut interval = Duration::from_secs(code.interval.max(1));
+    while Instant::now() < deadline {
+        sleep(interval);
+        match client.poll_device(&code.device_code)? {
+            Poll::Authorized(tokens) => return Ok(tokens),
+            Poll::Pending => {}
+            Poll::SlowDown => interval += Duration::from_secs(1),
+        }
+    }
+    Err(TraktError::dead(
+        "the device code expired before it was approved; run `auth --device` again",
+    )
+    .into())
+}
+
+/// Reads an authorization block: `trakt: authorization: ...`,
+/// `authorization: ...`, or the six keys at the root.
+fn read_block(path: &Path) -> Result<Tokens, Failure> {
+    let shown = path.display().to_string();
+    let mut text = String::new();
+    let read = if shown == "-" {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(path).map(|t| text = t)
+    };
+    read.map_err(|e| {
+        Failure::usage(format!(
+            "{shown}: cannot read: {}",
+            crate::error::io_reason(&e)
+        ))
+    })?;
+    let doc = Document::parse(&text).map_err(|e| {
+        Failure::usage(format!(
+            "{shown}:{}: YAML syntax error: {}",
+            e.pos, e.message
+        ))
+    })?;
+    let root = doc
+        .roots
+        .first()
+        .ok_or_else(|| Failure::usage(format!("{shown}: empty")))?;
+    let block = find(root, "trakt")
+        .and_then(|t| find(t, "authorization"))
+        .or_else(|| find(root, "authorization"))
+        .unwrap_or(root);
+    let text_of = |key: &str| {
+        find(block, key)
+            .filter(|n| !n.is_null())
+            .and_then(|n| n.scalar().map(str::to_string))
+            .filter(|s| !s.is_empty())
+    };
+    let json = serde_json::json!({
+        "access_token": text_of("access_token"),
+        "token_type": text_of("token_type"),
+        "expires_in": text_of("expires_in").and_then(|v| v.parse::<i64>().ok()),
+        "refresh_token": text_of("refresh_token"),
+        "scope": text_of("scope"),
+        "created_at": text_of("created_at").and_then(|v| v.parse::<i64>().ok()),
+    });
+    Tokens::from_json(&json.to_string()).map_err(|_| {
+        Failure::usage(format!(
+            "{shown}: not a complete authorization block: it needs access_token, token_type, expires_in, refresh_token, scope and created_at"
+        ))
+    })
+}

@@ -1,0 +1,402 @@
+//! A loopback server that behaves like Trakt's OAuth API (see
+//! docs/trakt-protocol.md): token rotation with single-use refresh tokens,
+//! one-time PINs, the device-code flow, `/users/settings`, the error codes
+//! Trakt sends, and faults on demand. Every request is logged.
+
+mod http;
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+pub use http::{Request, Response};
+use serde_json::{Value, json};
+
+/// The OAuth paths the server answers.
+pub const TOKEN: &str = "/oauth/token";
+pub const DEVICE_CODE: &str = "/oauth/device/code";
+pub const DEVICE_TOKEN: &str = "/oauth/device/token";
+pub const REVOKE: &str = "/oauth/revoke";
+pub const SETTINGS: &str = "/users/settings";
+
+/// How an `invalid_grant` is answered (Trakt has used all three).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GrantStyle {
+    Json400,
+    Json401,
+    Empty400,
+}
+
+/// A misbehaviour for the next requests to one path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer this status with a short JSON body (e.g. 500, 502, 410, 423).
+    Status(u16),
+    /// `403` with a Cloudflare HTML page.
+    Cloudflare,
+    /// `401 invalid_client`.
+    InvalidClient,
+    /// `429` with `Retry-After: seconds`.
+    RateLimited(u32),
+    /// Wait this long, then answer normally.
+    Slow(Duration),
+    /// `200` with a body that is not JSON (after rotating the tokens).
+    Malformed,
+    /// `200` with only some of the six fields (after rotating the tokens).
+    MissingFields,
+    /// Rotate the tokens, then close the connection without an answer.
+    DropAfterRotation,
+}
+
+/// What the server starts with.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub client_id: String,
+    pub client_secret: String,
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub username: String,
+    pub grant_style: GrantStyle,
+    /// The device flow's polling interval, seconds.
+    pub interval: u64,
+    /// The device code's lifetime, seconds.
+    pub device_expires_in: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            client_id: "4f2a9c1e7b3d8a6f0e5c2b9d7a4f1e8c3b6d9a2f5e8c1b4d7a0f3e6c9b2d5a8f".into(),
+            client_secret: "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d"
+                .into(),
+            access_token: "a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90".into(),
+            refresh_token: "0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0"
+                .into(),
+            expires_in: 86_400,
+            username: "sean".into(),
+            grant_style: GrantStyle::Json400,
+            interval: 1,
+            device_expires_in: 600,
+        }
+    }
+}
+
+/// Tokens the server issued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Issued {
+    pub access_token: String,
+    pub refresh_token: String,
+    pub expires_in: i64,
+    pub created_at: i64,
+}
+
+/// Where a device code stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Device {
+    Pending,
+    Approved,
+    Denied,
+    Used,
+    Expired,
+}
+
+struct State {
+    config: Config,
+    access_tokens: Vec<String>,
+    refresh_token: Option<String>,
+    pins: Vec<String>,
+    devices: HashMap<String, Device>,
+    faults: Vec<(String, Fault, usize)>,
+    issued: Vec<Issued>,
+    log: Vec<Request>,
+    counter: u64,
+}
+
+/// A running server; it stops when dropped.
+pub struct Server {
+    addr: SocketAddr,
+    state: Arc<Mutex<State>>,
+}
+
+impl Server {
+    /// Starts on 127.0.0.1 with an ephemeral port.
+    pub fn start(config: Config) -> Server {
+        Server::bind("127.0.0.1:0", config)
+    }
+
+    /// Starts on `addr`.
+    pub fn bind(addr: &str, config: Config) -> Server {
+        let listener = TcpListener::bind(addr).expect("bind a loopback port");
+        let addr = listener.local_addr().expect("local address");
+        let state = Arc::new(Mutex::new(State {
+            access_tokens: vec![config.access_token.clone()],
+            refresh_token: Some(config.refresh_token.clone()),
+            config,
+            pins: Vec::new(),
+            devices: HashMap::new(),
+            faults: Vec::new(),
+            issued: Vec::new(),
+            log: Vec::new(),
+            counter: 0,
+        }));
+        let shared = Arc::clone(&state);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let state = Arc::clone(&shared);
+                thread::spawn(move || handle(&stream, &state));
+            }
+        });
+        Server { addr, state }
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Every request received so far.
+    pub fn log(&self) -> Vec<Request> {
+        self.state().log.clone()
+    }
+
+    /// How many requests reached `path`.
+    pub fn count(&self, path: &str) -> usize {
+        self.state().log.iter().filter(|r| r.path == path).count()
+    }
+
+    /// Misbehave on the next `times` requests to `path`.
+    pub fn fault(&self, path: &str, fault: Fault, times: usize) {
+        self.state().faults.push((path.to_string(), fault, times));
+    }
+
+    /// Accept `pin` once in an authorization-code exchange.
+    pub fn add_pin(&self, pin: &str) {
+        self.state().pins.push(pin.to_string());
+    }
+
+    /// Set every device code to `device` (approve, deny, expire).
+    pub fn set_devices(&self, device: Device) {
+        for d in self.state().devices.values_mut() {
+            *d = device;
+        }
+    }
+
+    /// Tokens issued so far, oldest first.
+    pub fn issued(&self) -> Vec<Issued> {
+        self.state().issued.clone()
+    }
+
+    /// The refresh token that works now, if any.
+    pub fn refresh_token(&self) -> Option<String> {
+        self.state().refresh_token.clone()
+    }
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64)
+}
+
+fn handle(stream: &TcpStream, state: &Mutex<State>) {
+    let Some(request) = http::read_request(stream) else {
+        return;
+    };
+    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
+    let fault = {
+        let mut s = lock();
+        s.log.push(request.clone());
+        let slot = s
+            .faults
+            .iter_mut()
+            .find(|(p, _, n)| *p == request.path && *n > 0);
+        slot.map(|(_, f, n)| {
+            *n -= 1;
+            f.clone()
+        })
+    };
+    if !request.headers.contains_key("user-agent") {
+        return cloudflare().send(stream);
+    }
+    let response = match fault {
+        Some(Fault::Status(code)) => Response::json(code, json!({"error": "server_error"})),
+        Some(Fault::Cloudflare) => cloudflare(),
+        Some(Fault::InvalidClient) => invalid_client(),
+        Some(Fault::RateLimited(seconds)) => {
+            let mut r = Response::json(429, json!({"error": "rate_limited"}));
+            r.headers.push(("Retry-After".into(), seconds.to_string()));
+            r
+        }
+        Some(Fault::Slow(delay)) => {
+            thread::sleep(delay);
+            route(&request, &mut lock())
+        }
+        Some(Fault::Malformed) => {
+            let _ = route(&request, &mut lock());
+            Response {
+                status: 200,
+                content_type: "application/json",
+                headers: Vec::new(),
+                body: "{\"access_token\": ".into(),
+            }
+        }
+        Some(Fault::MissingFields) => {
+            let full = route(&request, &mut lock());
+            let mut v: Value = serde_json::from_str(&full.body).unwrap_or(json!({}));
+            if let Some(map) = v.as_object_mut() {
+                map.remove("refresh_token");
+                map.remove("created_at");
+            }
+            Response::json(full.status, v)
+        }
+        Some(Fault::DropAfterRotation) => {
+            let _ = route(&request, &mut lock());
+            return;
+        }
+        None => route(&request, &mut lock()),
+    };
+    response.send(stream);
+}
+
+fn cloudflare() -> Response {
+    Response {
+        status: 403,
+        content_type: "text/html",
+        headers: Vec::new(),
+        body: "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1></body></html>".into(),
+    }
+}
+
+fn invalid_client() -> Response {
+    Response::json(
+        401,
+        json!({"error": "invalid_client", "error_description": "Client authentication failed."}),
+    )
+}
+
+fn invalid_grant(style: GrantStyle) -> Response {
+    let body = json!({"error": "invalid_grant", "error_description": "The provided authorization grant is invalid, expired, revoked, or was issued to another client."});
+    match style {
+        GrantStyle::Json400 => Response::json(400, body),
+        GrantStyle::Json401 => Response::json(401, body),
+        GrantStyle::Empty400 => Response::empty(400),
+    }
+}
+
+fn route(request: &Request, s: &mut State) -> Response {
+    let body: Value = serde_json::from_str(&request.body).unwrap_or(Value::Null);
+    let field = |name: &str| {
+        body.get(name)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let client_ok = field("client_id") == s.config.client_id
+        && field("client_secret") == s.config.client_secret;
+    match (request.method.as_str(), request.path.as_str()) {
+        ("POST", TOKEN) => {
+            if !client_ok {
+                return invalid_client();
+            }
+            let granted = match field("grant_type").as_str() {
+                "refresh_token" => {
+                    s.refresh_token.as_deref() == Some(field("refresh_token").as_str())
+                }
+                "authorization_code" => match s.pins.iter().position(|p| *p == field("code")) {
+                    Some(i) => {
+                        s.pins.remove(i);
+                        true
+                    }
+                    None => false,
+                },
+                _ => false,
+            };
+            if granted {
+                Response::json(200, issue(s))
+            } else {
+                invalid_grant(s.config.grant_style)
+            }
+        }
+        ("POST", DEVICE_CODE) => {
+            if field("client_id") != s.config.client_id {
+                return invalid_client();
+            }
+            s.counter += 1;
+            let code = format!("device-{:056x}", s.counter);
+            s.devices.insert(code.clone(), Device::Pending);
+            Response::json(
+                200,
+                json!({
+                    "device_code": code,
+                    "user_code": format!("{:08X}", 0x5EA1_0000u64 + s.counter),
+                    "verification_url": "https://trakt.tv/activate",
+                    "expires_in": s.config.device_expires_in,
+                    "interval": s.config.interval,
+                }),
+            )
+        }
+        ("POST", DEVICE_TOKEN) => {
+            if !client_ok {
+                return invalid_client();
+            }
+            match s.devices.get(&field("code")).copied() {
+                None => Response::empty(404),
+                Some(Device::Pending) => Response::empty(400),
+                Some(Device::Used) => Response::empty(409),
+                Some(Device::Expired) => Response::empty(410),
+                Some(Device::Denied) => Response::empty(418),
+                Some(Device::Approved) => {
+                    s.devices.insert(field("code"), Device::Used);
+                    Response::json(200, issue(s))
+                }
+            }
+        }
+        ("POST", REVOKE) => Response::json(200, json!({})),
+        ("GET", SETTINGS) => {
+            let bearer = request
+                .headers
+                .get("authorization")
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .unwrap_or_default();
+            if s.access_tokens.iter().any(|t| t == bearer) {
+                Response::json(
+                    200,
+                    json!({"user": {"username": s.config.username, "ids": {"slug": s.config.username}}}),
+                )
+            } else {
+                Response::json(401, json!({"error": "invalid_token"}))
+            }
+        }
+        _ => Response::empty(404),
+    }
+}
+
+/// Issues new tokens: the old refresh token stops working.
+fn issue(s: &mut State) -> Value {
+    s.counter += 1;
+    let seed = s.counter.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let issued = Issued {
+        access_token: format!("{seed:016x}{:048x}", s.counter),
+        refresh_token: format!("{:016x}{:048x}", seed ^ 0xFFFF_FFFF, s.counter),
+        expires_in: s.config.expires_in,
+        created_at: now(),
+    };
+    s.access_tokens.push(issued.access_token.clone());
+    s.refresh_token = Some(issued.refresh_token.clone());
+    s.issued.push(issued.clone());
+    json!({
+        "access_token": issued.access_token,
+        "token_type": "bearer",
+        "expires_in": issued.expires_in,
+        "refresh_token": issued.refresh_token,
+        "scope": "public",
+        "created_at": issued.created_at,
+    })
+}
