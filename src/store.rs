@@ -81,7 +81,7 @@ pub fn token_edits(current: &TraktBlock, tokens: &Tokens, clear_pin: bool) -> Ve
 /// Tokens shaped like real ones, for planning and previews without a call.
 pub fn placeholder_tokens(now: i64, current: &TraktBlock) -> Tokens {
     Tokens {
-        access_token: "0".repeat(64),
+        access_token: "f".repeat(64),
         token_type: current
             .token_type
             .clone()
@@ -91,7 +91,7 @@ pub fn placeholder_tokens(now: i64, current: &TraktBlock) -> Tokens {
             .as_deref()
             .and_then(|e| e.parse().ok())
             .unwrap_or(86_400),
-        refresh_token: "1".repeat(64),
+        refresh_token: "e".repeat(64),
         scope: current.scope.clone().unwrap_or_else(|| "public".into()),
         created_at: now,
     }
