@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-15}"
-cargo build --release --quiet
+cargo build --release --quiet --workspace
 venv=target/bench-venv
 if [ ! -x "$venv/bin/check-jsonschema" ]; then
     python3 -m venv "$venv"
