@@ -33,6 +33,12 @@ pub fn read(path: &Path) -> io::Result<Loaded> {
         ));
     }
     let bytes = fs::read(&target)?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "UTF-16 text: save the file as UTF-8",
+        ));
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -45,9 +51,17 @@ pub fn read(path: &Path) -> io::Result<Loaded> {
     Ok(Loaded { target, text })
 }
 
-/// Replaces the contents of `target` (a regular file, symlinks already
-/// resolved) with `text`, keeping its mode and owner.
-pub fn write(target: &Path, text: &str) -> io::Result<Method> {
+/// Replaces the contents of the file `loaded` came from with `text`,
+/// keeping its mode and owner; refuses when the file changed or vanished
+/// since it was read (someone else's edit would be lost).
+pub fn write(loaded: &Loaded, text: &str) -> io::Result<Method> {
+    let target = loaded.target.as_path();
+    let current = fs::read(target)?;
+    if current != loaded.text.as_bytes() {
+        return Err(io::Error::other(
+            "the file changed since it was read; nothing was written",
+        ));
+    }
     let meta = fs::metadata(target)?;
     let dir = target.parent().unwrap_or(Path::new("."));
     match write_renamed(target, dir, text, &meta) {

@@ -142,7 +142,7 @@ pub fn save_tokens(loaded: &Loaded, edits: &[Edit], tokens: &Tokens) -> Result<S
     let saved = apply(&loaded.text, edits)
         .map_err(|e| e.to_string())
         .and_then(|outcome| {
-            save::write(&loaded.target, &outcome.text)
+            save::write(loaded, &outcome.text)
                 .map(|_| outcome.text)
                 .map_err(|e| io_reason(&e))
         });

@@ -854,7 +854,15 @@ fn status_online_names_the_account() {
 fn device_auth(server: &Server, file: &std::path::Path) -> std::process::Child {
     let url = server.url();
     std::process::Command::new(env!("CARGO_BIN_EXE_kometa-trakt"))
-        .args(["auth", file.to_str().unwrap(), "--device", "--api-url", &url, "--auth-url", &url])
+        .args([
+            "auth",
+            file.to_str().unwrap(),
+            "--device",
+            "--api-url",
+            &url,
+            "--auth-url",
+            &url,
+        ])
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
@@ -864,7 +872,10 @@ fn device_auth(server: &Server, file: &std::path::Path) -> std::process::Child {
 
 #[test]
 fn device_flow_reports_expired_and_used_codes_and_stops_at_expiry() {
-    for (state, why) in [(Device::Expired, "expired before it was approved (410)"), (Device::Used, "already used (409)")] {
+    for (state, why) in [
+        (Device::Expired, "expired before it was approved (410)"),
+        (Device::Used, "already used (409)"),
+    ] {
         let server = Server::start(Config::default());
         let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
         let child = device_auth(&server, &file);
@@ -874,14 +885,24 @@ fn device_flow_reports_expired_and_used_codes_and_stops_at_expiry() {
         server.set_devices(state);
         let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(3));
-        assert!(String::from_utf8_lossy(&out.stderr).contains(why), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(why),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         assert_eq!(fs::read_to_string(&file).unwrap(), UNAUTHORIZED);
     }
-    let server = Server::start(Config { device_expires_in: 2, ..Config::default() });
+    let server = Server::start(Config {
+        device_expires_in: 2,
+        ..Config::default()
+    });
     let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
     let out = device_auth(&server, &file).wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(3));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("the device code expired before it was approved"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the device code expired before it was approved")
+    );
     assert!(server.count(trakt_test_server::DEVICE_TOKEN) >= 1);
 }
 
@@ -896,8 +917,16 @@ fn device_polling_slows_down_on_429() {
     }
     server.set_devices(Device::Approved);
     let out = child.wait_with_output().unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(fs::read_to_string(&file).unwrap(), authorized(&server.issued()[0]));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        authorized(&server.issued()[0])
+    );
 }
 
 #[test]
@@ -905,12 +934,34 @@ fn safe_calls_are_retried_after_429_and_5xx() {
     let server = Server::start(Config::default());
     server.fault(SETTINGS, Fault::Status(502), 1);
     server.fault(SETTINGS, Fault::RateLimited(1), 1);
-    let r = run(&server, &["status", fixture("config.yml").to_str().unwrap(), "--online"]);
+    let r = run(
+        &server,
+        &[
+            "status",
+            fixture("config.yml").to_str().unwrap(),
+            "--online",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.ends_with("  account:     sean\n"));
     assert_eq!(server.count(SETTINGS), 3);
-    let dead = Server::start(Config { access_token: "another".into(), ..Config::default() });
-    let r = run(&dead, &["status", fixture("config.yml").to_str().unwrap(), "--online"]);
+    let dead = Server::start(Config {
+        access_token: "another".into(),
+        ..Config::default()
+    });
+    let r = run(
+        &dead,
+        &[
+            "status",
+            fixture("config.yml").to_str().unwrap(),
+            "--online",
+        ],
+    );
     assert_eq!(r.code, 3);
-    assert!(r.stderr.contains("Trakt refused the access token (401 Unauthorized)"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("Trakt refused the access token (401 Unauthorized)"),
+        "{}",
+        r.stderr
+    );
 }

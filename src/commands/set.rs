@@ -79,7 +79,7 @@ pub fn run(
         print_diff(out)?;
         return Ok(Exit::Ok);
     }
-    save::write(&loaded.target, &outcome.text).map_err(|e| {
+    save::write(&loaded, &outcome.text).map_err(|e| {
         Failure::usage(format!(
             "{name}: cannot write: {}; the file is unchanged",
             crate::error::io_reason(&e)
