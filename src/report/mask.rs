@@ -20,6 +20,21 @@ pub fn mask(value: &str) -> String {
     }
 }
 
+/// A secret as written in the source, masked; its quotes are style, not
+/// secret, and stay so that a diff shows a change of style.
+pub fn mask_source(secret: &str) -> String {
+    let first_line = secret.lines().next().unwrap_or_default();
+    let quote = first_line
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '"' | '\''));
+    let inner = quote.map_or(first_line, |q| {
+        first_line.trim_start_matches(q).trim_end_matches(q)
+    });
+    let q = quote.map(String::from).unwrap_or_default();
+    format!("{q}{}{q}", mask(inner))
+}
+
 /// `text` with every secret range replaced by its mask; a secret spanning
 /// lines keeps its line breaks so that line numbers stay true.
 pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
@@ -31,11 +46,7 @@ pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
         }
         out.push_str(&text[at..r.start]);
         let secret = &text[r.clone()];
-        // Quotes are style, not secret: keep them so a diff shows a style change.
-        let quote = secret.chars().next().filter(|c| matches!(c, '"' | '\''));
-        let inner = quote.map_or(secret, |q| secret.trim_start_matches(q).trim_end_matches(q));
-        let q = quote.map(String::from).unwrap_or_default();
-        out.push_str(&format!("{q}{}{q}", mask(inner)));
+        out.push_str(&mask_source(secret));
         out.extend(secret.matches('\n').map(|_| "\n"));
         at = r.end;
     }

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::findings::{FileReport, Summary};
-use super::mask::{is_secret_key, mask};
+use super::mask::{is_secret_key, mask_source};
 use crate::check::Severity;
 
 const RESET: &str = "\x1b[0m";
@@ -94,7 +94,7 @@ fn excerpt(text: &str, range: &Range<usize>, secrets: &[Range<usize>]) -> (Strin
     let mut at = start;
     for secret in masks {
         plain(at, secret.start, &mut segments);
-        segments.push((secret.clone(), mask(&text[secret.clone()])));
+        segments.push((secret.clone(), mask_source(&text[secret.clone()])));
         at = secret.end;
     }
     plain(at, end, &mut segments);
