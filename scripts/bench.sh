@@ -11,8 +11,11 @@ if [ ! -x "$venv/bin/check-jsonschema" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install --quiet check-jsonschema
 fi
+[ -d "$venv/lib/python3.11/site-packages/ruamel" ] || "$venv/bin/pip" install --quiet ruamel.yaml
 work=target/bench-data
 mkdir -p "$work"
 [ -f "$work/config-1mb.yml" ] || python3 scripts/gen_config.py 1 "$work/config-1mb.yml"
 [ -f "$work/config-10mb.yml" ] || python3 scripts/gen_config.py 10 "$work/config-10mb.yml"
-exec python3 scripts/bench.py "$runs" "$venv/bin/check-jsonschema" "$work"
+python3 scripts/bench.py "$runs" "$venv/bin/check-jsonschema" "$work"
+echo
+"$venv/bin/python" scripts/mindiff.py target/release/kometa-trakt
