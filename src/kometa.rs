@@ -2,6 +2,25 @@
 
 use crate::document::ValueType;
 
+/// The keys of the trakt block.
+pub const TRAKT_KEYS: &[&str] = &[
+    "client_id",
+    "client_secret",
+    "pin",
+    "force_refresh",
+    "authorization",
+];
+
+/// The six keys of an authorization, in Kometa's order.
+pub const AUTH_KEYS: &[&str] = &[
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "scope",
+    "created_at",
+];
+
 /// The type Kometa expects at a path of the trakt block, if it is one.
 pub fn value_type(path: &[String]) -> Option<ValueType> {
     let keys: Vec<&str> = path.iter().map(String::as_str).collect();
@@ -94,6 +113,29 @@ impl TraktBlock {
             scope: auth_value("scope"),
             created_at: auth_value("created_at"),
         })
+    }
+
+    /// A Trakt client with this block's credentials, placeholders resolved.
+    pub fn client(
+        &self,
+        name: &str,
+        endpoints: crate::trakt::Endpoints,
+    ) -> Result<crate::trakt::Client, crate::error::Failure> {
+        use crate::error::Failure;
+        let resolved = |value: &Option<String>, key: &str| {
+            resolve(value.as_deref().unwrap_or_default(), key)
+                .map_err(|e| Failure::usage(format!("{name}: {e}")))
+        };
+        let (id, secret) = (
+            resolved(&self.client_id, "client_id")?,
+            resolved(&self.client_secret, "client_secret")?,
+        );
+        if id.is_empty() || secret.is_empty() {
+            return Err(Failure::usage(format!(
+                "{name}: `trakt.client_id` and `trakt.client_secret` are needed: create an application at https://trakt.tv/oauth/applications"
+            )));
+        }
+        Ok(crate::trakt::Client::new(endpoints, &id, &secret)?)
     }
 
     /// The token's lifetime, when both numbers are there.

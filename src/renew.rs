@@ -5,11 +5,11 @@ use std::io::Write;
 use std::path::Path;
 
 use crate::error::{Exit, Failure};
-use crate::kometa::{TraktBlock, placeholder_name, resolve};
+use crate::kometa::{TraktBlock, placeholder_name};
 use crate::report::diff::unified;
 use crate::store::{self, lock, placeholder_tokens, preflight, save_tokens, token_edits};
 use crate::time::{relative, utc};
-use crate::trakt::{Client, Endpoints};
+use crate::trakt::Endpoints;
 
 /// What `renew` was asked.
 pub struct Request<'a> {
@@ -109,19 +109,7 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
             Exit::Ok
         });
     }
-    let client_id = resolve(block.client_id.as_deref().unwrap_or_default(), "client_id")
-        .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-    let client_secret = resolve(
-        block.client_secret.as_deref().unwrap_or_default(),
-        "client_secret",
-    )
-    .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-    if client_id.is_empty() || client_secret.is_empty() {
-        return Err(Failure::usage(format!(
-            "{name}: `trakt.client_id` and `trakt.client_secret` are needed to renew"
-        )));
-    }
-    let client = Client::new(request.endpoints.clone(), &client_id, &client_secret)?;
+    let client = block.client(&name, request.endpoints.clone())?;
     preflight(&loaded.target)?;
     let _lock = lock(&loaded.target)?;
     let (loaded, block) = store::load(&loaded.target)?;

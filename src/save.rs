@@ -67,7 +67,7 @@ pub fn write(loaded: &Loaded, text: &str) -> io::Result<Method> {
     match write_renamed(target, dir, text, &meta) {
         Ok(()) => Ok(Method::Renamed),
         Err(_) => {
-            write_in_place(target, dir, text)?;
+            write_in_place(target, text)?;
             Ok(Method::InPlace)
         }
     }
@@ -98,10 +98,10 @@ fn write_renamed(target: &Path, dir: &Path, text: &str, meta: &fs::Metadata) -> 
 
 /// Rewrites `target` in place after saving its current contents to a
 /// backup, which is removed once the new contents are on disk.
-fn write_in_place(target: &Path, dir: &Path, text: &str) -> io::Result<()> {
+fn write_in_place(target: &Path, text: &str) -> io::Result<()> {
     let original = fs::read(target)?;
     let mut file = OpenOptions::new().write(true).open(target)?;
-    let backup = write_backup(target, dir, &original)?;
+    let backup = write_backup(target, &original)?;
     if let Err(e) = overwrite(&mut file, text.as_bytes()) {
         // Put the original back; if even that fails the backup stays.
         return match overwrite(&mut file, &original) {
@@ -130,19 +130,28 @@ fn overwrite(file: &mut File, bytes: &[u8]) -> io::Result<()> {
 }
 
 /// Saves `original` next to the file, else in the user's state directory.
-fn write_backup(target: &Path, dir: &Path, original: &[u8]) -> io::Result<PathBuf> {
+fn write_backup(target: &Path, original: &[u8]) -> io::Result<PathBuf> {
+    write_private_near(target, "kometa-trakt.bak", original)
+}
+
+/// Writes `bytes` to `.NAME.SUFFIX` readable by its owner only, next to
+/// `target` (named NAME), else in the user's state directory.
+pub fn write_private_near(target: &Path, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let file = format!(".{name}.kometa-trakt.bak");
-    let mut last = io::Error::other("no place for a backup");
-    for place in [Some(dir.to_path_buf()), state_dir()].into_iter().flatten() {
+    let file = format!(".{name}.{suffix}");
+    let mut last = io::Error::other("no place for the file");
+    for place in [target.parent().map(Path::to_path_buf), state_dir()]
+        .into_iter()
+        .flatten()
+    {
         let path = place.join(&file);
-        match write_private(&path, original) {
+        match write_private(&path, bytes) {
             Ok(()) => return Ok(path),
             Err(e) => {
-                // A partial backup is worse than none: it looks complete.
+                // A partial copy is worse than none: it looks complete.
                 let _ = fs::remove_file(&path);
                 last = e;
             }

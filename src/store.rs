@@ -171,11 +171,6 @@ pub fn save_tokens(loaded: &Loaded, edits: &[Edit], tokens: &Tokens) -> Result<S
 /// Writes the tokens as a trakt block to a 0600 file next to the config,
 /// else in the state directory.
 pub fn write_recovery(target: &Path, tokens: &Tokens) -> std::io::Result<PathBuf> {
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let file = format!(".{name}.kometa-trakt-recovery.yml");
     let q = double_quoted;
     let body = format!(
         "# kometa-trakt: new Trakt tokens for {} that could not be saved there.\n# Apply: kometa-trakt auth {} --from-file THIS_FILE\ntrakt:\n  authorization:\n    access_token: {}\n    token_type: {}\n    expires_in: {}\n    refresh_token: {}\n    scope: {}\n    created_at: {}\n",
@@ -188,19 +183,7 @@ pub fn write_recovery(target: &Path, tokens: &Tokens) -> std::io::Result<PathBuf
         q(&tokens.scope),
         tokens.created_at
     );
-    let places = [target.parent().map(Path::to_path_buf), save::state_dir()];
-    let mut last = std::io::Error::other("no place for a recovery file");
-    for dir in places.into_iter().flatten() {
-        let path = dir.join(&file);
-        match save::write_private(&path, body.as_bytes()) {
-            Ok(()) => return Ok(path),
-            Err(e) => {
-                let _ = std::fs::remove_file(&path);
-                last = e;
-            }
-        }
-    }
-    Err(last)
+    save::write_private_near(target, "kometa-trakt-recovery.yml", body.as_bytes())
 }
 
 /// Reads and parses a config and its trakt block.

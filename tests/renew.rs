@@ -7,7 +7,7 @@ mod support;
 use std::fs;
 use std::time::Duration;
 
-use support::{Run, bin, fixture, temp_file};
+use support::{Run, bin, fixture, in_namespace, root, temp_file};
 use trakt_test_server::{
     Config, DEVICE_CODE, Device, Fault, GrantStyle, Issued, SETTINGS, Server, TOKEN,
 };
@@ -426,21 +426,7 @@ fn pin_from_the_file_gives_the_six_values_and_clears_the_pin() {
 fn device_flow_polls_until_approved_or_denied() {
     let server = Server::start(Config::default());
     let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
-    let url = server.url();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_kometa-trakt"))
-        .args([
-            "auth",
-            file.to_str().unwrap(),
-            "--device",
-            "--api-url",
-            &url,
-            "--auth-url",
-            &url,
-        ])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = device_auth(&server, &file);
     while server.count(DEVICE_CODE) == 0 {
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -460,22 +446,7 @@ fn device_flow_polls_until_approved_or_denied() {
 
     let denied = Server::start(Config::default());
     let (_dir2, file2) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
-    let url = denied.url();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_kometa-trakt"))
-        .args([
-            "auth",
-            file2.to_str().unwrap(),
-            "--device",
-            "--api-url",
-            &url,
-            "--auth-url",
-            &url,
-        ])
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let child = device_auth(&denied, &file2);
     while denied.count(DEVICE_CODE) == 0 {
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -652,39 +623,6 @@ fn real_configs_keep_every_other_byte() {
     }
 }
 
-/// Whether mount namespaces are available (root); skipped loudly otherwise.
-fn root() -> bool {
-    let uid = std::process::Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if uid.is_ok_and(|u| u == "0") {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "this test needs root, and CI runs as root"
-    );
-    eprintln!("SKIPPED: this filesystem-fault test needs root (mount namespaces)");
-    false
-}
-
-/// Runs `script` in a private mount namespace with `$BIN` and `$URL` set.
-fn in_namespace(server: &Server, script: &str) -> String {
-    let out = std::process::Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-euc", script])
-        .env("BIN", env!("CARGO_BIN_EXE_kometa-trakt"))
-        .env("URL", server.url())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "namespace script failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn read_only_config_is_refused_before_any_request() {
     if !root() {
@@ -695,9 +633,7 @@ fn read_only_config_is_refused_before_any_request() {
     let d = dir.path().display();
     fs::create_dir(dir.path().join("mnt")).unwrap();
     fs::write(dir.path().join("config.yml"), config_text()).unwrap();
-    let out = in_namespace(
-        &server,
-        &format!(
+    let out = in_namespace_with(&server, &format!(
             "mount -t tmpfs -o size=1m tmpfs {d}/mnt
              cp {d}/config.yml {d}/mnt/config.yml
              mount -o remount,ro {d}/mnt
@@ -737,9 +673,7 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
         "fits one page now, needs two after renewal"
     );
     fs::write(dir.path().join("config.yml"), &padded).unwrap();
-    let out = in_namespace(
-        &server,
-        &format!(
+    let out = in_namespace_with(&server, &format!(
             "mount -t tmpfs -o size=64k tmpfs {d}/mnt
              cp {d}/config.yml {d}/mnt/config.yml
              dd if=/dev/zero of={d}/mnt/fill bs=4096 2>/dev/null || true
@@ -815,9 +749,7 @@ fn single_file_bind_mount_is_renewed_in_place() {
     fs::write(dir.path().join("source.yml"), config_text()).unwrap();
     fs::create_dir(dir.path().join("app")).unwrap();
     fs::write(dir.path().join("app/config.yml"), "x\n").unwrap();
-    let out = in_namespace(
-        &server,
-        &format!(
+    let out = in_namespace_with(&server, &format!(
             "mount --bind {d}/source.yml {d}/app/config.yml
              set +e; \"$BIN\" renew {d}/app/config.yml --api-url $URL --auth-url $URL >/dev/null 2>{d}/err; echo rc=$?; set -e
              ls -A {d}/app"
@@ -864,7 +796,7 @@ fn device_auth(server: &Server, file: &std::path::Path) -> std::process::Child {
             &url,
         ])
         .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap()
@@ -964,4 +896,9 @@ fn safe_calls_are_retried_after_429_and_5xx() {
         "{}",
         r.stderr
     );
+}
+
+/// `in_namespace` with `$URL` set to the server's.
+fn in_namespace_with(server: &Server, script: &str) -> String {
+    in_namespace(script, &[("URL", &server.url())])
 }

@@ -8,9 +8,8 @@ mod support;
 use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::Path;
-use std::process::Command;
 
-use support::{run, temp_file};
+use support::{in_namespace, root, run, temp_file};
 
 const CONFIG: &str = "trakt:\n  client_id: abc   # id\n  authorization:\n    access_token: old\n";
 const EDITED: &str = "trakt:\n  client_id: abc   # id\n  authorization:\n    access_token: new\n";
@@ -86,43 +85,6 @@ fn leftovers(dir: &Path) -> Vec<String> {
     names
 }
 
-/// Whether this process may create mount namespaces. Without root the
-/// test is skipped loudly; under CI=true that is a failure.
-fn root() -> bool {
-    let uid = Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if uid.is_ok_and(|u| u == "0") {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "this test needs root, and CI runs as root"
-    );
-    eprintln!(
-        "SKIPPED: this filesystem-fault test needs root (mount namespaces); run the tests as root"
-    );
-    false
-}
-
-/// Runs `script` with `sh` in a private mount namespace; `$BIN` is the
-/// binary. Returns its stdout.
-fn in_namespace(script: &str) -> String {
-    let out = Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-euc", script])
-        .env("BIN", env!("CARGO_BIN_EXE_kometa-trakt"))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("unshare runs");
-    assert!(
-        out.status.success(),
-        "namespace script failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
-
 #[test]
 fn single_file_bind_mount_is_rewritten_in_place() {
     if !root() {
@@ -137,7 +99,7 @@ fn single_file_bind_mount_is_rewritten_in_place() {
         "mount --bind {d}/source.yml {d}/app/config.yml
          set +e; \"$BIN\" set {d}/app/config.yml trakt.authorization.access_token new 2>{d}/err; echo rc=$?; set -e
          ls -A {d}/app"
-    ));
+    ), &[]);
     assert_eq!(
         out,
         "rc=0\nconfig.yml\n",
@@ -165,7 +127,7 @@ fn read_only_filesystem_is_refused_and_the_file_is_unchanged() {
          set +e; \"$BIN\" set {d}/mnt/config.yml trakt.authorization.access_token new 2>{d}/err; echo rc=$?; set -e
          cp {d}/mnt/config.yml {d}/after.yml",
         CONFIG.replace('\n', "\\n")
-    ));
+    ), &[]);
     assert_eq!(out, "rc=2\n");
     let err = fs::read_to_string(dir.path().join("err")).unwrap();
     assert_eq!(
@@ -201,7 +163,7 @@ fn full_filesystem_fails_cleanly_and_restores_the_original() {
          set +e; XDG_STATE_HOME={d}/state \"$BIN\" set {d}/mnt/config.yml trakt.authorization.access_token {long} 2>{d}/err; echo rc=$?; set -e
          cp {d}/mnt/config.yml {d}/after.yml
          ls -A {d}/mnt"
-    ));
+    ), &[]);
     assert_eq!(out, "rc=2\nconfig.yml\nfill\n");
     let err = fs::read_to_string(dir.path().join("err")).unwrap();
     assert_eq!(

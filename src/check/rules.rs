@@ -11,14 +11,7 @@ use crate::report::mask::is_secret_key;
 use crate::time::{relative, span, utc};
 use crate::token::Lifetime;
 
-const AUTH_KEYS: [&str; 6] = [
-    "access_token",
-    "token_type",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "created_at",
-];
+use crate::kometa::AUTH_KEYS;
 
 /// Clock skew tolerated before `created_at` counts as in the future.
 const SKEW: i64 = 300;
@@ -205,7 +198,7 @@ fn authorization(
         return;
     }
     let mut complete = true;
-    for key in AUTH_KEYS {
+    for &key in AUTH_KEYS {
         let pointer = format!("/authorization/{key}");
         let (range, what) = match get(inner, key) {
             None => (auth.key.start..auth.key.end, "is missing"),

@@ -9,21 +9,7 @@ use crate::document::{Entry, Kind, Node};
 use crate::schema::Violation;
 use crate::schema::json::{key_text, node_at};
 
-const TRAKT_KEYS: &[&str] = &[
-    "client_id",
-    "client_secret",
-    "pin",
-    "force_refresh",
-    "authorization",
-];
-const AUTH_KEYS: &[&str] = &[
-    "access_token",
-    "token_type",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "created_at",
-];
+use crate::kometa::{AUTH_KEYS, TRAKT_KEYS};
 
 /// Where a node is worth pointing at: its value, or its key when the
 /// value is empty.

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use crate::document::Document;
 use crate::error::{Exit, Failure};
-use crate::kometa::{TraktBlock, find, resolve};
+use crate::kometa::find;
 use crate::store::{self, lock, preflight, save_tokens, token_edits};
 use crate::time::utc;
 use crate::trakt::{Client, Endpoints, Poll, Tokens, TraktError};
@@ -45,9 +45,9 @@ pub fn run(
                         "{name}: no PIN: pass --pin PIN, or put it in `trakt.pin`"
                     ))
                 })?;
-            client(&block, &name, endpoints)?.exchange_pin(&pin)?
+            block.client(&name, endpoints)?.exchange_pin(&pin)?
         }
-        Source::Device => device(&client(&block, &name, endpoints)?, out)?,
+        Source::Device => device(&block.client(&name, endpoints)?, out)?,
     };
     let _lock = lock(&loaded.target)?;
     let (loaded, block) = store::load(&loaded.target)?;
@@ -61,22 +61,6 @@ pub fn run(
     )
     .ok();
     Ok(Exit::Ok)
-}
-
-fn client(block: &TraktBlock, name: &str, endpoints: Endpoints) -> Result<Client, Failure> {
-    let id = resolve(block.client_id.as_deref().unwrap_or_default(), "client_id")
-        .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-    let secret = resolve(
-        block.client_secret.as_deref().unwrap_or_default(),
-        "client_secret",
-    )
-    .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-    if id.is_empty() || secret.is_empty() {
-        return Err(Failure::usage(format!(
-            "{name}: `trakt.client_id` and `trakt.client_secret` are needed: create an application at https://trakt.tv/oauth/applications"
-        )));
-    }
-    Ok(Client::new(endpoints, &id, &secret)?)
 }
 
 /// The device flow: show the code, poll until approved, denied or expired.

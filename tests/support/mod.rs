@@ -67,3 +67,41 @@ pub fn set(content: &str, path: &str, value: &str, extra: &[&str]) -> (Run, Stri
     let after = String::from_utf8(fs::read(&file).expect("read back")).expect("utf-8");
     (run, after)
 }
+
+/// Whether this process may create mount namespaces (root). Without root a
+/// test is skipped loudly; under CI=true that is a failure.
+pub fn root() -> bool {
+    let uid = std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    if uid.is_ok_and(|u| u == "0") {
+        return true;
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "this test needs root, and CI runs as root"
+    );
+    eprintln!(
+        "SKIPPED: this filesystem-fault test needs root (mount namespaces); run the tests as root"
+    );
+    false
+}
+
+/// Runs `script` with `sh -eu` in a private mount namespace, with `$BIN`
+/// the binary and `vars` set; returns its stdout.
+pub fn in_namespace(script: &str, vars: &[(&str, &str)]) -> String {
+    let out = std::process::Command::new("unshare")
+        .args(["-m", "--propagation", "private", "sh", "-euc", script])
+        .env("BIN", env!("CARGO_BIN_EXE_kometa-trakt"))
+        .env("NO_COLOR", "1")
+        .envs(vars.iter().copied())
+        .output()
+        .expect("unshare runs");
+    assert!(
+        out.status.success(),
+        "namespace script failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
