@@ -149,6 +149,7 @@ enum Command {
         /// The config file.
         file: PathBuf,
         /// A dotted path, e.g. trakt.authorization.access_token.
+        #[arg(allow_hyphen_values = true)]
         path: String,
         /// The new value. Without --type it keeps the type the file holds there.
         #[arg(allow_hyphen_values = true)]

@@ -449,3 +449,16 @@ fn non_ascii_values_are_checked_for_plain_safety_by_character() {
         "trakt:\n  client_id: 0x✓\n",
     );
 }
+
+#[test]
+fn keys_with_tags_are_found_and_edited() {
+    // Found by the property test: `!` is the non-specific tag (a string).
+    edits("! -:", "-", "x", "! -: x");
+    edits("a: 1\n!foo b: 2\n", "b", "3", "a: 1\n!foo b: 3\n");
+}
+
+#[test]
+fn a_value_after_a_tab_is_refused() {
+    // Found by the property test: saphyr reads `k:\té` but not `k:\t0!`.
+    refuses("-,:\té", "-,", "0!", "1:5: `-,` is separated from its key by a tab");
+}

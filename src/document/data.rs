@@ -34,8 +34,11 @@ impl Data {
             Kind::Sequence { items, .. } => Data::Seq(items.iter().map(Data::of).collect()),
             Kind::Alias(id) => Data::Alias(*id),
         };
+        // `!` alone is the non-specific tag: a plain string, not a custom type.
         match &node.tag {
-            Some(tag) if !tag.starts_with(CORE) => Data::Tagged(tag.clone(), Box::new(data)),
+            Some(tag) if !tag.starts_with(CORE) && tag != "!" => {
+                Data::Tagged(tag.clone(), Box::new(data))
+            }
             _ => data,
         }
     }
@@ -57,7 +60,9 @@ impl Data {
         }
         if let Data::Map(entries) = self {
             let key = Data::Scalar(Resolved::Str(first.clone()));
-            let slot = match entries.iter().position(|(k, _)| *k == key) {
+            let named =
+                |k: &Data| *k == key || matches!(k, Data::Tagged(_, inner) if **inner == key);
+            let slot = match entries.iter().position(|(k, _)| named(k)) {
                 Some(i) => i,
                 None => {
                     entries.push((key, Data::Scalar(Resolved::Null)));

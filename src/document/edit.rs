@@ -167,8 +167,12 @@ fn replace(
             "is the placeholder `{s}`: placeholders keep secrets out of the file and are never overwritten"
         ));
     }
-    let flow = parent.is_some_and(is_flow);
     let text = doc.source.text;
+    let gap = &text[..node.prop_start];
+    if gap[gap.trim_end_matches([' ', '\t']).len()..].contains('\t') {
+        return refuse("is separated from its key by a tab, which YAML parsers disagree on; replace the tab with a space first".into());
+    }
+    let flow = parent.is_some_and(is_flow);
     let rendered = render(&new, *style, flow, sibling_quote(parent));
     if node.start == node.end {
         if text.as_bytes().get(node.start) != Some(&b':') {
