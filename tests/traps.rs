@@ -460,5 +460,10 @@ fn keys_with_tags_are_found_and_edited() {
 #[test]
 fn a_value_after_a_tab_is_refused() {
     // Found by the property test: saphyr reads `k:\té` but not `k:\t0!`.
-    refuses("-,:\té", "-,", "0!", "1:5: `-,` is separated from its key by a tab");
+    refuses(
+        "-,:\té",
+        "-,",
+        "0!",
+        "1:5: `-,` is separated from its key by a tab",
+    );
 }

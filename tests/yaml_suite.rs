@@ -71,6 +71,7 @@ fn reason(message: &str) -> String {
         "empty value whose position is unclear",
         "holds a float",
         "not a mapping",
+        "separated from its key by a tab",
     ];
     known
         .iter()
@@ -189,5 +190,5 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
     // The data release of 2022-01-17: a change here means a change in what
     // the editor accepts, which deserves a look.
     assert_eq!((valid, errors), (308, 94), "cases parsed / refused");
-    assert_eq!((edited, noops), (139, 197), "values edited / no-op edits");
+    assert_eq!((edited, noops), (138, 197), "values edited / no-op edits");
 }
