@@ -86,7 +86,7 @@ renew_file = f"{data}/renew.yml"
 with open("fixtures/config.yml") as src, open(renew_file, "w") as dst:
     dst.write(src.read())
 renew_ms, renew_mb = measure([ours, "renew", renew_file, "--force", "--api-url", url, "--auth-url", url], runs)
-set_ms, _ = measure([ours, "set", renew_file, "trakt.authorization.scope", "public"], runs)
+set_ms, _ = measure([ours, "set", renew_file, "trakt.authorization.scope", "private", "--dry-run"], runs)
 body = ('{"refresh_token":"0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0",'
         '"client_id":"4f2a9c1e7b3d8a6f0e5c2b9d7a4f1e8c3b6d9a2f5e8c1b4d7a0f3e6c9b2d5a8f",'
         '"client_secret":"9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d",'
@@ -97,6 +97,6 @@ server.terminate()
 print("\n| renewal against a loopback server | median | peak |")
 print("|---|---:|---:|")
 print(f"| `kometa-trakt renew --force` (read, plan, lock, POST, verified edit, atomic write) | {fmt(renew_ms)} | {renew_mb:.0f} MB |")
-print(f"| `kometa-trakt set` of one value (no network) | {fmt(set_ms)} | |")
+print(f"| `kometa-trakt set --dry-run` of one value (parse, plan, verify, diff; no network) | {fmt(set_ms)} | |")
 print(f"| `curl`, the same POST alone | {fmt(curl_ms)} | {curl_mb:.0f} MB |")
 print(f"| renew / curl | {renew_ms / curl_ms:.2f}x | |")
