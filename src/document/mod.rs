@@ -3,6 +3,7 @@
 
 pub mod data;
 pub mod edit;
+mod lex;
 pub mod path;
 pub mod scalar;
 pub mod shape;

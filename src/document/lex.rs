@@ -1,0 +1,93 @@
+//! Re-lexing where the parser's spans are off (docs/yaml-editing.md): the
+//! properties before a node, the end of a quoted scalar, the header of a
+//! block scalar.
+
+use super::tree::Style;
+
+/// Skips `&anchor` and `!tag` properties and the blanks, line breaks and
+/// comments after them; returns where the node's own text starts.
+pub fn skip_properties(text: &str, from: usize, to: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut p = from;
+    while p < to && matches!(bytes[p], b'&' | b'!') {
+        if bytes[p..].starts_with(b"!<") {
+            p += text[p..].find('>').map_or(to - p, |i| i + 1);
+        } else {
+            while p < to
+                && !matches!(
+                    bytes[p],
+                    b' ' | b'\t' | b'\r' | b'\n' | b',' | b'[' | b']' | b'{' | b'}'
+                )
+            {
+                p += 1;
+            }
+        }
+        loop {
+            while p < to && matches!(bytes[p], b' ' | b'\t' | b'\r' | b'\n') {
+                p += 1;
+            }
+            if p < to && bytes[p] == b'#' {
+                while p < to && bytes[p] != b'\n' {
+                    p += 1;
+                }
+            } else {
+                break;
+            }
+        }
+    }
+    p.min(to)
+}
+
+/// Where a scalar's text ends. The parser's span of a quoted scalar runs
+/// over trailing blanks and a same-line comment, so quotes are re-lexed.
+pub fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> usize {
+    let bytes = text.as_bytes();
+    match style {
+        Style::Single if bytes.get(start) == Some(&b'\'') => {
+            let mut p = start + 1;
+            while p < bytes.len() {
+                if bytes[p] == b'\'' {
+                    if bytes.get(p + 1) == Some(&b'\'') {
+                        p += 2;
+                        continue;
+                    }
+                    return p + 1;
+                }
+                p += 1;
+            }
+            span_end
+        }
+        Style::Double if bytes.get(start) == Some(&b'"') => {
+            let mut p = start + 1;
+            while p < bytes.len() {
+                match bytes[p] {
+                    b'\\' => p += 2,
+                    b'"' => return p + 1,
+                    _ => p += 1,
+                }
+            }
+            span_end
+        }
+        Style::Plain => start + text[start..span_end.max(start)].trim_end().len(),
+        _ => span_end,
+    }
+}
+
+/// Where the `|` or `>` header of a block scalar whose content starts at
+/// `content` is: the parser's span leaves the header out.
+pub fn block_header(text: &str, content: usize) -> usize {
+    let mut end = text[..content].rfind('\n').unwrap_or(0);
+    while end > 0 {
+        let start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+        let line = &text[start..end];
+        let code = line.find(" #").map_or(line, |i| &line[..i]);
+        if let Some(i) = code.rfind(['|', '>']) {
+            return start + i;
+        }
+        if !line.trim().is_empty() {
+            break;
+        }
+        end = start.saturating_sub(1);
+    }
+    content
+}
