@@ -467,3 +467,20 @@ fn a_value_after_a_tab_is_refused() {
         "1:5: `-,` is separated from its key by a tab",
     );
 }
+
+#[test]
+fn no_key_is_added_to_a_mapping_with_explicit_keys() {
+    // Found by fuzzing: `? ` keys make the insertion column ambiguous.
+    refuses(
+        "? ",
+        "trakt.client_id",
+        "x",
+        "1:1: cannot add `trakt.client_id`: its mapping uses explicit (`? `) or empty keys",
+    );
+    refuses(
+        "? a\n: 1\n",
+        "trakt.client_id",
+        "x",
+        "its mapping uses explicit",
+    );
+}

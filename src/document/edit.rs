@@ -297,6 +297,18 @@ fn insert(
             },
         });
     }
+    let explicit = entries.iter().any(|e| {
+        let before = text[src.line_start(e.key.start)..e.key.start].trim_end();
+        e.key.start == e.key.end || before.ends_with('?')
+    });
+    if explicit {
+        return Err(EditError::new(
+            Some(doc.pos(node.start)),
+            format!(
+                "cannot add `{name}`: its mapping uses explicit (`? `) or empty keys, whose indentation is ambiguous"
+            ),
+        ));
+    }
     let first = entries.first().map_or(node.start, |e| e.key.start);
     let indent = src.column(first);
     // A block scalar's text ends after its line break: stay on its last line.
