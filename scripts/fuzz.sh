@@ -16,7 +16,9 @@ for target in "${targets[@]}"; do
     find ../shared/corpus/yaml-test-suite -name in.yaml | while read -r f; do
         cp "$f" "$seeds/suite-$(echo "$f" | tr '/' '_')"
     done
-    echo "== $target for ${seconds}s"
-    cargo fuzz run "$target" "$seeds" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 2>&1 \
-        | grep -E "^#[0-9]+.*(DONE|pulse)|Done [0-9]+ runs|SUMMARY|panicked|ERROR" || true
+    mkdir -p fuzz/logs
+    log="fuzz/logs/$target.log"
+    echo "== $target for ${seconds}s (full log: $log)"
+    cargo fuzz run "$target" "$seeds" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 >"$log" 2>&1 || true
+    grep -E "DONE|Done [0-9]+ runs|SUMMARY|panicked|ERROR|Test unit written" "$log" || true
 done
