@@ -484,3 +484,14 @@ fn no_key_is_added_to_a_mapping_with_explicit_keys() {
         "its mapping uses explicit",
     );
 }
+
+#[test]
+fn keys_are_added_at_the_column_of_an_anchored_first_key() {
+    // Found by fuzzing: the column is where the key's `&anchor` starts.
+    edits(
+        "&a a: &b b",
+        "trakt.client_id",
+        "*b : *a",
+        "&a a: &b b\ntrakt:\n  client_id: '*b : *a'",
+    );
+}

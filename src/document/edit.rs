@@ -250,7 +250,7 @@ fn insert(
                 ),
             ));
         };
-        let indent = src.column(entry.key.start) + step;
+        let indent = src.column(entry.key.prop_start) + step;
         let lines = block_lines(rest, value, indent, step, eol, Style::Single);
         if node.prop_start == node.end {
             let at = src.line_end(node.end);
@@ -298,7 +298,7 @@ fn insert(
         });
     }
     let explicit = entries.iter().any(|e| {
-        let before = text[src.line_start(e.key.start)..e.key.start].trim_end();
+        let before = text[src.line_start(e.key.prop_start)..e.key.prop_start].trim_end();
         e.key.start == e.key.end || before.ends_with('?')
     });
     if explicit {
@@ -309,7 +309,7 @@ fn insert(
             ),
         ));
     }
-    let first = entries.first().map_or(node.start, |e| e.key.start);
+    let first = entries.first().map_or(node.start, |e| e.key.prop_start);
     let indent = src.column(first);
     // A block scalar's text ends after its line break: stay on its last line.
     let last = if text[..node.end].ends_with('\n') {
@@ -499,8 +499,8 @@ fn indent_step(doc: &Document<'_>) -> usize {
             } = &e.value.kind
                 && let Some(first) = inner.first()
             {
-                let outer = doc.source.column(e.key.start);
-                let nested = doc.source.column(first.key.start);
+                let outer = doc.source.column(e.key.prop_start);
+                let nested = doc.source.column(first.key.prop_start);
                 if nested > outer {
                     return nested - outer;
                 }
