@@ -479,37 +479,26 @@ fn a_pasted_block_is_applied_with_or_without_the_trakt_root() {
         let (dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
         let block = dir.path().join("block.yml");
         fs::write(&block, &pasted).unwrap();
-        let out = bin()
-            .args([
-                "auth",
-                file.to_str().unwrap(),
-                "--from-file",
-                block.to_str().unwrap(),
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = support::run(&[
+            "auth",
+            file.to_str().unwrap(),
+            "--from-file",
+            block.to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
         assert_eq!(fs::read_to_string(&file).unwrap(), authorized(&issued));
     }
     let (dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
     let block = dir.path().join("block.yml");
     fs::write(&block, "access_token: x\n").unwrap();
-    let out = bin()
-        .args([
-            "auth",
-            file.to_str().unwrap(),
-            "--from-file",
-            block.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not a complete authorization block"));
+    let out = support::run(&[
+        "auth",
+        file.to_str().unwrap(),
+        "--from-file",
+        block.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a complete authorization block"));
     assert_eq!(fs::read_to_string(&file).unwrap(), UNAUTHORIZED);
 }
 
@@ -713,21 +702,13 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
     );
     // Applying it restores a working config: the stored refresh token is the live one.
     let (_dir, file) = temp_file("config.yml", padded.as_bytes());
-    let applied = bin()
-        .args([
-            "auth",
-            file.to_str().unwrap(),
-            "--from-file",
-            recovery.to_str().unwrap(),
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(
-        applied.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&applied.stderr)
-    );
+    let applied = support::run(&[
+        "auth",
+        file.to_str().unwrap(),
+        "--from-file",
+        recovery.to_str().unwrap(),
+    ]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
     let restored = fs::read_to_string(&file).unwrap();
     let live = server.refresh_token().unwrap();
     assert!(
