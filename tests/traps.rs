@@ -495,3 +495,14 @@ fn keys_are_added_at_the_column_of_an_anchored_first_key() {
         "&a a: &b b\ntrakt:\n  client_id: '*b : *a'",
     );
 }
+
+#[test]
+fn no_key_is_added_to_a_mapping_with_a_complex_key() {
+    // Found by fuzzing: a sequence as a key (`?` on the line before).
+    refuses(
+        "---\n?\n- a\n",
+        "trakt.client_id",
+        "x",
+        "its mapping uses explicit (`? `) or empty keys",
+    );
+}

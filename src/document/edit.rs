@@ -299,7 +299,7 @@ fn insert(
     }
     let explicit = entries.iter().any(|e| {
         let before = text[src.line_start(e.key.prop_start)..e.key.prop_start].trim_end();
-        e.key.start == e.key.end || before.ends_with('?')
+        e.key.start == e.key.end || before.ends_with('?') || e.key.scalar().is_none()
     });
     if explicit {
         return Err(EditError::new(
