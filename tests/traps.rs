@@ -506,3 +506,14 @@ fn no_key_is_added_to_a_mapping_with_a_complex_key() {
         "its mapping uses explicit (`? `) or empty keys",
     );
 }
+
+#[test]
+fn no_key_is_added_after_a_block_scalar() {
+    // Found by fuzzing: where a block scalar ends is ambiguous.
+    refuses(
+        "a: |\n ab\n ",
+        "trakt.client_id",
+        "x",
+        "cannot add `trakt.client_id` after a block scalar",
+    );
+}

@@ -301,6 +301,14 @@ fn insert(
         let before = text[src.line_start(e.key.prop_start)..e.key.prop_start].trim_end();
         e.key.start == e.key.end || before.ends_with('?') || e.key.scalar().is_none()
     });
+    if ends_in_block_scalar(node) {
+        return Err(EditError::new(
+            Some(doc.pos(node.start)),
+            format!(
+                "cannot add `{name}` after a block scalar (| or >), whose end is ambiguous; add it by hand"
+            ),
+        ));
+    }
     if explicit {
         return Err(EditError::new(
             Some(doc.pos(node.start)),
@@ -322,6 +330,21 @@ fn insert(
         range: at..at,
         text: block_lines(rest, value, indent, step, eol, quote),
     })
+}
+
+/// Whether the last thing in `node` is a block scalar (`|`, `>`).
+fn ends_in_block_scalar(node: &Node<'_>) -> bool {
+    match &node.kind {
+        Kind::Scalar { style, .. } => style.is_block(),
+        Kind::Mapping {
+            flow: false,
+            entries,
+        } => entries
+            .last()
+            .is_some_and(|e| ends_in_block_scalar(&e.value)),
+        Kind::Sequence { flow: false, items } => items.last().is_some_and(ends_in_block_scalar),
+        _ => false,
+    }
 }
 
 /// Where to start deleting the token `start..end` so that no trailing
