@@ -517,3 +517,14 @@ fn no_key_is_added_after_a_block_scalar() {
         "cannot add `trakt.client_id` after a block scalar",
     );
 }
+
+#[test]
+fn bare_cr_line_breaks_are_refused() {
+    // Found by fuzzing: a lone CR is a YAML line break our positions do not count.
+    refuses(
+        "\rnotop1: &nod",
+        "trakt.client_id",
+        "x",
+        "1:1: the file has bare CR line breaks",
+    );
+}

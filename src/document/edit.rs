@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::path::{Walk, walk};
 use super::scalar::{Resolved, Value, plain_safe, quoted, render, resolve, resolve_plain};
 use super::tree::{Entry, Kind, Node, Style};
-use super::{Document, EditError, verify};
+use super::{Document, EditError, Source, verify};
 
 /// The value an edit writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,6 +73,17 @@ pub fn apply(text: &str, edits: &[Edit]) -> Result<Outcome, EditError> {
 
 /// Applies `edits` without verifying the result.
 pub(super) fn apply_unverified(text: &str, edits: &[Edit]) -> Result<Outcome, EditError> {
+    if text
+        .bytes()
+        .enumerate()
+        .any(|(i, b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
+    {
+        let at = text.find('\r').unwrap_or_default();
+        return Err(EditError::new(
+            Some(Source::new(text).pos(at)),
+            "the file has bare CR line breaks (old Mac style); convert it to LF or CRLF first",
+        ));
+    }
     let mut current = text.to_string();
     let mut changes = Vec::with_capacity(edits.len());
     if edits.is_empty() {
