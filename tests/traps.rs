@@ -528,3 +528,14 @@ fn bare_cr_line_breaks_are_refused() {
         "1:1: the file has bare CR line breaks",
     );
 }
+
+#[test]
+fn control_characters_are_refused() {
+    // Found by fuzzing: a raw vertical tab, which YAML does not allow.
+    refuses(
+        "foo: 1\n \u{b}",
+        "trakt.client_id",
+        "x",
+        "2:2: the file holds a control character",
+    );
+}

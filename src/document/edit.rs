@@ -84,6 +84,12 @@ pub(super) fn apply_unverified(text: &str, edits: &[Edit]) -> Result<Outcome, Ed
             "the file has bare CR line breaks (old Mac style); convert it to LF or CRLF first",
         ));
     }
+    if let Some(at) = text.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        return Err(EditError::new(
+            Some(Source::new(text).pos(at)),
+            "the file holds a control character, which YAML does not allow; remove it first",
+        ));
+    }
     let mut current = text.to_string();
     let mut changes = Vec::with_capacity(edits.len());
     if edits.is_empty() {
