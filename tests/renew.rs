@@ -161,14 +161,9 @@ fn dry_run_and_check_send_no_token_request() {
 }
 
 /// A failure leaves the file byte-identical, exits `code`, says `why`.
-fn fails(fault: Option<Fault>, style: GrantStyle, code: i32, why: &str) {
-    let server = Server::start(Config {
-        grant_style: style,
-        ..Config::default()
-    });
-    if let Some(fault) = fault {
-        server.fault(TOKEN, fault, 10);
-    }
+fn fails(fault: Fault, code: i32, why: &str) {
+    let server = Server::start(Config::default());
+    server.fault(TOKEN, fault, 10);
     let (_dir, file) = temp_file("config.yml", config_text().as_bytes());
     let r = run(&server, &["renew", file.to_str().unwrap()]);
     assert_eq!(r.code, code, "{why}: {}", r.stderr);
@@ -188,74 +183,44 @@ fn fails(fault: Option<Fault>, style: GrantStyle, code: i32, why: &str) {
 
 #[test]
 fn every_trakt_error_has_its_exit_code_and_leaves_the_file_alone() {
-    fails(
-        Some(Fault::InvalidClient),
-        GrantStyle::Json400,
-        3,
-        "invalid_client",
-    );
-    fails(
-        Some(Fault::Status(403)),
-        GrantStyle::Json400,
-        3,
-        "application was probably deleted",
-    );
-    fails(
-        Some(Fault::Cloudflare),
-        GrantStyle::Json400,
-        4,
-        "Cloudflare",
-    );
-    fails(
-        Some(Fault::Status(410)),
-        GrantStyle::Json400,
-        3,
-        "deactivated (410 Gone)",
-    );
-    fails(
-        Some(Fault::Status(423)),
-        GrantStyle::Json400,
-        3,
-        "locked (423 Locked)",
-    );
-    fails(
-        Some(Fault::RateLimited(1)),
-        GrantStyle::Json400,
-        4,
-        "rate limit",
-    );
-    for status in [500, 502, 503, 504, 520, 521, 522] {
-        fails(
-            Some(Fault::Status(status)),
-            GrantStyle::Json400,
+    let mut cases = vec![
+        (Fault::InvalidClient, 3, "invalid_client".to_string()),
+        (
+            Fault::Status(403),
+            3,
+            "application was probably deleted".to_string(),
+        ),
+        (Fault::Cloudflare, 4, "Cloudflare".to_string()),
+        (Fault::Status(410), 3, "deactivated (410 Gone)".to_string()),
+        (Fault::Status(423), 3, "locked (423 Locked)".to_string()),
+        (Fault::RateLimited(1), 4, "rate limit".to_string()),
+        (
+            Fault::Slow(Duration::from_secs(4)),
             4,
-            &format!("Trakt is having trouble ({status})"),
-        );
+            "no answer from Trakt to the refresh token in time".to_string(),
+        ),
+        (Fault::Malformed, 4, "was not valid JSON".to_string()),
+        (
+            Fault::MissingFields,
+            4,
+            "lacks refresh_token, created_at".to_string(),
+        ),
+        (
+            Fault::DropAfterRotation,
+            4,
+            "the connection broke during the refresh token".to_string(),
+        ),
+    ];
+    for status in [500, 502, 503, 504, 520, 521, 522] {
+        cases.push((
+            Fault::Status(status),
+            4,
+            format!("Trakt is having trouble ({status})"),
+        ));
     }
-    fails(
-        Some(Fault::Slow(Duration::from_secs(4))),
-        GrantStyle::Json400,
-        4,
-        "no answer from Trakt to the refresh token in time",
-    );
-    fails(
-        Some(Fault::Malformed),
-        GrantStyle::Json400,
-        4,
-        "was not valid JSON",
-    );
-    fails(
-        Some(Fault::MissingFields),
-        GrantStyle::Json400,
-        4,
-        "lacks refresh_token, created_at",
-    );
-    fails(
-        Some(Fault::DropAfterRotation),
-        GrantStyle::Json400,
-        4,
-        "the connection broke during the refresh token",
-    );
+    for (fault, code, why) in cases {
+        fails(fault, code, &why);
+    }
 }
 
 #[test]
