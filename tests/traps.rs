@@ -257,6 +257,25 @@ fn flow_mappings_are_edited_in_flow_style() {
 }
 
 #[test]
+fn flow_mappings_with_blanks_inside_the_braces_are_flow() {
+    // Found by fuzzing: `{ ` (a blank after the brace) was read as a block
+    // mapping, so `]` was written unquoted.
+    edits(
+        "trakt: { client_id: old, client_secret: s }\n",
+        "trakt.client_id",
+        "new]",
+        "trakt: { client_id: 'new]', client_secret: s }\n",
+    );
+    // An empty value sits at its colon: a new key goes after the colon.
+    edits(
+        "trakt: { pin : }\n",
+        "trakt.authorization.access_token",
+        "abc",
+        "trakt: { pin :, authorization: {access_token: abc} }\n",
+    );
+}
+
+#[test]
 fn four_space_indentation_is_followed_for_new_mappings() {
     edits(
         "trakt:\n    client_id: a\n    client_secret: b\nmal:\n    x: 1\n",

@@ -302,7 +302,7 @@ fn insert(
         let nested = flow_nested(rest, value, quote);
         return Ok(match entries.last() {
             Some(last) => {
-                let at = last.value.end.max(last.key.end);
+                let at = entry_end(text, last);
                 Splice {
                     range: at..at,
                     text: format!(", {nested}"),
@@ -491,6 +491,17 @@ pub fn is_placeholder(s: &str) -> bool {
             .is_some_and(|name| !name.is_empty() && !name.contains(char::is_whitespace))
     };
     inner("<<", ">>") || inner("${", "}")
+}
+
+/// Where a flow mapping's entry ends. An empty value sits at its key's
+/// colon (`{ k : }`): the entry ends after that colon.
+fn entry_end(text: &str, entry: &Entry<'_>) -> usize {
+    let value = &entry.value;
+    if value.start == value.end && text.as_bytes().get(value.start) == Some(&b':') {
+        value.start + 1
+    } else {
+        value.end.max(entry.key.end)
+    }
 }
 
 fn is_flow(node: &Node<'_>) -> bool {

@@ -374,15 +374,12 @@ impl<'a> Frame<'a> {
         tag: Option<String>,
         is_mapping: bool,
     ) -> Self {
-        // A flow collection's start span ends with its bracket; a block one's
-        // covers only its properties and the blanks after them.
+        // The start span holds the properties, then a flow collection's
+        // bracket and the blanks and comment after it; a block one's span
+        // ends before its first key or item.
         let open = if is_mapping { '{' } else { '[' };
-        let flow = text[from..to].ends_with(open);
-        let start = if flow {
-            to - 1
-        } else {
-            skip_properties(text, from, to)
-        };
+        let start = skip_properties(text, from, to);
+        let flow = text[start..to].starts_with(open);
         let node = Node {
             start,
             end: start,
