@@ -502,6 +502,13 @@ fn no_key_is_added_to_a_mapping_with_explicit_keys() {
         "x",
         "its mapping uses explicit",
     );
+    // Found by fuzzing: the explicit key on the line after its `?`.
+    refuses(
+        "?\n  true\n:",
+        "trakt.client_id",
+        "x",
+        "1:1: cannot add `trakt.client_id`: its mapping uses explicit",
+    );
 }
 
 #[test]

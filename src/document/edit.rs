@@ -314,9 +314,11 @@ fn insert(
             },
         });
     }
+    // An implicit key is a scalar followed on its line by its colon; an
+    // explicit one (`? key`, perhaps on the next line) is not.
     let explicit = entries.iter().any(|e| {
-        let before = text[src.line_start(e.key.prop_start)..e.key.prop_start].trim_end();
-        e.key.start == e.key.end || before.ends_with('?') || e.key.scalar().is_none()
+        let after = text[e.key.end..].trim_start_matches([' ', '\t']);
+        e.key.start == e.key.end || e.key.scalar().is_none() || !after.starts_with(':')
     });
     if ends_in_block_scalar(node) {
         return Err(EditError::new(
