@@ -134,20 +134,24 @@ fn write_backup(target: &Path, original: &[u8]) -> io::Result<PathBuf> {
     write_private_near(target, "kometa-trakt.bak", original)
 }
 
-/// Writes `bytes` to `.NAME.SUFFIX` readable by its owner only, next to
-/// `target` (named NAME), else in the user's state directory.
+/// Writes `bytes` readable by its owner only to `.NAME.SUFFIX` next to
+/// `target` (named NAME), else to `NAME.HASH.SUFFIX` in the user's state
+/// directory, where HASH tells apart the files of configs with one name.
 pub fn write_private_near(target: &Path, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let file = format!(".{name}.{suffix}");
+    let absolute = std::path::absolute(target).unwrap_or_else(|_| target.to_path_buf());
+    let hash = fnv1a(absolute.as_os_str().as_encoded_bytes());
+    let places = [
+        target
+            .parent()
+            .map(|dir| dir.join(format!(".{name}.{suffix}"))),
+        state_dir().map(|dir| dir.join(format!("{name}.{hash:016x}.{suffix}"))),
+    ];
     let mut last = io::Error::other("no place for the file");
-    for place in [target.parent().map(Path::to_path_buf), state_dir()]
-        .into_iter()
-        .flatten()
-    {
-        let path = place.join(&file);
+    for path in places.into_iter().flatten() {
         match write_private(&path, bytes) {
             Ok(()) => return Ok(path),
             Err(e) => {
@@ -158,6 +162,13 @@ pub fn write_private_near(target: &Path, suffix: &str, bytes: &[u8]) -> io::Resu
         }
     }
     Err(last)
+}
+
+/// The 64-bit FNV-1a hash: stable across builds, unlike std's hasher.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// Writes `bytes` to a new or truncated file readable by its owner only.

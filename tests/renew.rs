@@ -5,6 +5,7 @@
 mod support;
 
 use std::fs;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use support::{Run, bin, fixture, in_namespace, root, temp_file};
@@ -613,19 +614,7 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
     let d = dir.path().display();
     fs::create_dir(dir.path().join("mnt")).unwrap();
     fs::create_dir(dir.path().join("state")).unwrap();
-    // Most of one 4 KiB page: the renewed file needs a second page.
-    let base = config_text().replace(
-        "'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'",
-        "'a1b2'",
-    );
-    let line = "# padding padding padding padding padding padding padding padding padding\n";
-    let mut padded = format!("{}{base}", line.repeat((4060 - base.len()) / line.len()));
-    padded.insert_str(0, &format!("#{}\n", "-".repeat(4060 - padded.len() - 2)));
-    assert_eq!(
-        padded.len(),
-        4060,
-        "fits one page now, needs two after renewal"
-    );
+    let padded = one_page_config();
     fs::write(dir.path().join("config.yml"), &padded).unwrap();
     let out = in_namespace_with(&server, &format!(
             "mount -t tmpfs -o size=64k tmpfs {d}/mnt
@@ -644,13 +633,12 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
         padded,
         "the config is intact"
     );
-    let recovery = dir
-        .path()
-        .join("state/kometa-trakt/.config.yml.kometa-trakt-recovery.yml");
-    assert!(
-        err.contains("No space left on device") && err.contains(&recovery.display().to_string()),
-        "{err}"
+    let recovery = recovery_path(&err);
+    assert_eq!(
+        recovery.parent(),
+        Some(dir.path().join("state/kometa-trakt").as_path())
     );
+    assert!(err.contains("No space left on device"), "{err}");
     assert!(err.contains("kometa-trakt auth"), "{err}");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
@@ -682,6 +670,81 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
     );
     let renew = run(&server, &["renew", file.to_str().unwrap(), "--force"]);
     assert_eq!(renew.code, 0, "{}", renew.stderr);
+}
+
+/// The fixture config padded to most of one 4 KiB page: renewed, it needs
+/// a second page.
+fn one_page_config() -> String {
+    let base = config_text().replace(
+        "'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'",
+        "'a1b2'",
+    );
+    let line = "# padding padding padding padding padding padding padding padding padding\n";
+    let mut padded = format!("{}{base}", line.repeat((4060 - base.len()) / line.len()));
+    padded.insert_str(0, &format!("#{}\n", "-".repeat(4060 - padded.len() - 2)));
+    assert_eq!(
+        padded.len(),
+        4060,
+        "fits one page now, needs two after renewal"
+    );
+    padded
+}
+
+/// The recovery file a failed renewal names: "They are in PATH (readable by you only)".
+fn recovery_path(err: &str) -> PathBuf {
+    let rest = err
+        .split("They are in ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no recovery file in {err}"));
+    PathBuf::from(rest.split(" (readable by you only)").next().unwrap())
+}
+
+#[test]
+fn configs_with_one_name_on_full_filesystems_get_their_own_recovery_files() {
+    if !root() {
+        return;
+    }
+    let (one, two) = (
+        Server::start(Config::default()),
+        Server::start(Config::default()),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().display();
+    fs::write(dir.path().join("config.yml"), one_page_config()).unwrap();
+    let out = in_namespace(
+        &format!(
+            "for n in 1 2; do
+               mkdir {d}/mnt$n; mount -t tmpfs -o size=64k tmpfs {d}/mnt$n
+               cp {d}/config.yml {d}/mnt$n/config.yml
+               dd if=/dev/zero of={d}/mnt$n/fill bs=4096 2>/dev/null || true
+             done
+             set +e
+             XDG_STATE_HOME={d}/state \"$BIN\" renew {d}/mnt1/config.yml --api-url $ONE --auth-url $ONE 2>{d}/err1; echo rc=$?
+             XDG_STATE_HOME={d}/state \"$BIN\" renew {d}/mnt2/config.yml --api-url $TWO --auth-url $TWO 2>{d}/err2; echo rc=$?"
+        ),
+        &[("ONE", &one.url()), ("TWO", &two.url())],
+    );
+    assert_eq!(out, "rc=2\nrc=2\n");
+    let err = |n: u8| fs::read_to_string(dir.path().join(format!("err{n}"))).unwrap();
+    let (first, second) = (recovery_path(&err(1)), recovery_path(&err(2)));
+    assert_ne!(first, second, "one recovery file for two configs");
+    for (path, server) in [(first, &one), (second, &two)] {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let hash = name
+            .strip_prefix("config.yml.")
+            .and_then(|n| n.strip_suffix(".kometa-trakt-recovery.yml"))
+            .unwrap_or_else(|| panic!("{name}"));
+        assert!(
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{name}"
+        );
+        let live = server.refresh_token().unwrap();
+        let saved = fs::read_to_string(&path).unwrap();
+        assert!(
+            saved.contains(&format!("refresh_token: \"{live}\"\n")),
+            "{saved}"
+        );
+    }
 }
 
 #[test]
