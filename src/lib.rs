@@ -5,6 +5,7 @@ pub mod commands;
 pub mod document;
 pub mod error;
 pub mod kometa;
+pub mod recovery;
 pub mod renew;
 pub mod report;
 pub mod save;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use crate::error::{Exit, Failure};
 use crate::kometa::{TraktBlock, placeholder_name};
+use crate::recovery;
 use crate::report::diff::unified;
 use crate::store::{self, lock, placeholder_tokens, preflight, save_tokens, token_edits};
 use crate::time::{relative, utc};
@@ -121,9 +122,12 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
         .ok();
         return Ok(Exit::Ok);
     }
-    let tokens = client.refresh(&refresh_token)?;
+    let tokens = client
+        .refresh(&refresh_token)
+        .map_err(|e| point_to_recovery(e.into(), &name, &loaded.target, &refresh_token))?;
     let edits = token_edits(&block, &tokens, false);
     let written = save_tokens(&loaded, &edits, &tokens)?;
+    let removed = recovery::clear(&loaded.target);
     if request.diff {
         out.write_all(unified(&loaded.text, &written, &name, request.color, false).as_bytes())
             .ok();
@@ -136,6 +140,9 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
         relative(until - request.now)
     )
     .ok();
+    for path in removed {
+        writeln!(out, "removed {}: superseded", path.display()).ok();
+    }
     if request.verify {
         let account = client.settings(&tokens.access_token)?;
         writeln!(
@@ -146,4 +153,24 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
         .ok();
     }
     Ok(Exit::Ok)
+}
+
+/// A dead refresh token may have been replaced by a renewal whose save
+/// failed: if its recovery file is still there, say so before the user
+/// authorizes again.
+fn point_to_recovery(
+    mut failure: Failure,
+    name: &str,
+    target: &Path,
+    refresh_token: &str,
+) -> Failure {
+    if failure.exit == Exit::Dead
+        && let Some(path) = recovery::unapplied(target, Some(refresh_token))
+    {
+        let path = path.display();
+        failure.message.push_str(&format!(
+            "\n  but {path} holds newer tokens from a renewal that could not be saved: apply them first with `kometa-trakt auth {name} --from-file {path}`"
+        ));
+    }
+    failure
 }

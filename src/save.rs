@@ -134,24 +134,32 @@ fn write_backup(target: &Path, original: &[u8]) -> io::Result<PathBuf> {
     write_private_near(target, "kometa-trakt.bak", original)
 }
 
-/// Writes `bytes` readable by its owner only to `.NAME.SUFFIX` next to
-/// `target` (named NAME), else to `NAME.HASH.SUFFIX` in the user's state
+/// Where a file about `target` (named NAME) goes, in order of preference:
+/// `.NAME.SUFFIX` next to it, else `NAME.HASH.SUFFIX` in the user's state
 /// directory, where HASH tells apart the files of configs with one name.
-pub fn write_private_near(target: &Path, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+pub fn places_near(target: &Path, suffix: &str) -> Vec<PathBuf> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let absolute = std::path::absolute(target).unwrap_or_else(|_| target.to_path_buf());
     let hash = fnv1a(absolute.as_os_str().as_encoded_bytes());
-    let places = [
+    [
         target
             .parent()
             .map(|dir| dir.join(format!(".{name}.{suffix}"))),
         state_dir().map(|dir| dir.join(format!("{name}.{hash:016x}.{suffix}"))),
-    ];
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Writes `bytes` readable by its owner only to the first of
+/// [`places_near`] that takes it.
+pub fn write_private_near(target: &Path, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let mut last = io::Error::other("no place for the file");
-    for path in places.into_iter().flatten() {
+    for path in places_near(target, suffix) {
         match write_private(&path, bytes) {
             Ok(()) => return Ok(path),
             Err(e) => {

@@ -4,12 +4,12 @@
 //! recovery file when the write still fails.
 
 use std::fs::{File, OpenOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::document::scalar::double_quoted;
 use crate::document::{Document, Edit, NewValue, Value, apply};
 use crate::error::{Exit, Failure, io_reason};
 use crate::kometa::{TraktBlock, value_type};
+use crate::recovery;
 use crate::save::{self, Loaded};
 use crate::trakt::Tokens;
 
@@ -148,7 +148,7 @@ pub fn save_tokens(loaded: &Loaded, edits: &[Edit], tokens: &Tokens) -> Result<S
         });
     saved.map_err(|reason| {
         let name = loaded.target.display();
-        match write_recovery(&loaded.target, tokens) {
+        match recovery::write(&loaded.target, tokens) {
             Ok(path) => Failure {
                 exit: Exit::Usage,
                 message: format!(
@@ -166,24 +166,6 @@ pub fn save_tokens(loaded: &Loaded, edits: &[Edit], tokens: &Tokens) -> Result<S
             },
         }
     })
-}
-
-/// Writes the tokens as a trakt block to a 0600 file next to the config,
-/// else in the state directory.
-pub fn write_recovery(target: &Path, tokens: &Tokens) -> std::io::Result<PathBuf> {
-    let q = double_quoted;
-    let body = format!(
-        "# kometa-trakt: new Trakt tokens for {} that could not be saved there.\n# Apply: kometa-trakt auth {} --from-file THIS_FILE\ntrakt:\n  authorization:\n    access_token: {}\n    token_type: {}\n    expires_in: {}\n    refresh_token: {}\n    scope: {}\n    created_at: {}\n",
-        target.display(),
-        target.display(),
-        q(&tokens.access_token),
-        q(&tokens.token_type),
-        tokens.expires_in,
-        q(&tokens.refresh_token),
-        q(&tokens.scope),
-        tokens.created_at
-    );
-    save::write_private_near(target, "kometa-trakt-recovery.yml", body.as_bytes())
 }
 
 /// Reads and parses a config and its trakt block.

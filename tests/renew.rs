@@ -653,23 +653,99 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
             stderr: err,
         },
     );
-    // Applying it restores a working config: the stored refresh token is the live one.
-    let (_dir, file) = temp_file("config.yml", padded.as_bytes());
-    let applied = support::run(&[
-        "auth",
-        file.to_str().unwrap(),
-        "--from-file",
-        recovery.to_str().unwrap(),
-    ]);
-    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    // The config (at the same path, the tmpfs gone) still holds the spent
+    // refresh token: renewing it again points to the recovery file.
+    let file = dir.path().join("mnt/config.yml");
+    let config = file.to_str().unwrap();
+    fs::write(&file, &padded).unwrap();
+    let url = server.url();
+    let with_state = |args: &[&str]| {
+        let out = bin()
+            .args(args)
+            .env("XDG_STATE_HOME", dir.path().join("state"))
+            .output()
+            .unwrap();
+        let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+        (
+            out.status.code().unwrap(),
+            text(out.stdout),
+            text(out.stderr),
+        )
+    };
+    let (code, _, stderr) = with_state(&["renew", config, "--api-url", &url, "--auth-url", &url]);
+    assert_eq!(code, 3, "{stderr}");
+    let shown = recovery.display();
+    assert!(
+        stderr.ends_with(&format!(
+            "(invalid_grant): it was already used, expired or revoked; authorize again with `kometa-trakt auth --pin PIN` or `--device`\n  but {shown} holds newer tokens from a renewal that could not be saved: apply them first with `kometa-trakt auth {config} --from-file {shown}`\n"
+        )),
+        "{stderr}"
+    );
+    // Applying it restores a working config (the stored refresh token is
+    // the live one) and removes it.
+    let (code, stdout, stderr) = with_state(&["auth", config, "--from-file", &shown.to_string()]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.ends_with(&format!("\nremoved {shown}: applied or superseded\n")),
+        "{stdout}"
+    );
+    assert!(!recovery.exists());
     let restored = fs::read_to_string(&file).unwrap();
     let live = server.refresh_token().unwrap();
     assert!(
         restored.contains(&format!("refresh_token: {live}\n")),
         "{restored}"
     );
-    let renew = run(&server, &["renew", file.to_str().unwrap(), "--force"]);
+    let renew = run(&server, &["renew", config, "--force"]);
     assert_eq!(renew.code, 0, "{}", renew.stderr);
+}
+
+#[test]
+fn recovery_files_are_pointed_to_only_while_unapplied_and_cleared_by_a_renewal() {
+    let (dir, file) = temp_file("config.yml", config_text().as_bytes());
+    let recovery = dir.path().join(".config.yml.kometa-trakt-recovery.yml");
+    let block = |refresh: &str| {
+        format!(
+            "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
+            "c".repeat(64)
+        )
+    };
+    // The config already holds the recovery file's refresh token: no pointer.
+    fs::write(
+        &recovery,
+        block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0"),
+    )
+    .unwrap();
+    let spent = Server::start(Config {
+        refresh_token: "another-token".into(),
+        ..Config::default()
+    });
+    let r = run(&spent, &["renew", file.to_str().unwrap()]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    assert!(!r.stderr.contains("recovery"), "{}", r.stderr);
+    // Other tokens: pointed to.
+    fs::write(&recovery, block(&"d".repeat(64))).unwrap();
+    let r = run(&spent, &["renew", file.to_str().unwrap()]);
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr.contains(&format!(
+            "\n  but {} holds newer tokens",
+            recovery.display()
+        )),
+        "{}",
+        r.stderr
+    );
+    // A renewal that is saved supersedes the recovery file.
+    let live = Server::start(Config::default());
+    let r = run(&live, &["renew", file.to_str().unwrap(), "--force"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout
+            .ends_with(&format!("\nremoved {}: superseded\n", recovery.display())),
+        "{}",
+        r.stdout
+    );
+    assert!(!recovery.exists());
 }
 
 /// The fixture config padded to most of one 4 KiB page: renewed, it needs

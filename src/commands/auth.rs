@@ -1,14 +1,13 @@
 //! `auth`: obtain the first tokens (a PIN, the device flow) or apply a
 //! pasted block or a recovery file, and store them safely.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::Path;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use crate::document::Document;
 use crate::error::{Exit, Failure};
-use crate::kometa::find;
+use crate::recovery;
 use crate::store::{self, lock, preflight, save_tokens, token_edits};
 use crate::time::utc;
 use crate::trakt::{Client, Endpoints, Poll, Tokens, TraktError};
@@ -35,7 +34,7 @@ pub fn run(
     // Everything that could stop the save is checked before Trakt is called.
     preflight(&loaded.target)?;
     let tokens = match source {
-        Source::FromFile(path) => read_block(path)?,
+        Source::FromFile(path) => recovery::read(path)?,
         Source::Pin(pin) => {
             let pin = pin
                 .map(str::to_string)
@@ -53,6 +52,7 @@ pub fn run(
     let (loaded, block) = store::load(&loaded.target)?;
     let edits = token_edits(&block, &tokens, true);
     save_tokens(&loaded, &edits, &tokens)?;
+    let removed = recovery::clear(&loaded.target);
     let until = tokens.created_at.saturating_add(tokens.expires_in);
     writeln!(
         out,
@@ -60,6 +60,9 @@ pub fn run(
         utc(until)
     )
     .ok();
+    for path in removed {
+        writeln!(out, "removed {}: applied or superseded", path.display()).ok();
+    }
     Ok(Exit::Ok)
 }
 
@@ -93,55 +96,4 @@ fn device(client: &Client, out: &mut dyn Write) -> Result<Tokens, Failure> {
         "the device code expired before it was approved; run `auth --device` again",
     )
     .into())
-}
-
-/// Reads an authorization block: `trakt: authorization: ...`,
-/// `authorization: ...`, or the six keys at the root.
-fn read_block(path: &Path) -> Result<Tokens, Failure> {
-    let shown = path.display().to_string();
-    let mut text = String::new();
-    let read = if shown == "-" {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(path).map(|t| text = t)
-    };
-    read.map_err(|e| {
-        Failure::usage(format!(
-            "{shown}: cannot read: {}",
-            crate::error::io_reason(&e)
-        ))
-    })?;
-    let doc = Document::parse(&text).map_err(|e| {
-        Failure::usage(format!(
-            "{shown}:{}: YAML syntax error: {}",
-            e.pos, e.message
-        ))
-    })?;
-    let root = doc
-        .roots
-        .first()
-        .ok_or_else(|| Failure::usage(format!("{shown}: empty")))?;
-    let block = find(root, "trakt")
-        .and_then(|t| find(t, "authorization"))
-        .or_else(|| find(root, "authorization"))
-        .unwrap_or(root);
-    let text_of = |key: &str| {
-        find(block, key)
-            .filter(|n| !n.is_null())
-            .and_then(|n| n.scalar().map(str::to_string))
-            .filter(|s| !s.is_empty())
-    };
-    let json = serde_json::json!({
-        "access_token": text_of("access_token"),
-        "token_type": text_of("token_type"),
-        "expires_in": text_of("expires_in").and_then(|v| v.parse::<i64>().ok()),
-        "refresh_token": text_of("refresh_token"),
-        "scope": text_of("scope"),
-        "created_at": text_of("created_at").and_then(|v| v.parse::<i64>().ok()),
-    });
-    Tokens::from_json(&json.to_string()).map_err(|_| {
-        Failure::usage(format!(
-            "{shown}: not a complete authorization block: it needs access_token, token_type, expires_in, refresh_token, scope and created_at"
-        ))
-    })
 }
