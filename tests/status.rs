@@ -60,7 +60,8 @@ fn due_token_in_json_and_expired_token_in_text() {
     "renewal_due": true
   },
   "client_id": "4f2a…(64 chars)",
-  "account": null
+  "account": null,
+  "recovery": null
 }
 "#
     );
@@ -121,4 +122,44 @@ fn completions_are_generated_for_each_shell() {
             "{shell}"
         );
     }
+}
+
+#[test]
+fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
+    let config = std::fs::read(fixture("config.yml")).unwrap();
+    let (dir, _) = temp_file("config.yml", &config);
+    let recovery = dir.path().join(".config.yml.kometa-trakt-recovery.yml");
+    let block = |refresh: &str| {
+        format!(
+            "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
+            "c".repeat(64)
+        )
+    };
+    std::fs::write(&recovery, block(&"d".repeat(64))).unwrap();
+    let shown = std::fs::canonicalize(&recovery)
+        .unwrap()
+        .display()
+        .to_string();
+    let (code, text, _) = status(dir.path(), "1764150000", &["config.yml"]);
+    assert_eq!(code, 0);
+    assert!(
+        text.ends_with(&format!(
+            "  client id:   4f2a…(64 chars)\n  recovery:    {shown} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth config.yml --from-file {shown}`\n"
+        )),
+        "{text}"
+    );
+    let (_, json, _) = status(
+        dir.path(),
+        "1764150000",
+        &["--format", "json", "config.yml"],
+    );
+    assert!(
+        json.ends_with(&format!("  \"recovery\": \"{shown}\"\n}}\n")),
+        "{json}"
+    );
+    // Once the config holds its refresh token, the file is applied: not shown.
+    let applied = block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0");
+    std::fs::write(&recovery, applied).unwrap();
+    let (_, text, _) = status(dir.path(), "1764150000", &["config.yml"]);
+    assert!(!text.contains("recovery"), "{text}");
 }

@@ -9,6 +9,7 @@ use serde_json::json;
 use crate::document::Document;
 use crate::error::{Exit, Failure};
 use crate::kometa::{TraktBlock, resolve};
+use crate::recovery;
 use crate::report::mask::mask;
 use crate::time::{relative, span, utc};
 use crate::trakt::{Client, Endpoints};
@@ -31,11 +32,25 @@ pub fn run(
         (Some(endpoints), Some(block)) => Some(account(block, &name, endpoints.clone())?),
         _ => None,
     };
-    let rendered = match (json_format, &block) {
-        (true, _) => as_json(&name, block.as_ref(), now, account.as_deref()),
+    let refresh_token = block.as_ref().and_then(|b| b.refresh_token.as_deref());
+    let unapplied = recovery::unapplied(&loaded.target, refresh_token);
+    let mut rendered = match (json_format, &block) {
+        (true, _) => as_json(
+            &name,
+            block.as_ref(),
+            now,
+            account.as_deref(),
+            unapplied.as_deref(),
+        ),
         (false, None) => format!("{name}: no trakt block\n"),
         (false, Some(block)) => as_text(&name, block, now, account.as_deref()),
     };
+    if let (false, Some(path)) = (json_format, &unapplied) {
+        let path = path.display();
+        rendered.push_str(&format!(
+            "  recovery:    {path} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {name} --from-file {path}`\n"
+        ));
+    }
     out.write_all(rendered.as_bytes())
         .map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
     Ok(Exit::Ok)
@@ -120,7 +135,13 @@ fn as_text(name: &str, block: &TraktBlock, now: i64, account: Option<&str>) -> S
     lines.join("\n") + "\n"
 }
 
-fn as_json(name: &str, block: Option<&TraktBlock>, now: i64, account: Option<&str>) -> String {
+fn as_json(
+    name: &str,
+    block: Option<&TraktBlock>,
+    now: i64,
+    account: Option<&str>,
+    unapplied: Option<&Path>,
+) -> String {
     let life = block.and_then(TraktBlock::lifetime).map(|life| {
         json!({
             "created_at": life.created_at,
@@ -139,6 +160,7 @@ fn as_json(name: &str, block: Option<&TraktBlock>, now: i64, account: Option<&st
         "token": life,
         "client_id": block.and_then(|b| b.client_id.as_deref().map(mask)),
         "account": account,
+        "recovery": unapplied.map(|p| p.display().to_string()),
     });
     format!("{doc:#}\n")
 }
