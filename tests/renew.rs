@@ -8,7 +8,7 @@ use std::fs;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use support::{Run, bin, fixture, in_namespace, root, temp_file};
+use support::{Run, bin, fixture, in_namespace, recovery_block, root, temp_file};
 use trakt_test_server::{
     Config, DEVICE_CODE, Device, Fault, GrantStyle, Issued, SETTINGS, Server, TOKEN,
 };
@@ -704,16 +704,10 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
 fn recovery_files_are_pointed_to_only_while_unapplied_and_cleared_by_a_renewal() {
     let (dir, file) = temp_file("config.yml", config_text().as_bytes());
     let recovery = dir.path().join(".config.yml.kometa-trakt-recovery.yml");
-    let block = |refresh: &str| {
-        format!(
-            "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
-            "c".repeat(64)
-        )
-    };
     // The config already holds the recovery file's refresh token: no pointer.
     fs::write(
         &recovery,
-        block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0"),
+        recovery_block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0"),
     )
     .unwrap();
     let spent = Server::start(Config {
@@ -724,7 +718,7 @@ fn recovery_files_are_pointed_to_only_while_unapplied_and_cleared_by_a_renewal()
     assert_eq!(r.code, 3, "{}", r.stderr);
     assert!(!r.stderr.contains("recovery"), "{}", r.stderr);
     // Other tokens: pointed to.
-    fs::write(&recovery, block(&"d".repeat(64))).unwrap();
+    fs::write(&recovery, recovery_block(&"d".repeat(64))).unwrap();
     let r = run(&spent, &["renew", file.to_str().unwrap()]);
     assert_eq!(r.code, 3);
     assert!(

@@ -2,7 +2,7 @@
 
 mod support;
 
-use support::{bin, fixture, temp_file};
+use support::{bin, fixture, recovery_block, temp_file};
 
 fn status(dir: &std::path::Path, now: &str, args: &[&str]) -> (i32, String, String) {
     let out = bin()
@@ -129,13 +129,7 @@ fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
     let config = std::fs::read(fixture("config.yml")).unwrap();
     let (dir, _) = temp_file("config.yml", &config);
     let recovery = dir.path().join(".config.yml.kometa-trakt-recovery.yml");
-    let block = |refresh: &str| {
-        format!(
-            "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
-            "c".repeat(64)
-        )
-    };
-    std::fs::write(&recovery, block(&"d".repeat(64))).unwrap();
+    std::fs::write(&recovery, recovery_block(&"d".repeat(64))).unwrap();
     let shown = std::fs::canonicalize(&recovery)
         .unwrap()
         .display()
@@ -158,7 +152,8 @@ fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
         "{json}"
     );
     // Once the config holds its refresh token, the file is applied: not shown.
-    let applied = block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0");
+    let applied =
+        recovery_block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0");
     std::fs::write(&recovery, applied).unwrap();
     let (_, text, _) = status(dir.path(), "1764150000", &["config.yml"]);
     assert!(!text.contains("recovery"), "{text}");

@@ -56,6 +56,14 @@ pub fn run(args: &[&str]) -> Run {
     }
 }
 
+/// A recovery file's text, as `renew` writes it, holding `refresh_token`.
+pub fn recovery_block(refresh_token: &str) -> String {
+    format!(
+        "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh_token}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
+        "c".repeat(64)
+    )
+}
+
 /// Runs `set FILE PATH VALUE extra...` on a copy of `content` and returns
 /// the run and the file's bytes afterwards.
 pub fn set(content: &str, path: &str, value: &str, extra: &[&str]) -> (Run, String) {
