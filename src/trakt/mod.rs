@@ -91,6 +91,8 @@ impl Client {
     ) -> Result<Client, TraktError> {
         check_url(&endpoints.api_url, "--api-url")?;
         check_url(&endpoints.auth_url, "--auth-url")?;
+        // ring: smaller and quicker to start than rustls' default provider.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = Http::builder()
             .user_agent(concat!("kometa-trakt/", env!("CARGO_PKG_VERSION")))
             .timeout(endpoints.timeout)
@@ -299,8 +301,15 @@ fn network(e: &reqwest::Error, what: &str, consumes: bool) -> TraktError {
     } else {
         ""
     };
+    let certificate = std::iter::successors(Some(e as &dyn std::error::Error), |e| e.source())
+        .map(ToString::to_string)
+        .find(|text| text.contains("certificate"));
     if e.is_timeout() {
         TraktError::temporary(format!("no answer from Trakt to the {what} in time{risk}"))
+    } else if let Some(why) = certificate {
+        TraktError::temporary(format!(
+            "cannot connect to Trakt for the {what}: its TLS certificate was not accepted ({why}); check the system's CA certificates, the clock, and any proxy that intercepts HTTPS"
+        ))
     } else if e.is_connect() {
         TraktError::temporary(format!(
             "cannot connect to Trakt for the {what}; check the network"

@@ -1,0 +1,188 @@
+//! Real HTTPS: an `openssl s_server` on 127.0.0.1 with a certificate from a
+//! throwaway CA. Untrusted, the binary refuses it with a clear message;
+//! trusted (the CA bind-mounted over the system bundle in a private mount
+//! namespace, so root), it completes `status --online` over TLS.
+
+mod support;
+
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::{bin, fixture, in_namespace, root};
+
+/// The system bundle rustls-platform-verifier reads on Debian and Ubuntu.
+const BUNDLE: &str = "/etc/ssl/certs/ca-certificates.crt";
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// `openssl s_server -WWW` serving `dir/www`, killed when dropped.
+struct TlsServer {
+    child: Child,
+    url: String,
+}
+
+impl TlsServer {
+    fn start(dir: &Path) -> TlsServer {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let child = Command::new("openssl")
+            .current_dir(dir.join("www"))
+            .args(["s_server", "-quiet", "-WWW", "-accept"])
+            .arg(format!("127.0.0.1:{port}"))
+            .args(["-cert", "../leaf.pem", "-key", "../leaf.key"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("openssl s_server starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "s_server did not listen");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        TlsServer {
+            child,
+            url: format!("https://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for TlsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A CA, a leaf certificate for 127.0.0.1 signed by it, and Trakt's
+/// settings answer as a file for `-WWW`.
+fn make_site(dir: &Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.pem",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=kometa-trakt test CA",
+        ],
+    );
+    openssl(
+        dir,
+        &[
+            "req",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "leaf.key",
+            "-out",
+            "leaf.csr",
+            "-subj",
+            "/CN=localhost",
+        ],
+    );
+    std::fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    openssl(
+        dir,
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "leaf.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "leaf.pem",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+        ],
+    );
+    std::fs::create_dir_all(dir.join("www/users")).unwrap();
+    std::fs::write(
+        dir.join("www/users/settings"),
+        r#"{"user":{"username":"tls-user","private":false,"name":"TLS","vip":false,"vip_ep":false,"ids":{"slug":"tls-user"}}}"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn https_works_with_a_trusted_certificate_and_refuses_an_untrusted_one() {
+    if !root() {
+        return;
+    }
+    if Command::new("openssl").arg("version").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI installs openssl"
+        );
+        eprintln!("SKIPPED: the HTTPS test needs the openssl command");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    make_site(dir.path());
+    std::fs::copy(fixture("config.yml"), dir.path().join("config.yml")).unwrap();
+    let server = TlsServer::start(dir.path());
+    let config = dir.path().join("config.yml");
+    let config = config.to_str().unwrap();
+    let url = server.url.as_str();
+
+    let untrusted = bin()
+        .args([
+            "status",
+            config,
+            "--online",
+            "--api-url",
+            url,
+            "--auth-url",
+            url,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(untrusted.status.code(), Some(4));
+    assert_eq!(
+        String::from_utf8(untrusted.stderr).unwrap(),
+        "kometa-trakt: cannot connect to Trakt for the settings request: its TLS certificate was not accepted (invalid peer certificate: UnknownIssuer); check the system's CA certificates, the clock, and any proxy that intercepts HTTPS\n"
+    );
+
+    let d = dir.path().display();
+    let trusted = in_namespace(
+        &format!(
+            "mount --bind {d}/ca.pem {BUNDLE}
+             \"$BIN\" status {config} --online --api-url $URL --auth-url $URL"
+        ),
+        &[("URL", url), ("KOMETA_TRAKT_NOW", "1764150000")],
+    );
+    assert!(trusted.ends_with("  account:     tls-user\n"), "{trusted}");
+}
