@@ -43,6 +43,15 @@ pub fn unapplied(target: &Path, refresh_token: Option<&str>) -> Option<PathBuf> 
     })
 }
 
+/// What to do with the unapplied recovery file at `path` of the config
+/// `name`.
+pub fn advice(name: &str, path: &Path) -> String {
+    let path = path.display();
+    format!(
+        "{path} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {name} --from-file {path}`"
+    )
+}
+
 /// Removes the recovery files of `target` once new tokens are saved in it:
 /// they were applied or are superseded. Returns the files removed.
 pub fn clear(target: &Path) -> Vec<PathBuf> {

@@ -126,10 +126,9 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
         .refresh(&refresh_token)
         .map_err(|e| point_to_recovery(e.into(), &name, &loaded.target, &refresh_token))?;
     let edits = token_edits(&block, &tokens, false);
-    let written = save_tokens(&loaded, &edits, &tokens)?;
-    let removed = recovery::clear(&loaded.target);
+    let saved = save_tokens(&loaded, &edits, &tokens)?;
     if request.diff {
-        out.write_all(unified(&loaded.text, &written, &name, request.color, false).as_bytes())
+        out.write_all(unified(&loaded.text, &saved.text, &name, request.color, false).as_bytes())
             .ok();
     }
     let until = tokens.created_at.saturating_add(tokens.expires_in);
@@ -140,9 +139,7 @@ pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> 
         relative(until - request.now)
     )
     .ok();
-    for path in removed {
-        writeln!(out, "removed {}: superseded", path.display()).ok();
-    }
+    out.write_all(saved.notes().as_bytes()).ok();
     if request.verify {
         let account = client.settings(&tokens.access_token)?;
         writeln!(
@@ -167,10 +164,9 @@ fn point_to_recovery(
     if failure.exit == Exit::Dead
         && let Some(path) = recovery::unapplied(target, Some(refresh_token))
     {
-        let path = path.display();
-        failure.message.push_str(&format!(
-            "\n  but {path} holds newer tokens from a renewal that could not be saved: apply them first with `kometa-trakt auth {name} --from-file {path}`"
-        ));
+        failure
+            .message
+            .push_str(&format!("\n  but {}", recovery::advice(name, &path)));
     }
     failure
 }

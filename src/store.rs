@@ -4,7 +4,7 @@
 //! recovery file when the write still fails.
 
 use std::fs::{File, OpenOptions};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::document::{Document, Edit, NewValue, Value, apply};
 use crate::error::{Exit, Failure, io_reason};
@@ -136,14 +136,41 @@ pub fn lock(target: &Path) -> Result<Lock, Failure> {
     Ok(Lock { _file: file })
 }
 
-/// Writes `tokens` into the config read as `loaded`. If that fails, the
-/// tokens go to a recovery file whose path and use are in the failure.
-pub fn save_tokens(loaded: &Loaded, edits: &[Edit], tokens: &Tokens) -> Result<String, Failure> {
+/// Tokens saved into a config.
+pub struct Saved {
+    /// The config's new text.
+    pub text: String,
+    /// Its recovery files, removed: the saved tokens supersede them.
+    pub removed: Vec<PathBuf>,
+}
+
+impl Saved {
+    /// A line for each recovery file removed.
+    pub fn notes(&self) -> String {
+        self.removed
+            .iter()
+            .map(|p| {
+                format!(
+                    "removed {}: superseded by the tokens just saved\n",
+                    p.display()
+                )
+            })
+            .collect()
+    }
+}
+
+/// Writes `tokens` into the config read as `loaded`, then removes its
+/// recovery files. If the write fails, the tokens go to a recovery file
+/// whose path and use are in the failure.
+pub fn save_tokens(loaded: &Loaded, edits: &[Edit], tokens: &Tokens) -> Result<Saved, Failure> {
     let saved = apply(&loaded.text, edits)
         .map_err(|e| e.to_string())
         .and_then(|outcome| {
             save::write(loaded, &outcome.text)
-                .map(|_| outcome.text)
+                .map(|_| Saved {
+                    text: outcome.text,
+                    removed: recovery::clear(&loaded.target),
+                })
                 .map_err(|e| io_reason(&e))
         });
     saved.map_err(|reason| {

@@ -677,7 +677,7 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
     let shown = recovery.display();
     assert!(
         stderr.ends_with(&format!(
-            "(invalid_grant): it was already used, expired or revoked; authorize again with `kometa-trakt auth --pin PIN` or `--device`\n  but {shown} holds newer tokens from a renewal that could not be saved: apply them first with `kometa-trakt auth {config} --from-file {shown}`\n"
+            "(invalid_grant): it was already used, expired or revoked; authorize again with `kometa-trakt auth --pin PIN` or `--device`\n  but {shown} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {config} --from-file {shown}`\n"
         )),
         "{stderr}"
     );
@@ -686,7 +686,9 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
     let (code, stdout, stderr) = with_state(&["auth", config, "--from-file", &shown.to_string()]);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stdout.ends_with(&format!("\nremoved {shown}: applied or superseded\n")),
+        stdout.ends_with(&format!(
+            "\nremoved {shown}: superseded by the tokens just saved\n"
+        )),
         "{stdout}"
     );
     assert!(!recovery.exists());
@@ -734,8 +736,10 @@ fn recovery_files_are_pointed_to_only_while_unapplied_and_cleared_by_a_renewal()
     let r = run(&live, &["renew", file.to_str().unwrap(), "--force"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
-        r.stdout
-            .ends_with(&format!("\nremoved {}: superseded\n", recovery.display())),
+        r.stdout.ends_with(&format!(
+            "\nremoved {}: superseded by the tokens just saved\n",
+            recovery.display()
+        )),
         "{}",
         r.stdout
     );

@@ -51,8 +51,7 @@ pub fn run(
     let _lock = lock(&loaded.target)?;
     let (loaded, block) = store::load(&loaded.target)?;
     let edits = token_edits(&block, &tokens, true);
-    save_tokens(&loaded, &edits, &tokens)?;
-    let removed = recovery::clear(&loaded.target);
+    let saved = save_tokens(&loaded, &edits, &tokens)?;
     let until = tokens.created_at.saturating_add(tokens.expires_in);
     writeln!(
         out,
@@ -60,9 +59,7 @@ pub fn run(
         utc(until)
     )
     .ok();
-    for path in removed {
-        writeln!(out, "removed {}: applied or superseded", path.display()).ok();
-    }
+    out.write_all(saved.notes().as_bytes()).ok();
     Ok(Exit::Ok)
 }
 

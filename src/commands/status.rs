@@ -46,9 +46,9 @@ pub fn run(
         (false, Some(block)) => as_text(&name, block, now, account.as_deref()),
     };
     if let (false, Some(path)) = (json_format, &unapplied) {
-        let path = path.display();
         rendered.push_str(&format!(
-            "  recovery:    {path} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {name} --from-file {path}`\n"
+            "  recovery:    {}\n",
+            recovery::advice(&name, path)
         ));
     }
     out.write_all(rendered.as_bytes())
