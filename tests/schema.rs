@@ -7,6 +7,7 @@ mod support;
 use std::collections::BTreeSet;
 
 use kometa_trakt::document::Document;
+use kometa_trakt::kometa::{AUTH_KEYS, TRAKT_KEYS};
 use kometa_trakt::schema::json::to_json;
 use kometa_trakt::schema::{DRAFT_7_SAFE, Schema, TRAKT_SCHEMA, Violation};
 use serde_json::{Value, json};
@@ -111,26 +112,12 @@ fn instances() -> Vec<Value> {
         json!({}),
         json!({"x": 1}),
     ];
-    let keys = [
-        "client_id",
-        "client_secret",
-        "pin",
-        "force_refresh",
-        "authorization",
-        "extra",
-    ];
-    let auth_keys = [
-        "access_token",
-        "token_type",
-        "expires_in",
-        "refresh_token",
-        "scope",
-        "created_at",
-        "extra",
-    ];
+    // Each key Kometa knows, and one it does not.
+    let keys = TRAKT_KEYS.iter().chain(&["extra"]);
+    let auth_keys = AUTH_KEYS.iter().chain(&["extra"]);
     for sample in &samples {
         out.push(json!({ "trakt": sample }));
-        for key in keys {
+        for &key in keys.clone() {
             let mut block = clean.clone();
             block[key] = sample.clone();
             out.push(json!({ "trakt": block }));
@@ -138,7 +125,7 @@ fn instances() -> Vec<Value> {
             without.as_object_mut().map(|o| o.remove(key));
             out.push(json!({ "trakt": without }));
         }
-        for key in auth_keys {
+        for &key in auth_keys.clone() {
             let mut block = clean.clone();
             block["authorization"][key] = sample.clone();
             out.push(json!({ "trakt": block }));
