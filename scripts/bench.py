@@ -59,6 +59,7 @@ rows = [("corpus: %d real configs (median per file)" % len(corpus_rows), {
     "size": statistics.median(r["size"] for r in corpus_rows),
     **{k: (statistics.median(r[k][0] for r in corpus_rows), max(r[k][1] for r in corpus_rows)) for k in ["ours", *tools]},
 })]
+rows += [(f"corpus: {os.path.basename(p)}", r) for p, r in zip(corpus, corpus_rows)]
 rows.append(("typical: fixtures/config.yml", row("fixtures/config.yml")))
 rows.append(("generated 1 MB", row(f"{data}/config-1mb.yml")))
 rows.append(("generated 10 MB", row(f"{data}/config-10mb.yml")))
