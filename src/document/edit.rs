@@ -192,13 +192,12 @@ fn replace(
     let flow = parent.is_some_and(is_flow);
     let rendered = render(&new, *style, flow, sibling_quote(parent));
     if node.start == node.end {
-        if text.as_bytes().get(node.start) != Some(&b':') {
+        let Some(at) = after_colon(text, node) else {
             return refuse(
                 "has an empty value whose position is unclear (explicit key or flow context)"
                     .into(),
             );
-        }
-        let at = node.start + 1;
+        };
         return Ok((
             Some(Splice {
                 range: at..at,
@@ -495,15 +494,18 @@ pub fn is_placeholder(s: &str) -> bool {
     inner("<<", ">>") || inner("${", "}")
 }
 
-/// Where a flow mapping's entry ends. An empty value sits at its key's
-/// colon (`{ k : }`): the entry ends after that colon.
+/// Right after the colon of an empty value: the parser places an empty
+/// value at its key's colon (`k:`, `{ k : }`). `None` when `node` is not
+/// empty or sits elsewhere (an explicit key's, a flow entry without colon).
+fn after_colon(text: &str, node: &Node<'_>) -> Option<usize> {
+    (node.start == node.end && text.as_bytes().get(node.start) == Some(&b':'))
+        .then_some(node.start + 1)
+}
+
+/// Where a flow mapping's entry ends: after its value, or after the colon
+/// of an empty one.
 fn entry_end(text: &str, entry: &Entry<'_>) -> usize {
-    let value = &entry.value;
-    if value.start == value.end && text.as_bytes().get(value.start) == Some(&b':') {
-        value.start + 1
-    } else {
-        value.end.max(entry.key.end)
-    }
+    after_colon(text, &entry.value).unwrap_or(entry.value.end.max(entry.key.end))
 }
 
 fn is_flow(node: &Node<'_>) -> bool {
