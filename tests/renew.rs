@@ -707,11 +707,7 @@ fn recovery_files_are_pointed_to_only_while_unapplied_and_cleared_by_a_renewal()
     let (dir, file) = temp_file("config.yml", config_text().as_bytes());
     let recovery = dir.path().join(".config.yml.kometa-trakt-recovery.yml");
     // The config already holds the recovery file's refresh token: no pointer.
-    fs::write(
-        &recovery,
-        recovery_block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0"),
-    )
-    .unwrap();
+    fs::write(&recovery, recovery_block(&Config::default().refresh_token)).unwrap();
     let spent = Server::start(Config {
         refresh_token: "another-token".into(),
         ..Config::default()

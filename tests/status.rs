@@ -3,6 +3,7 @@
 mod support;
 
 use support::{bin, fixture, recovery_block, temp_file};
+use trakt_test_server::Config;
 
 fn status(dir: &std::path::Path, now: &str, args: &[&str]) -> (i32, String, String) {
     let out = bin()
@@ -152,8 +153,7 @@ fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
         "{json}"
     );
     // Once the config holds its refresh token, the file is applied: not shown.
-    let applied =
-        recovery_block("0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0");
+    let applied = recovery_block(&Config::default().refresh_token);
     std::fs::write(&recovery, applied).unwrap();
     let (_, text, _) = status(dir.path(), "1764150000", &["config.yml"]);
     assert!(!text.contains("recovery"), "{text}");
