@@ -7,7 +7,7 @@ mod support;
 use std::fs;
 
 use serde_json::Value;
-use support::{bin, corpus, fixture, temp_file};
+use support::{bin, data, fixture, shared, temp_file};
 
 const NOW: &str = "1795867200";
 
@@ -56,10 +56,9 @@ fn github_format_is_chosen_inside_github_actions() {
 
 #[test]
 fn sarif_output_validates_against_the_sarif_schema() {
-    let schema: Value = serde_json::from_str(
-        &fs::read_to_string(corpus("schemas/sarif-schema-2.1.0.json")).unwrap(),
-    )
-    .unwrap();
+    let schema: Value =
+        serde_json::from_str(&fs::read_to_string(data("schemas/sarif-schema-2.1.0.json")).unwrap())
+            .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("SARIF schema compiles");
     let (_, stdout, _) = check_in(
         &fixture("formats"),
@@ -164,8 +163,77 @@ fn no_output_format_ever_shows_a_secret() {
     }
 }
 
-/// The findings a reader of each real config expects: rule ids in order.
+/// The findings a reader of each real config expects: rule ids in order;
+/// every bundled config is listed.
 const CORPUS: &[(&str, &[&str])] = &[
+    ("kt-authorized-hex", &["token-expired"]),
+    (
+        "kt-comment-after-trakt",
+        &["credential-format", "credential-format", "not-authorized"],
+    ),
+    ("kt-crlf-bom-no-final-newline", &["token-expired"]),
+    (
+        "kt-dollar-templates",
+        &[
+            "template-placeholder",
+            "template-placeholder",
+            "authorization-partial",
+            "authorization-partial",
+            "template-placeholder",
+            "template-placeholder",
+        ],
+    ),
+    (
+        "kt-filled-words",
+        &["credential-format", "credential-format", "token-expired"],
+    ),
+    ("kt-flow-authorization", &["token-expired"]),
+    ("kt-four-spaces-tabs-in-comments", &["token-expired"]),
+    (
+        "kt-hash-values",
+        &["not-authorized", "missing-credential", "missing-credential"],
+    ),
+    (
+        "kt-jinja-quoted",
+        &["missing-credential", "missing-credential", "not-authorized"],
+    ),
+    ("kt-jinja-template", &["yaml-syntax"]),
+    ("kt-nested-trakt", &["no-trakt"]),
+    ("kt-placeholders-joined", &["token-expired"]),
+    (
+        "kt-placeholders-sorted-quoted-numbers",
+        &["quoted-number", "token-expired", "quoted-number"],
+    ),
+    ("kt-private-markers", &["redacted-value"; 7]),
+    (
+        "kt-quoted-strings",
+        &[
+            "credential-format",
+            "credential-format",
+            "authorization-partial",
+        ],
+    ),
+    ("kt-redacted-angle-pin-last", &["redacted-value"; 5]),
+    ("kt-redacted-parens", &["redacted-value"; 8]),
+    ("kt-redacted-sequence", &["redacted-value"; 8]),
+    (
+        "kt-trailing-spaces",
+        &["missing-credential", "missing-credential", "not-authorized"],
+    ),
+    (
+        "kt-xxxx-redacted",
+        &[
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "token-expired",
+        ],
+    ),
+    (
+        "31_",
+        &["missing-credential", "missing-credential", "not-authorized"],
+    ),
     (
         "01_",
         &["missing-credential", "missing-credential", "not-authorized"],
@@ -235,17 +303,12 @@ const CORPUS: &[(&str, &[&str])] = &[
     ("29_", &["no-trakt"]),
 ];
 
-#[test]
-fn real_configs_give_the_findings_a_reader_expects() {
-    let dir = corpus("kometa-configs");
-    let mut names: Vec<String> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yml"))
-        .collect();
-    names.sort();
-    for name in &names {
-        let (code, stdout, stderr) = check_in(&dir, &["--format", "json", name]);
+/// Checks every config of `dir` and compares its rule ids with [`CORPUS`];
+/// returns the names of the files that have no expectation there.
+fn configs_give_the_findings_a_reader_expects(dir: &std::path::Path) -> Vec<String> {
+    let mut unlisted = Vec::new();
+    for (name, _) in support::configs(dir) {
+        let (code, stdout, stderr) = check_in(dir, &["--format", "json", &name]);
         assert!(
             stderr.is_empty() && matches!(code, 0 | 1),
             "{name}: {code} {stderr}"
@@ -257,23 +320,36 @@ fn real_configs_give_the_findings_a_reader_expects() {
             .iter()
             .map(|d| d["rule"].as_str().unwrap())
             .collect();
-        if let Some((_, expected)) = CORPUS.iter().find(|(p, _)| name.starts_with(p)) {
-            assert_eq!(&rules, expected, "{name}");
+        match CORPUS.iter().find(|(p, _)| name.starts_with(p)) {
+            Some((_, expected)) => assert_eq!(&rules, expected, "{name}"),
+            None => unlisted.push(name),
         }
     }
+    unlisted
 }
 
 #[test]
-fn kometas_own_schema_checks_every_real_config_with_positions() {
-    let dir = corpus("kometa-configs");
-    let schema = corpus("schemas/kometa-config-schema.json");
-    let names: Vec<String> = fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".yml"))
+fn bundled_configs_give_the_findings_a_reader_expects() {
+    let unlisted = configs_give_the_findings_a_reader_expects(&data("configs"));
+    assert!(unlisted.is_empty(), "no expectation for {unlisted:?}");
+}
+
+#[test]
+#[ignore = "reads ../shared/corpus (our workspace only); .ci/run runs it when present"]
+fn workspace_configs_give_the_findings_a_reader_expects() {
+    configs_give_the_findings_a_reader_expects(&shared("kometa-configs"));
+}
+
+/// Checks every config of `dir` against Kometa's own schema: every
+/// finding is on a line of its file. Returns how many there are.
+fn kometas_own_schema_findings(dir: &std::path::Path) -> usize {
+    let schema = data("schemas/kometa-config-schema.json");
+    let names: Vec<String> = support::configs(dir)
+        .into_iter()
+        .map(|(name, _)| name)
         .collect();
     let (code, stdout, stderr) = check_in(
-        &dir,
+        dir,
         &[
             &["--format", "json", "--schema", schema.to_str().unwrap()][..],
             &names.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -297,16 +373,29 @@ fn kometas_own_schema_checks_every_real_config_with_positions() {
             }
         }
     }
-    assert!(
-        schema_findings > 50,
-        "Kometa's schema finds plenty in real configs: {schema_findings}"
-    );
+    schema_findings
+}
+
+#[test]
+fn kometas_own_schema_checks_every_bundled_config_with_positions() {
+    assert_eq!(kometas_own_schema_findings(&data("configs")), 19);
     // The docs' own `pin: 12345` example fails Kometa's schema too; one such finding, positioned:
+    let schema = data("schemas/kometa-config-schema.json");
     let (_, text, _) = check_in(
         &fixture("check"),
         &["--schema", schema.to_str().unwrap(), "pin-type.yml"],
     );
     assert!(text.contains("pin-type.yml:4:8: error[schema]: `trakt.pin`: value is not of types \"null\", \"string\""), "{text}");
+}
+
+#[test]
+#[ignore = "reads ../shared/corpus (our workspace only); .ci/run runs it when present"]
+fn kometas_own_schema_checks_every_workspace_config_with_positions() {
+    let found = kometas_own_schema_findings(&shared("kometa-configs"));
+    assert!(
+        found > 50,
+        "Kometa's schema finds plenty in real configs: {found}"
+    );
 }
 
 #[test]

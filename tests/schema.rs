@@ -63,8 +63,8 @@ fn the_embedded_schema_uses_only_keywords_that_mean_the_same_in_draft_7() {
 /// Trakt blocks to validate: every corpus config's and every check
 /// fixture's, then each key of a clean block set to each of many values.
 fn instances() -> Vec<Value> {
-    let mut files: Vec<_> = std::fs::read_dir(support::corpus("kometa-configs"))
-        .expect("corpus")
+    let mut files: Vec<_> = std::fs::read_dir(support::data("configs"))
+        .expect("bundled configs")
         .chain(std::fs::read_dir(support::fixture("check")).expect("fixtures"))
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "yml"))

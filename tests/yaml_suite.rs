@@ -1,4 +1,4 @@
-//! The official YAML test suite (`../shared/corpus/yaml-test-suite/`): every
+//! The official YAML test suite (`tests/data/yaml-test-suite/`, MIT): every
 //! valid case parses; in every mapping reachable by string keys, replacing
 //! each scalar value (and a no-op edit) gives exactly the intended change
 //! with identical bytes elsewhere, or a clear refusal; every error case is
@@ -11,11 +11,11 @@ use std::fs;
 use std::path::PathBuf;
 
 use kometa_trakt::document::{Document, Edit, Kind, NewValue, Node, Value, apply};
-use support::corpus;
+use support::data;
 
 fn cases() -> Vec<PathBuf> {
     let mut found = Vec::new();
-    let mut stack = vec![corpus("yaml-test-suite")];
+    let mut stack = vec![data("yaml-test-suite")];
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir)
             .expect("yaml-test-suite present")
@@ -85,7 +85,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
     let mut refused: BTreeMap<String, usize> = BTreeMap::new();
     for case in cases() {
         let name = case
-            .strip_prefix(corpus("yaml-test-suite"))
+            .strip_prefix(data("yaml-test-suite"))
             .unwrap()
             .display()
             .to_string();

@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: the real binary, temp files,
-//! and the shared corpus.
+//! the repository's test data, and the workspace's shared corpus.
 #![allow(dead_code)]
 
 use std::fs;
@@ -25,11 +25,47 @@ pub fn temp_file(name: &str, content: &[u8]) -> (TempDir, PathBuf) {
     (dir, path)
 }
 
-/// A folder of the shared corpus (`../shared/corpus/NAME`).
-pub fn corpus(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// A file or folder of the repository's test data (`tests/data/NAME`,
+/// provenance in `tests/data/MANIFEST.tsv`).
+pub fn data(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    assert!(path.exists(), "test data missing: {}", path.display());
+    path
+}
+
+/// A folder of the workspace's shared corpus (`../shared/corpus/NAME`),
+/// which exists beside our workspace only, never in a user's clone. Tests
+/// over it are `#[ignore]`d with that reason and run by `.ci/run` when it
+/// is there; run without it, they fail naming the path.
+pub fn shared(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared/corpus")
-        .join(name)
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is missing: this test reads the workspace's shared corpus, which a clone does not have",
+        path.display()
+    );
+    path
+}
+
+/// Every `.yml` file of `dir` with its text, sorted by name.
+pub fn configs(dir: &Path) -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
+        .map(|e| e.expect("directory entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yml"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let text = fs::read_to_string(&p)
+                .unwrap_or_else(|e| panic!("cannot read {}: {e}", p.display()));
+            (name, text)
+        })
+        .collect();
+    files.sort();
+    files
 }
 
 /// A bundled fixture (`fixtures/NAME`).
@@ -76,31 +112,50 @@ pub fn set(content: &str, path: &str, value: &str, extra: &[&str]) -> (Run, Stri
     (run, after)
 }
 
-/// Whether this process may create mount namespaces (root). Without root a
-/// test is skipped loudly; under CI=true that is a failure.
-pub fn root() -> bool {
-    let uid = std::process::Command::new("id")
+/// Whether the tests run as root (as CI does).
+pub fn is_root() -> bool {
+    std::process::Command::new("id")
         .arg("-u")
         .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    if uid.is_ok_and(|u| u == "0") {
-        return true;
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "this test needs root, and CI runs as root"
-    );
-    eprintln!(
-        "SKIPPED: this filesystem-fault test needs root (mount namespaces); run the tests as root"
-    );
-    false
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
-/// Runs `script` with `sh -eu` in a private mount namespace, with `$BIN`
-/// the binary and `vars` set; returns its stdout.
+/// `unshare` arguments for a private mount namespace in which the script
+/// may mount: as root a mount namespace; otherwise also a user namespace
+/// mapping us to root in it, where the kernel allows that. Where it does
+/// not, the test fails and says so: it cannot run here.
+fn namespace_args() -> &'static [&'static str] {
+    const ROOT: &[&str] = &["--mount", "--propagation", "private"];
+    const USER: &[&str] = &[
+        "--user",
+        "--map-root-user",
+        "--mount",
+        "--propagation",
+        "private",
+    ];
+    if is_root() {
+        return ROOT;
+    }
+    let probe = std::process::Command::new("unshare")
+        .args(USER)
+        .arg("true")
+        .output()
+        .expect("the unshare command (util-linux) is installed");
+    assert!(
+        probe.status.success(),
+        "this test mounts filesystems: run it as root (as CI does), or allow unprivileged user namespaces ({})",
+        String::from_utf8_lossy(&probe.stderr).trim()
+    );
+    USER
+}
+
+/// Runs `script` with `sh -eu` in a private mount namespace (see
+/// [`namespace_args`]), with `$BIN` the binary and `vars` set; returns its
+/// stdout.
 pub fn in_namespace(script: &str, vars: &[(&str, &str)]) -> String {
     let out = std::process::Command::new("unshare")
-        .args(["-m", "--propagation", "private", "sh", "-euc", script])
+        .args(namespace_args())
+        .args(["sh", "-euc", script])
         .env("BIN", env!("CARGO_BIN_EXE_kometa-trakt"))
         .env("NO_COLOR", "1")
         .envs(vars.iter().copied())
