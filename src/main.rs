@@ -362,7 +362,8 @@ fn run(cli: Cli) -> Result<Exit, Failure> {
             commands::auth::run(&file, source, net.endpoints(), &mut out)
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "kometa-trakt", &mut out);
+            commands::completions::run(shell, &mut Cli::command(), &mut out)
+                .map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
             Ok(Exit::Ok)
         }
         Command::Get {

@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod check;
+pub mod completions;
 pub mod get;
 pub mod set;
 pub mod status;
