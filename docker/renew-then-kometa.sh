@@ -1,0 +1,24 @@
+#!/bin/sh
+# Renews the Trakt tokens in Kometa's config, then starts Kometa with the container's arguments
+# (its image runs `python3 kometa.py` from /). For one-shot runs (`--run`, from cron or a timer):
+# beside Kometa's long-running scheduler, do not renew (Kometa refreshes by itself).
+#
+# KOMETA_CONFIG            the config (default /config/config.yml, Kometa's own default in Docker)
+# KOMETA_TRAKT_RENEW_ARGS  extra arguments for `kometa-trakt renew` (e.g. --within 12h)
+# KOMETA_TRAKT_REQUIRED    when 1, a failed renewal stops here with its exit code instead of
+#                          starting Kometa without fresh tokens
+config=${KOMETA_CONFIG:-/config/config.yml}
+
+# shellcheck disable=SC2086 # the extra arguments are split into words on purpose
+kometa-trakt renew "$config" $KOMETA_TRAKT_RENEW_ARGS
+status=$?
+case $status in
+    0) ;;
+    3) echo "renew-then-kometa: the Trakt authorization is dead: run \`kometa-trakt auth $config --device\`" >&2 ;;
+    4) echo "renew-then-kometa: Trakt could not be reached; nothing was lost, Kometa checks the token itself" >&2 ;;
+    *) echo "renew-then-kometa: kometa-trakt renew failed (exit $status); see its message above" >&2 ;;
+esac
+if [ "$status" != 0 ] && [ "${KOMETA_TRAKT_REQUIRED:-0}" = 1 ]; then
+    exit "$status"
+fi
+exec python3 kometa.py "$@"
