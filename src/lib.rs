@@ -3,14 +3,10 @@
 pub mod check;
 pub mod commands;
 pub mod document;
-pub mod error;
 pub mod kometa;
-pub mod recovery;
-pub mod renew;
+pub mod persist;
 pub mod report;
-pub mod save;
 pub mod schema;
-pub mod store;
 pub mod time;
-pub mod token;
 pub mod trakt;
+pub mod words;

@@ -70,7 +70,7 @@ fn sarif_output_validates_against_the_sarif_schema() {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 11);
+    assert_eq!(log["runs"][0]["results"].as_array().unwrap().len(), 12);
 }
 
 #[test]
@@ -84,7 +84,7 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(doc["version"], 1);
     assert_eq!(
         doc["summary"],
-        serde_json::json!({"errors": 6, "warnings": 5, "notes": 0, "files": 2})
+        serde_json::json!({"errors": 4, "warnings": 8, "notes": 0, "files": 2})
     );
     let missing = &doc["files"][1];
     assert_eq!(missing["path"], "missing.yml");
@@ -166,81 +166,19 @@ fn no_output_format_ever_shows_a_secret() {
 /// The findings a reader of each real config expects: rule ids in order;
 /// every bundled config is listed.
 const CORPUS: &[(&str, &[&str])] = &[
-    ("kt-authorized-hex", &["token-expired"]),
-    (
-        "kt-comment-after-trakt",
-        &["credential-format", "credential-format", "not-authorized"],
-    ),
-    ("kt-crlf-bom-no-final-newline", &["token-expired"]),
-    (
-        "kt-dollar-templates",
-        &[
-            "template-placeholder",
-            "template-placeholder",
-            "authorization-partial",
-            "authorization-partial",
-            "template-placeholder",
-            "template-placeholder",
-        ],
-    ),
-    (
-        "kt-filled-words",
-        &["credential-format", "credential-format", "token-expired"],
-    ),
-    ("kt-flow-authorization", &["token-expired"]),
-    ("kt-four-spaces-tabs-in-comments", &["token-expired"]),
-    (
-        "kt-hash-values",
-        &["not-authorized", "missing-credential", "missing-credential"],
-    ),
-    (
-        "kt-jinja-quoted",
-        &["missing-credential", "missing-credential", "not-authorized"],
-    ),
-    ("kt-jinja-template", &["yaml-syntax"]),
-    ("kt-nested-trakt", &["no-trakt"]),
-    ("kt-placeholders-joined", &["token-expired"]),
-    (
-        "kt-placeholders-sorted-quoted-numbers",
-        &["quoted-number", "token-expired", "quoted-number"],
-    ),
-    ("kt-private-markers", &["redacted-value"; 7]),
-    (
-        "kt-quoted-strings",
-        &[
-            "credential-format",
-            "credential-format",
-            "authorization-partial",
-        ],
-    ),
-    ("kt-redacted-angle-pin-last", &["redacted-value"; 5]),
-    ("kt-redacted-parens", &["redacted-value"; 8]),
-    ("kt-redacted-sequence", &["redacted-value"; 8]),
-    (
-        "kt-trailing-spaces",
-        &["missing-credential", "missing-credential", "not-authorized"],
-    ),
-    (
-        "kt-xxxx-redacted",
-        &[
-            "redacted-value",
-            "redacted-value",
-            "redacted-value",
-            "redacted-value",
-            "token-expired",
-        ],
-    ),
-    (
-        "31_",
-        &["missing-credential", "missing-credential", "not-authorized"],
-    ),
     (
         "01_",
-        &["missing-credential", "missing-credential", "not-authorized"],
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
     ),
     (
         "02_",
         &[
+            "kometa-will-rewrite",
             "redacted-value",
             "redacted-value",
             "redacted-value",
@@ -250,48 +188,351 @@ const CORPUS: &[(&str, &[&str])] = &[
     ),
     (
         "03_",
-        &["credential-format", "credential-format", "not-authorized"],
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "not-authorized",
+        ],
     ),
-    ("06_", &["redacted-value"; 8]),
-    ("07_", &["redacted-value"; 8]),
-    ("08_", &["redacted-value"; 5]),
+    (
+        "31_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    ("kt-authorized-hex", &["token-expired"]),
+    (
+        "kt-comment-after-trakt",
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "not-authorized",
+        ],
+    ),
+    ("kt-crlf-bom-no-final-newline", &["token-expired"]),
+    (
+        "kt-dollar-templates",
+        &[
+            "kometa-will-rewrite",
+            "template-placeholder",
+            "template-placeholder",
+            "authorization-incomplete",
+            "authorization-incomplete",
+            "template-placeholder",
+            "template-placeholder",
+        ],
+    ),
+    (
+        "kt-filled-words",
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "token-expired",
+        ],
+    ),
+    ("kt-flow-authorization", &["token-expired"]),
+    ("kt-four-spaces-tabs-in-comments", &["token-expired"]),
+    (
+        "kt-hash-values",
+        &[
+            "kometa-will-rewrite",
+            "not-authorized",
+            "missing-credential",
+            "missing-credential",
+        ],
+    ),
+    (
+        "kt-jinja-quoted",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    ("kt-jinja-template", &["yaml-syntax"]),
+    ("kt-nested-trakt", &["no-trakt"]),
+    ("kt-placeholders-joined", &["token-expired"]),
+    (
+        "kt-placeholders-sorted-quoted-numbers",
+        &["quoted-number", "token-expired", "quoted-number"],
+    ),
+    (
+        "kt-private-markers",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
+        "kt-quoted-strings",
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "authorization-incomplete",
+        ],
+    ),
+    (
+        "kt-redacted-angle-pin-last",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
+        "kt-redacted-parens",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
+        "kt-redacted-sequence",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
+        "kt-trailing-spaces",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    (
+        "kt-xxxx-redacted",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "token-expired",
+        ],
+    ),
+    (
+        "04_",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "token-expired",
+        ],
+    ),
+    (
+        "05_",
+        &["missing-credential", "missing-credential", "not-authorized"],
+    ),
+    (
+        "06_",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
+        "07_",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
+        "08_",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
     (
         "09_",
         &[
+            "kometa-will-rewrite",
             "credential-format",
             "credential-format",
-            "authorization-partial",
+            "authorization-incomplete",
         ],
     ),
     ("10_", &["token-expired"]),
     (
         "11_",
-        &["not-authorized", "missing-credential", "missing-credential"],
+        &[
+            "kometa-will-rewrite",
+            "not-authorized",
+            "missing-credential",
+            "missing-credential",
+        ],
+    ),
+    (
+        "12_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    (
+        "13_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    (
+        "14_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    (
+        "15_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    (
+        "16_",
+        &[
+            "kometa-will-rewrite",
+            "not-authorized",
+            "missing-credential",
+            "missing-credential",
+        ],
     ),
     ("17_", &["quoted-number", "token-expired", "quoted-number"]),
     (
         "19_",
-        &["credential-format", "credential-format", "not-authorized"],
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "not-authorized",
+        ],
     ),
-    ("21_", &["not-authorized"]),
+    (
+        "20_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
+    ("21_", &["kometa-will-rewrite", "not-authorized"]),
+    (
+        "22_",
+        &["missing-credential", "missing-credential", "not-authorized"],
+    ),
     (
         "23_",
-        &["credential-format", "credential-format", "token-expired"],
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "token-expired",
+        ],
     ),
     (
         "24_",
         &[
+            "kometa-will-rewrite",
             "template-placeholder",
             "template-placeholder",
-            "authorization-partial",
-            "authorization-partial",
+            "authorization-incomplete",
+            "authorization-incomplete",
             "template-placeholder",
             "template-placeholder",
         ],
     ),
     (
+        "25_",
+        &[
+            "kometa-will-rewrite",
+            "credential-format",
+            "credential-format",
+            "not-authorized",
+        ],
+    ),
+    (
+        "26_",
+        &[
+            "kometa-will-rewrite",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+            "redacted-value",
+        ],
+    ),
+    (
         "27_",
         &[
+            "kometa-will-rewrite",
             "redacted-value",
             "redacted-value",
             "redacted-value",
@@ -301,6 +542,15 @@ const CORPUS: &[(&str, &[&str])] = &[
     ),
     ("28_", &["yaml-syntax"]),
     ("29_", &["no-trakt"]),
+    (
+        "30_",
+        &[
+            "kometa-will-rewrite",
+            "missing-credential",
+            "missing-credential",
+            "not-authorized",
+        ],
+    ),
 ];
 
 /// Checks every config of `dir` and compares its rule ids with [`CORPUS`];

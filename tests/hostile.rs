@@ -4,6 +4,9 @@
 mod support;
 
 use std::fs;
+
+use kometa_trakt::persist::Method;
+use kometa_trakt::persist::write::WriteError;
 use std::process::Command;
 
 use support::{run, temp_file};
@@ -80,8 +83,9 @@ fn an_alias_bomb_is_edited_without_expanding_it() {
     assert_eq!(
         rules(&c),
         [
-            "not-authorized: `trakt` is not authorized yet: it holds no tokens",
-            "missing-credential: `trakt.client_secret` is missing",
+            "kometa-will-rewrite: Kometa's first run will rewrite the whole file to add `pin`, `force_refresh`: quotes, comment columns, CRLF and a BOM are lost",
+            "not-authorized: `trakt` is not authorized: it holds no tokens and no usable PIN: Kometa would prompt for a PIN, which fails without a terminal (Docker, cron)",
+            "missing-credential: `trakt.client_secret` is missing: Kometa adds it empty by rewriting the whole file, then runs without Trakt",
             "credential-format: `trakt.client_id` is not 64 hex characters, the form of Trakt credentials"
         ]
     );
@@ -99,7 +103,7 @@ fn a_100_mb_line_is_checked_in_bounded_memory() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("config.yml");
     let mut text = String::with_capacity(100_000_100);
-    text.push_str("trakt:\n  client_id: abc\n  client_secret: def\nnote: \"");
+    text.push_str("trakt:\n  client_id: abc\n  client_secret: def\n  pin: '7F3A9C21'\n  force_refresh: false\nnote: \"");
     text.extend(std::iter::repeat_n('x', 100_000_000));
     text.push_str("\"\n");
     fs::write(&file, &text).unwrap();
@@ -178,9 +182,12 @@ fn a_fifo_is_not_read() {
 #[test]
 fn a_file_changed_or_gone_between_read_and_write_is_not_overwritten() {
     let (_dir, file) = temp_file("config.yml", b"trakt:\n  pin: a\n");
-    let loaded = kometa_trakt::save::read(&file).unwrap();
+    let loaded = kometa_trakt::persist::read(&file).unwrap();
     fs::write(&file, "trakt:\n  pin: someone else's edit\n").unwrap();
-    let err = kometa_trakt::save::write(&loaded, "trakt:\n  pin: b\n").unwrap_err();
+    let write = |text: &str| {
+        kometa_trakt::persist::write::write(&loaded.target, &loaded.text, text, Method::Rename)
+    };
+    let err = write("trakt:\n  pin: b\n").unwrap_err();
     assert_eq!(
         err.to_string(),
         "the file changed since it was read; nothing was written"
@@ -190,9 +197,9 @@ fn a_file_changed_or_gone_between_read_and_write_is_not_overwritten() {
         "trakt:\n  pin: someone else's edit\n"
     );
     fs::remove_file(&file).unwrap();
-    assert_eq!(
-        kometa_trakt::save::write(&loaded, "x").unwrap_err().kind(),
-        std::io::ErrorKind::NotFound
-    );
+    assert!(matches!(
+        write("x").unwrap_err(),
+        WriteError::Io(e) if e.kind() == std::io::ErrorKind::NotFound
+    ));
     assert!(!file.exists());
 }

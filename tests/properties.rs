@@ -4,6 +4,7 @@
 //! them), means what was asked (read back by yaml-rust2), and is idempotent.
 
 use kometa_trakt::document::{Edit, NewValue, Value, apply};
+use kometa_trakt::kometa::PROTECT;
 use proptest::prelude::*;
 use similar::{ChangeTag, TextDiff};
 use yaml_rust2::YamlLoader;
@@ -101,7 +102,7 @@ proptest! {
             Edit { path: path("refresh_token"), value: NewValue::Typed(Value::Str("r3fr35h".into())) },
             Edit { path: path("created_at"), value: NewValue::Typed(Value::Int(1_764_200_000)) },
         ];
-        let outcome = apply(&text, &edits).expect("generated configs are editable");
+        let outcome = apply(&text, &edits, &PROTECT).expect("generated configs are editable");
         let new = &outcome.text;
 
         let diff = TextDiff::from_lines(text.as_str(), new.as_str());
@@ -130,7 +131,7 @@ proptest! {
         prop_assert_eq!(auth["created_at"].as_i64(), Some(1_764_200_000));
         prop_assert_eq!(docs[0]["mal"]["client_id"].as_str(), Some("x"));
 
-        let again = apply(new, &edits).expect("edits apply again");
+        let again = apply(new, &edits, &PROTECT).expect("edits apply again");
         prop_assert_eq!(&again.text, new);
     }
 }
@@ -150,7 +151,7 @@ proptest! {
         use kometa_trakt::check::{Options, Schemas, check};
         use kometa_trakt::document::Document;
         let schemas = Schemas { trakt: kometa_trakt::schema::Schema::trakt(), extra: None };
-        let options = Options { require_trakt: true, require_valid_for: Some(60), no_plaintext_secrets: true, now: 0 };
+        let options = Options { require_trakt: true, require_valid_for: Some(60), no_plaintext_secrets: true, kometa: Default::default(), now: 0 };
         for d in check(&text, &schemas, &options).diagnostics {
             if let Some(r) = d.range {
                 prop_assert!(r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
@@ -162,8 +163,8 @@ proptest! {
             .unwrap_or_default();
         for key in keys.iter().filter(|k| !k.is_empty() && !k.contains('.')).take(3) {
             let edit = Edit { path: vec![key.clone()], value: NewValue::Typed(Value::Str(value.clone())) };
-            match apply(&text, std::slice::from_ref(&edit)) {
-                Ok(outcome) => prop_assert_eq!(apply(&outcome.text, &[edit]).map(|o| o.text).ok(), Some(outcome.text.clone())),
+            match apply(&text, std::slice::from_ref(&edit), &PROTECT) {
+                Ok(outcome) => prop_assert_eq!(apply(&outcome.text, &[edit], &PROTECT).map(|o| o.text).ok(), Some(outcome.text.clone())),
                 Err(e) => prop_assert!(!e.message.contains("internal check failed"), "{}", e),
             }
         }

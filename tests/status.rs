@@ -2,8 +2,9 @@
 
 mod support;
 
-use support::{bin, fixture, recovery_block, temp_file};
-use trakt_test_server::Config;
+use support::trakt::run_against;
+use support::{bin, fixture, recovery_file, temp_file};
+use trakt_test_server::{Config, Fault, SETTINGS, Server};
 
 fn status(dir: &std::path::Path, now: &str, args: &[&str]) -> (i32, String, String) {
     let out = bin()
@@ -129,8 +130,7 @@ fn completions_are_generated_for_each_shell() {
 fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
     let config = std::fs::read(fixture("config.yml")).unwrap();
     let (dir, _) = temp_file("config.yml", &config);
-    let recovery = dir.path().join(".config.yml.kometa-trakt-recovery.yml");
-    std::fs::write(&recovery, recovery_block(&"d".repeat(64))).unwrap();
+    let recovery = recovery_file(dir.path(), &"d".repeat(64));
     let shown = std::fs::canonicalize(&recovery)
         .unwrap()
         .display()
@@ -153,8 +153,62 @@ fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
         "{json}"
     );
     // Once the config holds its refresh token, the file is applied: not shown.
-    let applied = recovery_block(&Config::default().refresh_token);
-    std::fs::write(&recovery, applied).unwrap();
+    recovery_file(dir.path(), &Config::default().refresh_token);
     let (_, text, _) = status(dir.path(), "1764150000", &["config.yml"]);
     assert!(!text.contains("recovery"), "{text}");
+}
+
+#[test]
+fn status_online_names_the_account() {
+    let server = Server::start(Config::default());
+    let r = run_against(
+        &server,
+        &[
+            "status",
+            fixture("config.yml").to_str().unwrap(),
+            "--online",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.ends_with("  account:     sean\n"), "{}", r.stdout);
+}
+
+#[test]
+fn safe_calls_are_retried_after_429_and_5xx() {
+    let server = Server::start(Config::default());
+    server.fault(SETTINGS, Fault::Status(502), 1);
+    server.fault(SETTINGS, Fault::RateLimited(1), 1);
+    let r = run_against(
+        &server,
+        &[
+            "status",
+            fixture("config.yml").to_str().unwrap(),
+            "--online",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.ends_with("  account:     sean\n"));
+    assert_eq!(server.count(SETTINGS), 3);
+    let dead = Server::start(Config {
+        access_token: "another".into(),
+        ..Config::default()
+    });
+    let r = run_against(
+        &dead,
+        &[
+            "status",
+            fixture("config.yml").to_str().unwrap(),
+            "--online",
+        ],
+        &[],
+    );
+    assert_eq!(r.code, 3);
+    assert!(
+        r.stderr
+            .contains("Trakt refused the access token (401 Unauthorized)"),
+        "{}",
+        r.stderr
+    );
 }

@@ -11,6 +11,7 @@ use std::fs;
 use std::path::PathBuf;
 
 use kometa_trakt::document::{Document, Edit, Kind, NewValue, Node, Value, apply};
+use kometa_trakt::kometa::PROTECT;
 use support::data;
 
 fn cases() -> Vec<PathBuf> {
@@ -97,7 +98,10 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 path: vec!["a".into()],
                 value: NewValue::Typed(Value::Str("x".into())),
             };
-            assert!(apply(&text, &[edit]).is_err(), "{name}: error case edited");
+            assert!(
+                apply(&text, &[edit], &PROTECT).is_err(),
+                "{name}: error case edited"
+            );
             continue;
         }
         valid += 1;
@@ -113,7 +117,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 path: path.clone(),
                 value: NewValue::Typed(new),
             };
-            match apply(&text, &[edit]) {
+            match apply(&text, &[edit], &PROTECT) {
                 Ok(outcome) => {
                     edited += 1;
                     let out = &outcome.text;
@@ -139,7 +143,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                         value: NewValue::Typed(Value::Str("edited value".into())),
                     };
                     assert_eq!(
-                        apply(out, &[again]).map(|o| o.text).as_ref(),
+                        apply(out, &[again], &PROTECT).map(|o| o.text).as_ref(),
                         Ok(out),
                         "{name}: not idempotent"
                     );
@@ -160,7 +164,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                     fallback: None,
                 },
             };
-            match apply(&text, &[noop]) {
+            match apply(&text, &[noop], &PROTECT) {
                 Ok(outcome) => {
                     assert_eq!(
                         outcome.text, text,

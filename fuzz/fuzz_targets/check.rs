@@ -10,7 +10,7 @@ fuzz_target!(|text: &str| {
     thread_local! {
         static SCHEMAS: Schemas = Schemas { trakt: Schema::trakt(), extra: None };
     }
-    let options = Options { require_trakt: false, require_valid_for: Some(3600), no_plaintext_secrets: true, now: 1_795_867_200 };
+    let options = Options { require_trakt: false, require_valid_for: Some(3600), no_plaintext_secrets: true, kometa: Default::default(), now: 1_795_867_200 };
     SCHEMAS.with(|schemas| {
         let checked = check(text, schemas, &options);
         for d in &checked.diagnostics {

@@ -3,6 +3,7 @@
 //! failure here is a bug), and bytes before the edited value are unchanged.
 #![no_main]
 
+use kometa_trakt::kometa::PROTECT;
 use kometa_trakt::document::{Document, Edit, NewValue, Value, apply};
 use libfuzzer_sys::fuzz_target;
 
@@ -30,16 +31,16 @@ fuzz_target!(|input: (&str, u8, &str)| {
             .unwrap_or_default(),
         Err(_) => {
             let edit = Edit { path: vec!["trakt".into()], value: NewValue::Typed(Value::Str(value.into())) };
-            assert!(apply(text, &[edit]).is_err(), "an unparseable file was edited");
+            assert!(apply(text, &[edit], &PROTECT).is_err(), "an unparseable file was edited");
             return;
         }
     };
     let Some(path) = paths.get(usize::from(pick) % paths.len().max(1)).cloned() else { return };
     for new in [NewValue::Typed(Value::Str(value.to_string())), NewValue::Text { raw: value.to_string(), fallback: None }] {
         let edit = Edit { path: path.clone(), value: new };
-        match apply(text, std::slice::from_ref(&edit)) {
+        match apply(text, std::slice::from_ref(&edit), &PROTECT) {
             Ok(outcome) => {
-                let again = apply(&outcome.text, &[edit]).expect("an applied edit applies again");
+                let again = apply(&outcome.text, &[edit], &PROTECT).expect("an applied edit applies again");
                 assert_eq!(again.text, outcome.text, "not idempotent");
             }
             Err(e) => assert!(!e.message.contains("internal check failed"), "{e}"),

@@ -1,18 +1,22 @@
-//! `check`: structural findings from the schema, semantic rules in code,
-//! and document-level rules (syntax, duplicates, several documents).
+//! `check`: document-level rules (syntax, duplicates, several documents),
+//! structural findings from the schema, and the semantic rules of the
+//! trakt block, each as severe as what Kometa does with the value.
 
 pub mod diagnostic;
-mod rules;
+pub mod rule;
+mod semantic;
 mod structure;
-mod suggest;
 
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::document::{Document, Entry, Node};
+use crate::document::{Document, Entry, Node, Parse};
+use crate::kometa::Version;
+use crate::kometa::sensitive::is_secret_key;
 use crate::schema::Schema;
 use crate::schema::json::{TooLarge, to_json};
-pub use diagnostic::{Diagnostic, Severity};
+pub use diagnostic::{Diagnostic, Fix, Severity};
+pub use rule::Rule;
 
 /// What `check` demands beyond the defaults.
 #[derive(Debug, Clone, Copy, Default)]
@@ -23,6 +27,8 @@ pub struct Options {
     pub require_valid_for: Option<i64>,
     /// Literal secrets and tokens are errors.
     pub no_plaintext_secrets: bool,
+    /// The Kometa that reads the config.
+    pub kometa: Version,
     /// The current time, Unix seconds.
     pub now: i64,
 }
@@ -34,10 +40,6 @@ pub struct Schemas {
     pub extra: Option<Schema>,
 }
 
-/// A finding with the JSON pointer it is about, so that a semantic rule
-/// can stand in for the schema's generic finding on the same value.
-type Claimed = (String, Diagnostic);
-
 /// The findings of one file and where its secrets are (to mask them).
 pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
@@ -47,9 +49,10 @@ pub struct Checked {
 /// Every finding in `text`, in source order. Without a document schema
 /// only the trakt block gets a tree; the rest is streamed.
 pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
+    let parse = Parse::masking(is_secret_key);
     let parsed = match schemas.extra {
-        Some(_) => Document::parse(text),
-        None => Document::parse_root_keys(text, &["trakt"]),
+        Some(_) => Document::parse_with(text, parse),
+        None => Document::parse_with(text, parse.root_keys(&["trakt"])),
     };
     let doc = match parsed {
         Ok(doc) => doc,
@@ -59,8 +62,7 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
                 .next()
                 .map_or(e.byte, |c| e.byte + c.len_utf8());
             let syntax = Diagnostic::new(
-                "yaml-syntax",
-                Severity::Error,
+                Rule::YamlSyntax,
                 e.byte..end,
                 format!("YAML syntax error: {}", e.message),
             )
@@ -71,37 +73,7 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
             };
         }
     };
-    let mut found = Vec::new();
-    for &start in doc.doc_starts.iter().skip(1) {
-        let end = start
-            + text[start..]
-                .find(['\r', '\n'])
-                .unwrap_or(text.len() - start);
-        found.push(
-            Diagnostic::new(
-                "several-documents",
-                Severity::Error,
-                start..end,
-                "the file holds several YAML documents",
-            )
-            .hint("Kometa reads one document: remove this `---` and what follows, or merge it"),
-        );
-    }
-    for dup in &doc.duplicates {
-        found.push(
-            Diagnostic::new(
-                "duplicate-key",
-                Severity::Error,
-                dup.at.clone(),
-                format!(
-                    "duplicate key `{}` (first at line {})",
-                    dup.key,
-                    doc.pos(dup.first).line
-                ),
-            )
-            .hint("YAML loaders disagree on which one wins; keep one"),
-        );
-    }
+    let mut found = document_rules(&doc);
     match doc.roots.first() {
         None => found.push(no_trakt(options)),
         Some(root) => {
@@ -110,7 +82,7 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
                 .entries()
                 .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
             {
-                Some(trakt) => found.extend(trakt_block(trakt, root, schemas, options)),
+                Some(trakt) => found.extend(trakt_block(&doc, trakt, root, schemas, options)),
                 None => found.push(no_trakt(options)),
             }
         }
@@ -122,24 +94,59 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
     }
 }
 
+/// Several documents and duplicate keys, anywhere in the file.
+fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
+    let text = doc.source.text;
+    let mut found = Vec::new();
+    for &start in doc.doc_starts.iter().skip(1) {
+        let end = start
+            + text[start..]
+                .find(['\r', '\n'])
+                .unwrap_or(text.len() - start);
+        found.push(
+            Diagnostic::new(
+                Rule::SeveralDocuments,
+                start..end,
+                "the file holds several YAML documents",
+            )
+            .hint("Kometa reads one document: remove this `---` and what follows, or merge it"),
+        );
+    }
+    for dup in &doc.duplicates {
+        found.push(
+            Diagnostic::new(
+                Rule::DuplicateKey,
+                dup.at.clone(),
+                format!(
+                    "duplicate key `{}` (first at line {})",
+                    dup.key,
+                    doc.pos(dup.first).line
+                ),
+            )
+            .hint("YAML loaders disagree on which one wins; keep one"),
+        );
+    }
+    found
+}
+
 fn no_trakt(options: &Options) -> Diagnostic {
-    let severity = if options.require_trakt {
-        Severity::Error
-    } else {
-        Severity::Note
-    };
-    Diagnostic::new(
-        "no-trakt",
-        severity,
+    let d = Diagnostic::new(
+        Rule::NoTrakt,
         0..0,
         "no `trakt` block at the root of the file",
     )
-    .hint("nothing to check here; --require-trakt makes this an error")
+    .hint("nothing to check here; --require-trakt makes this an error");
+    if options.require_trakt {
+        d.severity(Severity::Error)
+    } else {
+        d
+    }
 }
 
 /// The trakt block's findings: schema violations, unless a semantic rule
 /// said something more precise about the same value.
 fn trakt_block(
+    doc: &Document<'_>,
     trakt: &Entry<'_>,
     root: &Node<'_>,
     schemas: &Schemas,
@@ -147,31 +154,34 @@ fn trakt_block(
 ) -> Vec<Diagnostic> {
     let instance = match to_json(&trakt.value, root) {
         Ok(value) => serde_json::json!({ "trakt": value }),
-        Err(TooLarge) => return vec![too_large(trakt)],
+        Err(TooLarge) => return vec![too_large(trakt.key.start..trakt.key.end)],
     };
-    let semantic: Vec<Claimed> = rules::check(trakt, options);
-    let claimed: HashSet<&str> = semantic.iter().map(|(p, _)| p.as_str()).collect();
-    let wrapped = |pointer: &str| pointer.strip_prefix("/trakt").map(str::to_string);
+    let semantic = semantic::check(doc, trakt, options);
+    let superseded: HashSet<&str> = semantic
+        .iter()
+        .filter_map(|f| f.supersedes.as_deref())
+        .collect();
     let structural: Vec<Diagnostic> = schemas
         .trakt
         .validate(&instance)
         .into_iter()
-        .filter_map(|v| wrapped(&v.pointer).map(|rel| (v, rel)))
-        .filter(|(_, rel)| !claimed.contains(rel.as_str()))
+        .filter_map(|v| {
+            let rel = v.pointer.strip_prefix("/trakt")?.to_string();
+            (!superseded.contains(rel.as_str())).then_some((v, rel))
+        })
         .flat_map(|(v, rel)| structure::diagnose(&v, trakt, rel))
         .collect();
     semantic
         .into_iter()
-        .map(|(_, d)| d)
+        .map(|f| f.diagnostic)
         .chain(structural)
         .collect()
 }
 
-fn too_large(entry: &Entry<'_>) -> Diagnostic {
+fn too_large(range: Range<usize>) -> Diagnostic {
     Diagnostic::new(
-        "alias-expansion",
-        Severity::Error,
-        entry.key.start..entry.key.end,
+        Rule::AliasExpansion,
+        range,
         "aliases expand to more than a million nodes; not validated",
     )
     .hint("this looks like an alias bomb")
@@ -184,14 +194,7 @@ fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> 
     };
     let instance = match to_json(root, root) {
         Ok(v) => v,
-        Err(TooLarge) => {
-            return vec![Diagnostic::new(
-                "alias-expansion",
-                Severity::Error,
-                0..0,
-                "aliases expand to more than a million nodes; not validated",
-            )];
-        }
+        Err(TooLarge) => return vec![too_large(0..0)],
     };
     schema
         .validate(&instance)
@@ -199,130 +202,3 @@ fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> 
         .flat_map(|v| structure::generic(v, root))
         .collect()
 }
-
-/// Every rule: its id, default severity, and what it finds (for SARIF and
-/// the README).
-pub const RULES: &[(&str, Severity, &str)] = &[
-    ("unreadable", Severity::Error, "The file cannot be read."),
-    (
-        "yaml-syntax",
-        Severity::Error,
-        "The file is not valid YAML.",
-    ),
-    (
-        "several-documents",
-        Severity::Error,
-        "The file holds several YAML documents.",
-    ),
-    (
-        "duplicate-key",
-        Severity::Error,
-        "A mapping holds the same key twice.",
-    ),
-    (
-        "alias-expansion",
-        Severity::Error,
-        "Aliases expand to an unreasonable size.",
-    ),
-    (
-        "no-trakt",
-        Severity::Note,
-        "The file has no trakt block at its root.",
-    ),
-    (
-        "trakt-not-mapping",
-        Severity::Error,
-        "The trakt key has no value or is not a mapping.",
-    ),
-    (
-        "missing-credential",
-        Severity::Error,
-        "client_id or client_secret is missing or empty.",
-    ),
-    (
-        "credential-format",
-        Severity::Warning,
-        "client_id or client_secret is not 64 hex characters.",
-    ),
-    (
-        "redacted-value",
-        Severity::Error,
-        "A value is a redaction leftover such as (redacted) or [REDACTED].",
-    ),
-    (
-        "template-placeholder",
-        Severity::Warning,
-        "A value is a ${VAR} template, which Kometa reads literally.",
-    ),
-    (
-        "pin-type",
-        Severity::Error,
-        "The PIN is a number; Kometa expects a string.",
-    ),
-    (
-        "force-refresh-type",
-        Severity::Warning,
-        "force_refresh is a string, which Kometa ignores.",
-    ),
-    (
-        "authorization-type",
-        Severity::Error,
-        "authorization is not a mapping.",
-    ),
-    (
-        "not-authorized",
-        Severity::Warning,
-        "The trakt block holds no tokens yet.",
-    ),
-    (
-        "authorization-partial",
-        Severity::Error,
-        "The authorization block holds tokens but misses some of its six values.",
-    ),
-    ("token-type", Severity::Error, "token_type is not Bearer."),
-    (
-        "number-type",
-        Severity::Error,
-        "expires_in or created_at is not a whole number of seconds.",
-    ),
-    (
-        "quoted-number",
-        Severity::Warning,
-        "expires_in or created_at is a number written as a string.",
-    ),
-    (
-        "created-in-future",
-        Severity::Error,
-        "created_at lies in the future.",
-    ),
-    (
-        "token-expired",
-        Severity::Warning,
-        "The access token has expired (an error with --require-valid-for).",
-    ),
-    (
-        "token-expiring",
-        Severity::Warning,
-        "The access token is due for renewal, or expires sooner than --require-valid-for.",
-    ),
-    (
-        "unknown-key",
-        Severity::Warning,
-        "A key the trakt block does not know, with a suggestion.",
-    ),
-    (
-        "plaintext-secret",
-        Severity::Error,
-        "A literal secret where --no-plaintext-secrets demands a placeholder.",
-    ),
-    (
-        "value-type",
-        Severity::Error,
-        "A trakt value of the wrong type.",
-    ),
-    (
-        "schema",
-        Severity::Error,
-        "A violation of the schema given with --schema.",
-    ),
-];

@@ -4,10 +4,12 @@
 use std::ops::Range;
 
 use super::diagnostic::{Diagnostic, Severity};
-use super::suggest::closest;
+use super::rule::Rule;
+use crate::document::scalar::resolve;
 use crate::document::{Entry, Kind, Node};
 use crate::schema::Violation;
 use crate::schema::json::{key_text, node_at};
+use crate::words::closest;
 
 use crate::kometa::{AUTH_KEYS, TRAKT_KEYS};
 
@@ -21,7 +23,7 @@ pub fn value_range(key: Option<&Node<'_>>, node: &Node<'_>) -> Range<usize> {
 }
 
 /// The trakt schema's violation `v` (at `rel` inside the trakt block) as
-/// findings with rule ids of their own.
+/// findings with rule ids of their own, as severe as what Kometa does.
 pub fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Diagnostic> {
     let (key, node) = match rel.as_str() {
         "" => (Some(&trakt.key), &trakt.value),
@@ -32,123 +34,94 @@ pub fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Diagnostic
     };
     let name = format!("trakt{}", rel.replace('/', "."));
     let at = value_range(key, node);
-    let d = |rule, severity, message: String| Diagnostic::new(rule, severity, at.clone(), message);
-    let keyword = v.keyword.as_str();
-    match (rel.as_str(), keyword) {
+    let d = |rule, message: String| Diagnostic::new(rule, at.clone(), message);
+    let copy = "copy it from your Trakt application at https://trakt.tv/oauth/applications";
+    let finding = match (rel.as_str(), v.keyword.as_str()) {
         (_, "additionalProperties") => return unknown_keys(v, node, &name, &rel),
         ("", "required") => {
             let missing = v.missing.clone().unwrap_or_default();
             let key = &trakt.key;
-            return vec![
-                Diagnostic::new(
-                    "missing-credential",
-                    Severity::Error,
-                    key.start..key.end,
-                    format!("`trakt.{missing}` is missing"),
-                )
-                .hint("copy it from your Trakt application at https://trakt.tv/oauth/applications"),
-            ];
+            Diagnostic::new(
+                Rule::MissingCredential,
+                key.start..key.end,
+                format!("`trakt.{missing}` is missing: Kometa adds it empty by rewriting the whole file, then runs without Trakt"),
+            )
+            .hint(copy)
         }
-        ("", "type") => {
-            let what = if node.is_null() {
-                "has no value (Kometa stops on it)".to_string()
-            } else {
-                format!("is a {}, not a mapping", node.kind_name())
-            };
-            return vec![
-                d(
-                    "trakt-not-mapping",
-                    Severity::Error,
-                    format!("`trakt` {what}"),
-                )
-                .hint("give it client_id and client_secret, or remove the `trakt:` line"),
-            ];
-        }
-        ("/client_id" | "/client_secret", _) if node.is_null() || node.scalar() == Some("") => {
-            return vec![
-                d(
-                    "missing-credential",
-                    Severity::Error,
-                    format!("`{name}` is empty"),
-                )
-                .hint("copy it from your Trakt application at https://trakt.tv/oauth/applications"),
-            ];
-        }
-        ("/pin", "type") if matches!(node.kind, Kind::Scalar { .. }) && is_int(node) => {
-            return vec![
-                d(
-                    "pin-type",
-                    Severity::Error,
-                    "`trakt.pin` is a number; Kometa expects a string".into(),
-                )
-                .hint("quote it: pin: \"<your PIN>\""),
-            ];
-        }
-        ("/force_refresh", "type") if is_quoted_text(node) => {
-            return vec![
-                d(
-                    "force-refresh-type",
-                    Severity::Warning,
-                    format!(
-                        "`trakt.force_refresh` is the string {:?}, which Kometa ignores",
-                        node.scalar().unwrap_or_default()
-                    ),
-                )
-                .hint("write a YAML boolean without quotes: force_refresh: true"),
-            ];
-        }
-        ("/authorization", "type") => {
-            return vec![d("authorization-type", Severity::Error, format!("`trakt.authorization` is a {}, not a mapping", node.kind_name()))
-                .hint("leave it empty until you authorize, or paste the whole block Trakt's authorization gave you")];
-        }
-        ("/authorization/token_type", _) => {
-            return vec![
-                d(
-                    "token-type",
-                    Severity::Error,
-                    "`trakt.authorization.token_type` is not Bearer".into(),
-                )
-                .hint("Trakt issues Bearer tokens: token_type: Bearer"),
-            ];
-        }
+        ("", "type") if node.is_null() => d(
+            Rule::TraktNotMapping,
+            "`trakt` has no value: Kometa adds `client_id:` by rewriting the whole file, then runs without Trakt".into(),
+        )
+        .hint("give it client_id and client_secret, or remove the `trakt:` line"),
+        ("", "type") => d(
+            Rule::TraktNotMapping,
+            format!("`trakt` is a {}, not a mapping: Kometa's whole run aborts", node.kind_name()),
+        )
+        .hint("give it client_id and client_secret, or remove the `trakt:` line"),
+        ("/client_id" | "/client_secret", _) if node.is_null() || node.scalar() == Some("") => d(
+            Rule::MissingCredential,
+            format!("`{name}` is empty: Kometa runs without Trakt (\"is blank\")"),
+        )
+        .hint(copy),
+        ("/client_id" | "/client_secret", _) => d(
+            Rule::ValueType,
+            format!("`{name}` is {}, not a string: Kometa's whole run aborts sending it", type_of(node)),
+        )
+        .hint(copy),
+        ("/force_refresh", _) if matches!(node.kind, Kind::Scalar { .. }) => d(
+            Rule::ForceRefreshType,
+            format!(
+                "`trakt.force_refresh` is {:?}, not a boolean: Kometa ignores it",
+                node.scalar().unwrap_or_default()
+            ),
+        )
+        .hint("write `false` without quotes (`true` refreshes, and rewrites the file, on every run)"),
+        ("/authorization", "type") => d(
+            Rule::AuthorizationType,
+            format!("`trakt.authorization` is a {}, not a mapping: Kometa's whole run aborts reading it", node.kind_name()),
+        )
+        .hint("leave it empty until you authorize, or paste the whole block Trakt's authorization gave you"),
+        ("/authorization/token_type", _) => d(
+            Rule::TokenType,
+            "`trakt.authorization.token_type` is not Bearer: Kometa never reads it".into(),
+        )
+        .hint("Trakt issues Bearer tokens: token_type: Bearer"),
         ("/authorization/expires_in" | "/authorization/created_at", _) => {
             let what = if rel.ends_with("expires_in") {
                 "a positive whole number of seconds"
             } else {
                 "a whole number of Unix seconds"
             };
-            return vec![
-                d(
-                    "number-type",
-                    Severity::Error,
-                    format!("`{name}` must be {what}"),
-                )
-                .hint("authorize again, or copy the value Trakt returned"),
-            ];
+            d(
+                Rule::NumberType,
+                format!("`{name}` must be {what}: Kometa never reads it, but the expiry cannot be known"),
+            )
+            .hint("the next renewal writes it (`kometa-trakt renew --force`)")
         }
-        _ => {}
-    }
-    vec![
-        d(
-            "value-type",
-            Severity::Error,
-            format!("`{name}`: {}", v.message),
+        ("/authorization/scope" | "/force_refresh", _) => d(
+            Rule::ValueType,
+            format!("`{name}`: {}; Kometa never reads it", v.message),
         )
+        .severity(Severity::Warning)
         .hint("see schemas/trakt.schema.json for what each key holds"),
-    ]
+        _ => d(Rule::ValueType, format!("`{name}`: {}", v.message))
+            .hint("see schemas/trakt.schema.json for what each key holds"),
+    };
+    vec![finding]
 }
 
-fn is_int(node: &Node<'_>) -> bool {
-    node.scalar().is_some_and(|s| {
-        !s.is_empty()
-            && s.trim_start_matches(['-', '+'])
-                .chars()
-                .all(|c| c.is_ascii_digit())
-    })
-}
-
-fn is_quoted_text(node: &Node<'_>) -> bool {
-    matches!(node.kind, Kind::Scalar { .. }) && !node.is_null()
+/// What a node is, for messages: "an integer", "a sequence".
+fn type_of(node: &Node<'_>) -> String {
+    let name = match &node.kind {
+        Kind::Scalar { value, style } => resolve(value, *style, node.tag.as_deref()).type_name(),
+        _ => node.kind_name(),
+    };
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {name}")
 }
 
 /// One finding per key the schema does not know, with a suggestion.
@@ -169,8 +142,7 @@ fn unknown_keys(v: &Violation, node: &Node<'_>, name: &str, rel: &str) -> Vec<Di
             };
             Some(
                 Diagnostic::new(
-                    "unknown-key",
-                    Severity::Warning,
+                    Rule::UnknownKey,
                     entry.key.start..entry.key.end,
                     format!("unknown key `{key}` in `{name}`"),
                 )
@@ -199,8 +171,7 @@ pub fn generic(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
             .filter_map(|k| entries.iter().rev().find(|e| key_text(&e.key) == *k))
             .map(|e| {
                 Diagnostic::new(
-                    "schema",
-                    Severity::Error,
+                    Rule::Schema,
                     e.key.start..e.key.end,
                     format!("`{name}`: key `{}` is not allowed", key_text(&e.key)),
                 )
@@ -208,8 +179,7 @@ pub fn generic(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
             .collect();
     }
     vec![Diagnostic::new(
-        "schema",
-        Severity::Error,
+        Rule::Schema,
         value_range(key, node),
         format!("`{name}`: {}", v.message),
     )]

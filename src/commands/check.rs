@@ -1,92 +1,219 @@
 //! `check [FILE...]`: validate the trakt block of each file and report every
-//! finding in the chosen format.
+//! finding in the chosen format; with `--fix`, first apply every fix that is
+//! unambiguous, through the same verified, locked edit path as `set`.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::check::{Diagnostic, Options, Schemas, Severity, check};
-use crate::error::{Exit, Failure, io_reason};
+use super::{Context, EditArgs, Exit, Failure, emit};
+use crate::check::{Diagnostic, Options, Rule, Schemas, Severity, check};
+use crate::document::{Protect, apply};
+use crate::kometa::Version;
+use crate::persist::{self, Needs, Session};
+use crate::report::diff::{Reveal, unified};
 use crate::report::findings::FileReport;
-use crate::report::{github, json, sarif, text};
-use crate::save;
+use crate::report::{Format, render};
 use crate::schema::Schema;
+use crate::time::{self, parse_duration};
 
-/// The output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    Text,
-    Json,
-    Github,
-    Sarif,
-}
-
-/// What `check` was asked.
-pub struct Request<'a> {
-    pub files: &'a [PathBuf],
-    pub format: Format,
-    pub color: bool,
+/// Validate the trakt block of each file (offline): every finding with file:line:col.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Config files [default: $KOMETA_CONFIG, else config/config.yml].
+    pub files: Vec<PathBuf>,
+    /// Output format [default: github when GITHUB_ACTIONS=true, else text].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
     pub strict: bool,
-    pub schema: Option<&'a Path>,
-    pub options: Options,
+    /// A file without a trakt block is an error.
+    #[arg(long)]
+    pub require_trakt: bool,
+    /// The access token must stay valid this long (30m, 12h, 2d, 1w): an error otherwise.
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub require_valid_for: Option<i64>,
+    /// Literal secrets and tokens are errors: the file must hold <<placeholders>>.
+    #[arg(long)]
+    pub no_plaintext_secrets: bool,
+    /// The Kometa that reads the config: 2.4, or latest (releases after
+    /// August 2026, which read no pin or force_refresh).
+    #[arg(long, value_enum, default_value_t = Version::V2_4)]
+    pub kometa_version: Version,
+    /// Also validate the whole document against this JSON Schema (draft-04 to 2020-12).
+    #[arg(long, value_name = "FILE")]
+    pub schema: Option<PathBuf>,
+    /// Apply every unambiguous fix (quote an integer pin, drop `!!str`,
+    /// respell a placeholder, unquote numbers, add the keys Kometa would
+    /// add by rewriting the file), then report what remains.
+    #[arg(long)]
+    pub fix: bool,
+    #[command(flatten)]
+    pub edit: EditArgs,
 }
 
-/// Checks every file; exit 1 on any error (or warning with `strict`).
-pub fn run(request: &Request<'_>, out: &mut dyn Write) -> Result<Exit, Failure> {
-    let extra = match request.schema {
-        Some(path) => Some(load_schema(path)?),
-        None => None,
+/// Checks every file; exit 1 on any error (or warning with `--strict`).
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+    if !args.fix && (args.edit.dry_run || args.edit.diff || args.edit.check) {
+        return Err(Failure::usage(
+            "--dry-run, --diff and --check go with --fix",
+        ));
+    }
+    let files = if args.files.is_empty() {
+        vec![super::config_file(None)]
+    } else {
+        args.files.clone()
     };
     let schemas = Schemas {
         trakt: Schema::trakt(),
-        extra,
+        extra: args.schema.as_deref().map(load_schema).transpose()?,
     };
-    let reports: Vec<FileReport> = request
-        .files
+    let options = Options {
+        require_trakt: args.require_trakt,
+        require_valid_for: args.require_valid_for,
+        no_plaintext_secrets: args.no_plaintext_secrets,
+        kometa: args.kometa_version,
+        now: time::now(),
+    };
+    let mut fixed = 0;
+    let reports: Vec<FileReport> = files
         .iter()
         .map(|file| {
-            let path = file.display().to_string();
-            match save::read(file) {
-                Ok(loaded) => {
-                    let checked = check(&loaded.text, &schemas, &request.options);
-                    FileReport {
-                        path,
-                        text: Some(loaded.text),
-                        diagnostics: checked.diagnostics,
-                        secrets: checked.secrets,
-                    }
-                }
-                Err(e) => FileReport {
-                    path,
-                    text: None,
-                    diagnostics: vec![Diagnostic {
-                        rule: "unreadable",
-                        severity: Severity::Error,
-                        message: format!("cannot read: {}", io_reason(&e)),
-                        hint: None,
-                        range: None,
-                    }],
-                    secrets: Vec::new(),
-                },
-            }
+            let previewed = match args.fix {
+                true => fix(file, &args, &schemas, &options, ctx, &mut fixed, out)?,
+                false => None,
+            };
+            Ok(report(file, previewed, &schemas, &options))
         })
-        .collect();
-    let rendered = match request.format {
-        Format::Text => text::render(&reports, request.color),
-        Format::Json => json::render(&reports),
-        Format::Github => github::render(&reports),
-        Format::Sarif => sarif::render(&reports),
-    };
-    out.write_all(rendered.as_bytes())
-        .map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
+        .collect::<Result<_, Failure>>()?;
+    let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
+    let format = args
+        .format
+        .unwrap_or(if github { Format::Github } else { Format::Text });
+    let mut rendered = render(&reports, format, ctx.color);
     let all = || reports.iter().flat_map(|r| &r.diagnostics);
+    if args.fix {
+        let remaining = all().filter(|d| d.severity != Severity::Note).count();
+        let verb = if args.edit.preview() {
+            "would be fixed"
+        } else {
+            "fixed"
+        };
+        let line = format!("{fixed} {verb}, {remaining} remaining\n");
+        match format {
+            Format::Text => rendered.push_str(&line),
+            _ => eprint!("{line}"),
+        }
+    }
+    emit(out, &rendered)?;
     let failing = all().any(|d| d.severity == Severity::Error)
-        || (request.strict && all().any(|d| d.severity == Severity::Warning));
+        || (args.strict && all().any(|d| d.severity == Severity::Warning))
+        || (args.edit.check && fixed > 0);
     Ok(if failing { Exit::Findings } else { Exit::Ok })
+}
+
+/// The findings of one file (a file that cannot be read is one), or of
+/// the text `--fix --dry-run` would leave in it.
+fn report(
+    file: &Path,
+    previewed: Option<String>,
+    schemas: &Schemas,
+    options: &Options,
+) -> FileReport {
+    let path = file.display().to_string();
+    match previewed.map_or_else(|| persist::read(file).map(|l| l.text), Ok) {
+        Ok(text) => {
+            let checked = check(&text, schemas, options);
+            FileReport {
+                path,
+                text: Some(text),
+                diagnostics: checked.diagnostics,
+                secrets: checked.secrets,
+            }
+        }
+        Err(e) => FileReport {
+            path,
+            text: None,
+            diagnostics: vec![Diagnostic::whole_file(
+                Rule::Unreadable,
+                format!("cannot read: {e}"),
+            )],
+            secrets: Vec::new(),
+        },
+    }
+}
+
+/// The text with every fix of its findings applied, one at a time: a fix
+/// the edit layer refuses is left out (its finding remains) and named.
+fn fixed_text(file: &Path, text: &str, schemas: &Schemas, options: &Options) -> (String, usize) {
+    let mut current = text.to_string();
+    let mut applied = 0;
+    for d in check(text, schemas, options).diagnostics {
+        let Some(fix) = &d.fix else {
+            continue;
+        };
+        // Every fix is built to change no secret and nothing outside the
+        // trakt block, and may rename a placeholder: none is protected.
+        match apply(&current, &fix.edits, &Protect::NONE) {
+            Ok(outcome) => {
+                current = outcome.text;
+                applied += 1;
+            }
+            Err(e) => eprintln!(
+                "kometa-trakt: {}: cannot fix [{}]: {e}",
+                file.display(),
+                d.rule.id()
+            ),
+        }
+    }
+    (current, applied)
+}
+
+/// Applies the fixes of `file`, counting them in `fixed`; with
+/// `--dry-run`/`--check` writes nothing and returns the text it would write.
+fn fix(
+    file: &Path,
+    args: &Args,
+    schemas: &Schemas,
+    options: &Options,
+    ctx: &Context,
+    fixed: &mut usize,
+    out: &mut dyn Write,
+) -> Result<Option<String>, Failure> {
+    let Ok(loaded) = persist::read(file) else {
+        return Ok(None);
+    };
+    let shown = file.display().to_string();
+    let diff = |old: &str, new: &str| unified(old, new, &shown, ctx.color, Reveal::Masked);
+    let (text, count) = fixed_text(file, &loaded.text, schemas, options);
+    if count == 0 {
+        return Ok(None);
+    }
+    if args.edit.preview() {
+        *fixed += count;
+        if args.edit.dry_run || args.edit.diff {
+            emit(out, &diff(&loaded.text, &text))?;
+        }
+        return Ok(Some(text));
+    }
+    let session = Session::begin(file, Needs::Write).map_err(|e| super::unsaved(file, e))?;
+    let (text, count) = fixed_text(file, session.text(), schemas, options);
+    if count == 0 {
+        return Ok(None);
+    }
+    session
+        .write(&text)
+        .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
+    *fixed += count;
+    if args.edit.diff {
+        emit(out, &diff(session.text(), &text))?;
+    }
+    Ok(None)
 }
 
 fn load_schema(path: &Path) -> Result<Schema, Failure> {
     let bad = |why: String| Failure::usage(format!("--schema {}: {why}", path.display()));
-    let text = std::fs::read_to_string(path).map_err(|e| bad(io_reason(&e)))?;
+    let text = std::fs::read_to_string(path).map_err(|e| bad(persist::describe(&e)))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     Schema::compile(&value).map_err(|e| bad(format!("not a valid JSON Schema: {e}")))

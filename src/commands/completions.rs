@@ -6,6 +6,8 @@ use std::io::Write;
 use clap::Command;
 use clap_complete::Shell;
 
+use super::{Exit, Failure, emit};
+
 /// The name the scripts complete.
 const BIN: &str = "kometa-trakt";
 
@@ -24,7 +26,15 @@ pub fn script(shell: Shell, cli: &mut Command) -> String {
     }
 }
 
-/// Writes the script for `shell`.
-pub fn run(shell: Shell, cli: &mut Command, out: &mut dyn Write) -> std::io::Result<()> {
-    out.write_all(script(shell, cli).as_bytes())
+/// Print a shell completion script.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The shell.
+    pub shell: Shell,
+}
+
+/// Writes the script for the shell asked.
+pub fn run(args: Args, cli: &mut Command, out: &mut dyn Write) -> Result<Exit, Failure> {
+    emit(out, &script(args.shell, cli))?;
+    Ok(Exit::Ok)
 }

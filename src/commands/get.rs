@@ -1,30 +1,40 @@
 //! `get FILE PATH`: print the decoded scalar at a dotted path.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::PathBuf;
 
-use crate::document::path::{Walk, parse_path, walk};
-use crate::document::{Document, Kind};
-use crate::error::{Exit, Failure};
-use crate::report::mask::{is_secret_key, mask};
+use super::{Context, Exit, Failure, emit, load, parse, refused};
+use crate::document::Kind;
+use crate::document::path::{parse_path, read};
+use crate::kometa::sensitive::is_secret_key;
+use crate::report::mask::mask;
 
-/// Prints the value at `path` in `file` (masked when secret unless
-/// `show_secrets`); a null prints an empty line; a missing path exits 1.
-pub fn run(
-    file: &Path,
-    path: &str,
-    show_secrets: bool,
-    out: &mut dyn Write,
-) -> Result<Exit, Failure> {
-    let keys = parse_path(path).map_err(|e| Failure::usage(e.message))?;
-    let loaded = super::load(file)?;
-    let doc = Document::parse(&loaded.text).map_err(|e| super::refused(file, e.into()))?;
-    let node = match walk(&doc, &keys).map_err(|e| super::refused(file, e))? {
-        Walk::Found { node, .. } => node,
-        Walk::Missing { .. } => {
-            eprintln!("kometa-trakt: {}: `{path}` is not set", file.display());
-            return Ok(Exit::Findings);
-        }
+/// Print the scalar at a dotted path (secrets masked).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config file.
+    pub file: PathBuf,
+    /// A dotted path, e.g. trakt.authorization.expires_in.
+    pub path: String,
+    /// Print secret values in full.
+    #[arg(long)]
+    pub show_secrets: bool,
+}
+
+/// Prints the value at the path (masked when secret unless
+/// `--show-secrets`); a null prints an empty line; a missing path exits 1.
+pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let file = &args.file;
+    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
+    let loaded = load(file)?;
+    let doc = parse(file, &loaded.text)?;
+    let Some(node) = read(&doc, &keys).map_err(|e| refused(file, e))? else {
+        eprintln!(
+            "kometa-trakt: {}: `{}` is not set",
+            file.display(),
+            args.path
+        );
+        return Ok(Exit::Findings);
     };
     let value = match &node.kind {
         Kind::Scalar { .. } if node.is_null() => String::new(),
@@ -32,18 +42,19 @@ pub fn run(
         _ => {
             let at = doc.pos(node.prop_start);
             return Err(Failure::usage(format!(
-                "{}:{at}: `{path}` is a {}, not a scalar",
+                "{}:{at}: `{}` is a {}, not a scalar",
                 file.display(),
+                args.path,
                 node.kind_name()
             )));
         }
     };
     let secret = keys.last().is_some_and(|k| is_secret_key(k));
-    let shown = if secret && !show_secrets && !value.is_empty() {
+    let shown = if secret && !args.show_secrets && !value.is_empty() {
         mask(&value)
     } else {
         value
     };
-    writeln!(out, "{shown}").map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
+    emit(out, &format!("{shown}\n"))?;
     Ok(Exit::Ok)
 }

@@ -1,34 +1,231 @@
-//! One module per command: each reads its inputs, calls the library, and
-//! returns an exit code or a failure; `main` prints failures.
+//! One module per command, each with its clap arguments beside the code
+//! that runs them. Library errors become an exit code and a message here,
+//! and only here; `main` prints the message.
 
 pub mod auth;
 pub mod check;
 pub mod completions;
 pub mod get;
+pub mod renew;
 pub mod set;
 pub mod status;
+pub mod tokens;
 
-use std::path::Path;
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use crate::document::EditError;
-use crate::error::{Failure, io_reason};
-use crate::save::{self, Loaded};
+use crate::document::{Document, EditError};
+use crate::kometa::placeholder::Secrets;
+use crate::persist::{self, Loaded, SaveError};
+use crate::trakt::{Class, Endpoints, TraktError};
 
-/// Reads a config for a command, with a message naming the file.
-fn load(file: &Path) -> Result<Loaded, Failure> {
-    save::read(file).map_err(|e| {
-        Failure::usage(format!(
-            "{}: cannot read: {}",
-            file.display(),
-            io_reason(&e)
-        ))
+/// Exit codes, as documented in the README and `--help`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success; nothing wrong or nothing to do.
+    Ok = 0,
+    /// Findings, or with `--check`: a change would be made.
+    Findings = 1,
+    /// Cannot run: bad arguments, unreadable or unparseable file, unwritable file.
+    Usage = 2,
+    /// The Trakt authorization is dead: authorize again.
+    Dead = 3,
+    /// A temporary failure (network, rate limit, Trakt 5xx): retry later.
+    Temporary = 4,
+}
+
+/// A failed command: its exit code and what to tell the user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl Failure {
+    /// The command could not run (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure {
+            exit: Exit::Usage,
+            message: message.into(),
+        }
+    }
+
+    /// The authorization is dead (exit 3).
+    pub fn dead(message: impl Into<String>) -> Self {
+        Failure {
+            exit: Exit::Dead,
+            message: message.into(),
+        }
+    }
+
+    /// The same failure about `name`.
+    pub fn about(mut self, name: &str) -> Self {
+        self.message = format!("{name}: {}", self.message);
+        self
+    }
+}
+
+impl From<TraktError> for Failure {
+    fn from(e: TraktError) -> Self {
+        let exit = match e.class {
+            Class::Usage => Exit::Usage,
+            Class::Dead => Exit::Dead,
+            Class::Temporary => Exit::Temporary,
+        };
+        Failure {
+            exit,
+            message: e.message,
+        }
+    }
+}
+
+/// What every command gets besides its own arguments.
+pub struct Context {
+    /// Colour the output.
+    pub color: bool,
+    /// Kometa's secret arguments (`--kometa-x VALUE`) given on our command
+    /// line, to resolve placeholders as Kometa would.
+    pub secret_args: Vec<(String, String)>,
+}
+
+impl Context {
+    /// Kometa's secrets for the config `file`: our secret arguments, the
+    /// environment, and a `.env` beside the config.
+    pub fn secrets(&self, file: &Path) -> Secrets {
+        Secrets::from_process(&self.secret_args, file.parent())
+    }
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Color {
+    /// Whether to colour: `auto` means on a terminal, unless `NO_COLOR`.
+    pub fn enabled(self) -> bool {
+        match self {
+            Color::Always => true,
+            Color::Never => false,
+            Color::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && io::stdout().is_terminal()
+            }
+        }
+    }
+}
+
+/// Writes `text` to the output. A closed pipe (`| head`) is not an error;
+/// any other failure is, in one wording.
+pub fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::usage(format!(
+            "cannot write output: {}",
+            persist::describe(&e)
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// The config file: the one given, else `$KOMETA_CONFIG`, else
+/// `config/config.yml` (Kometa's own default).
+pub fn config_file(given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        std::env::var_os("KOMETA_CONFIG")
+            .filter(|v| !v.is_empty())
+            .map_or_else(|| PathBuf::from("config/config.yml"), PathBuf::from)
     })
 }
 
-/// A refusal from the document layer, prefixed with the file name.
-fn refused(file: &Path, e: EditError) -> Failure {
-    match e.pos {
-        Some(pos) => Failure::usage(format!("{}:{pos}: {}", file.display(), e.message)),
-        None => Failure::usage(format!("{}: {}", file.display(), e.message)),
+/// `--dry-run`, `--diff` and `--check`, for every command that edits.
+#[derive(Debug, Clone, Copy, Default, clap::Args)]
+pub struct EditArgs {
+    /// Print the diff of what would change (secrets masked); write nothing,
+    /// call no endpoint that spends a token.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the diff of what was written.
+    #[arg(long)]
+    pub diff: bool,
+    /// Write nothing; exit 1 if the file would change.
+    #[arg(long)]
+    pub check: bool,
+}
+
+impl EditArgs {
+    /// Whether nothing may be written or spent.
+    pub fn preview(self) -> bool {
+        self.dry_run || self.check
     }
+}
+
+/// Where Trakt is and how long to wait for it.
+#[derive(Debug, Clone, clap::Args)]
+pub struct NetArgs {
+    /// The API base URL.
+    #[arg(
+        long,
+        env = "TRAKT_API_URL",
+        hide_env_values = true,
+        default_value = "https://api.trakt.tv"
+    )]
+    pub api_url: String,
+    /// The OAuth base URL.
+    #[arg(
+        long,
+        env = "TRAKT_AUTH_URL",
+        hide_env_values = true,
+        default_value = "https://auth.trakt.tv"
+    )]
+    pub auth_url: String,
+    /// The redirect URI registered with the Trakt application.
+    #[arg(long, default_value = "urn:ietf:wg:oauth:2.0:oob")]
+    pub redirect_uri: String,
+    /// Seconds to wait for a whole request.
+    #[arg(long, default_value_t = 30)]
+    pub timeout: u64,
+    /// Seconds to wait for a connection.
+    #[arg(long, default_value_t = 10)]
+    pub connect_timeout: u64,
+}
+
+impl NetArgs {
+    /// The endpoints these arguments name.
+    pub fn endpoints(&self) -> Endpoints {
+        Endpoints {
+            api_url: self.api_url.clone(),
+            auth_url: self.auth_url.clone(),
+            redirect_uri: self.redirect_uri.clone(),
+            timeout: Duration::from_secs(self.timeout),
+            connect_timeout: Duration::from_secs(self.connect_timeout),
+        }
+    }
+}
+
+/// Reads a config, with a message naming the file.
+pub fn load(file: &Path) -> Result<Loaded, Failure> {
+    persist::read(file).map_err(|e| Failure::usage(format!("{}: cannot read: {e}", file.display())))
+}
+
+/// Parses a config's text, with a message naming the file.
+pub fn parse<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Failure> {
+    Document::parse(text).map_err(|e| refused(file, e.into()))
+}
+
+/// A refusal from the document layer, prefixed with the file name.
+pub fn refused(file: &Path, e: EditError) -> Failure {
+    let name = file.display();
+    Failure::usage(match e.pos {
+        Some(pos) => format!("{name}:{pos}: {}", e.message),
+        None => format!("{name}: {}", e.message),
+    })
+}
+
+/// A failure to save, prefixed with the file name.
+pub fn unsaved(file: &Path, e: SaveError) -> Failure {
+    Failure::usage(e.to_string()).about(&file.display().to_string())
 }

@@ -2,91 +2,105 @@
 //! write only what changed.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use super::{Context, EditArgs, Exit, Failure, emit, load, refused};
 use crate::document::path::parse_path;
-use crate::document::{Edit, NewValue, Value, apply};
-use crate::error::{Exit, Failure};
-use crate::kometa::value_type;
-use crate::report::diff::unified;
-use crate::save;
+use crate::document::{Edit, NewValue, Outcome, ValueType, apply};
+use crate::kometa::{PROTECT, value_type};
+use crate::persist::{Needs, SaveError, Session};
+use crate::report::diff::{Reveal, unified};
 
-/// What `set` should do besides editing.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Mode {
-    /// Print the diff and write nothing.
-    pub dry_run: bool,
-    /// Print the diff of what was written.
-    pub diff: bool,
-    /// Write nothing; exit 1 if the file would change.
-    pub check: bool,
-    /// Colour the diff.
-    pub color: bool,
-    /// Show secrets in the diff in full.
+/// Change the scalar at a dotted path, creating missing keys; only that value changes.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config file.
+    pub file: PathBuf,
+    /// A dotted path, e.g. trakt.authorization.access_token.
+    #[arg(allow_hyphen_values = true)]
+    pub path: String,
+    /// The new value. Without --type it keeps the type the file holds there.
+    #[arg(allow_hyphen_values = true)]
+    pub value: String,
+    /// Write the value as this type, even if the file holds another.
+    #[arg(long = "type", value_enum)]
+    pub kind: Option<ValueType>,
+    #[command(flatten)]
+    pub edit: EditArgs,
+    /// Show secrets in diffs in full.
+    #[arg(long)]
     pub show_secrets: bool,
 }
 
-/// The new value: exactly typed (`--type`), or text to read in context.
-pub enum Input {
-    Typed(Value),
-    Text(String),
-}
-
-/// Sets `path` in `file` to `value` as `mode` says. Text for a missing or
-/// null trakt value takes the type Kometa expects there (`pin` is a string).
-pub fn run(
-    file: &Path,
-    path: &str,
-    input: Input,
-    mode: Mode,
-    out: &mut dyn Write,
-) -> Result<Exit, Failure> {
-    let keys = parse_path(path).map_err(|e| Failure::usage(e.message))?;
-    let value = match input {
-        Input::Typed(v) => NewValue::Typed(v),
-        Input::Text(raw) => NewValue::Text {
-            raw,
+/// Sets the path to the value. Text for a missing or null trakt value
+/// takes the type Kometa expects there (`pin` is a string).
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let file = args.file.as_path();
+    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
+    let value = match args.kind {
+        Some(kind) => NewValue::Typed(kind.read(&args.value).ok_or_else(|| {
+            let name = kind.name();
+            Failure::usage(format!("--type {name}: the value is not a valid {name}"))
+        })?),
+        None => NewValue::Text {
+            raw: args.value.clone(),
             fallback: value_type(&keys),
         },
     };
-    let loaded = super::load(file)?;
-    let edit = Edit { path: keys, value };
-    let outcome = apply(&loaded.text, &[edit]).map_err(|e| super::refused(file, e))?;
-    let name = file.display().to_string();
-    let shown = name.trim_start_matches("./");
-    let print_diff = |out: &mut dyn Write| {
-        let diff = unified(
-            &loaded.text,
-            &outcome.text,
-            shown,
-            mode.color,
-            mode.show_secrets,
-        );
-        out.write_all(diff.as_bytes())
-            .map_err(|e| Failure::usage(format!("cannot write output: {e}")))
+    let edit = [Edit { path: keys, value }];
+    let shown = file.display().to_string();
+    let shown = shown.trim_start_matches("./");
+    let reveal = if args.show_secrets {
+        Reveal::Shown
+    } else {
+        Reveal::Masked
     };
-    if !outcome.changed(&loaded.text) {
-        return Ok(Exit::Ok);
-    }
-    if mode.check {
-        eprintln!("kometa-trakt: {name}: `{path}` would change");
-        if mode.diff || mode.dry_run {
-            print_diff(out)?;
+    let diff = |old: &str, new: &str| unified(old, new, shown, ctx.color, reveal);
+    if args.edit.preview() {
+        let loaded = load(file)?;
+        let outcome = edited(file, &loaded.text, &edit)?;
+        if !outcome.changed(&loaded.text) {
+            return Ok(Exit::Ok);
         }
-        return Ok(Exit::Findings);
+        if args.edit.check {
+            eprintln!(
+                "kometa-trakt: {}: `{}` would change",
+                file.display(),
+                args.path
+            );
+        }
+        if args.edit.dry_run || args.edit.diff || !args.edit.check {
+            emit(out, &diff(&loaded.text, &outcome.text))?;
+        }
+        return Ok(if args.edit.check {
+            Exit::Findings
+        } else {
+            Exit::Ok
+        });
     }
-    if mode.dry_run {
-        print_diff(out)?;
+    let session = Session::begin(file, Needs::Write).map_err(|e| unchanged(file, e))?;
+    let outcome = edited(file, session.text(), &edit)?;
+    if !outcome.changed(session.text()) {
         return Ok(Exit::Ok);
     }
-    save::write(&loaded, &outcome.text).map_err(|e| {
-        Failure::usage(format!(
-            "{name}: cannot write: {}; the file is unchanged",
-            crate::error::io_reason(&e)
-        ))
-    })?;
-    if mode.diff {
-        print_diff(out)?;
+    session
+        .write(&outcome.text)
+        .map_err(|e| unchanged(file, e))?;
+    if args.edit.diff {
+        emit(out, &diff(session.text(), &outcome.text))?;
     }
     Ok(Exit::Ok)
+}
+
+fn edited(file: &Path, text: &str, edits: &[Edit]) -> Result<Outcome, Failure> {
+    apply(text, edits, &PROTECT).map_err(|e| refused(file, e))
+}
+
+/// A save that failed: the file was left as it was.
+fn unchanged(file: &Path, e: SaveError) -> Failure {
+    let message = match e {
+        SaveError::Read(_) => e.to_string(),
+        _ => format!("{e}; the file is unchanged"),
+    };
+    Failure::usage(format!("{}: {message}", file.display()))
 }

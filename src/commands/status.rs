@@ -2,38 +2,66 @@
 //! and with `--online` which Trakt account the token belongs to.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::document::Document;
-use crate::error::{Exit, Failure};
-use crate::kometa::{TraktBlock, resolve};
-use crate::recovery;
+use super::renew::advice;
+use super::{Context, Exit, Failure, NetArgs, config_file, emit, load, refused};
+use crate::document::{Document, Parse};
+use crate::kometa::TraktBlock;
+use crate::kometa::block::resolve;
+use crate::kometa::placeholder::Secrets;
+use crate::persist::recovery;
 use crate::report::mask::mask;
-use crate::time::{relative, span, utc};
-use crate::trakt::{Client, Endpoints};
+use crate::time::{self, relative, span, utc};
+use crate::trakt::{self, Client, Endpoints};
 
-/// Prints the authorization state of `file`, as text or JSON; with
-/// `online`, also the account the token belongs to.
-pub fn run(
-    file: &Path,
-    json_format: bool,
-    now: i64,
-    online: Option<Endpoints>,
-    out: &mut dyn Write,
-) -> Result<Exit, Failure> {
-    let loaded = super::load(file)?;
-    let doc = Document::parse_root_keys(&loaded.text, &["trakt"])
-        .map_err(|e| super::refused(file, e.into()))?;
+/// The output formats of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// Show the authorization state: token type, created, expires, renewal due.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also ask Trakt which account the token belongs to (GET /users/settings).
+    #[arg(long)]
+    pub online: bool,
+    #[command(flatten)]
+    pub net: NetArgs,
+}
+
+/// Prints the authorization state of the file, as text or JSON; with
+/// `--online`, also the account the token belongs to.
+pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+    let file = config_file(args.file.clone());
+    let file = file.as_path();
+    let now = time::now();
+    let loaded = load(file)?;
+    let doc = Document::parse_with(&loaded.text, Parse::full().root_keys(&["trakt"]))
+        .map_err(|e| refused(file, e.into()))?;
     let block = TraktBlock::read(&doc);
     let name = file.display().to_string();
-    let account = match (&online, &block) {
-        (Some(endpoints), Some(block)) => Some(account(block, &name, endpoints.clone())?),
+    let account = match (args.online, &block) {
+        (true, Some(block)) => Some(account(
+            block,
+            &name,
+            &ctx.secrets(file),
+            args.net.endpoints(),
+        )?),
         _ => None,
     };
     let refresh_token = block.as_ref().and_then(|b| b.refresh_token.as_deref());
     let unapplied = recovery::unapplied(&loaded.target, refresh_token);
+    let json_format = args.format == Format::Json;
     let mut rendered = match (json_format, &block) {
         (true, _) => as_json(
             &name,
@@ -46,13 +74,9 @@ pub fn run(
         (false, Some(block)) => as_text(&name, block, now, account.as_deref()),
     };
     if let (false, Some(path)) = (json_format, &unapplied) {
-        rendered.push_str(&format!(
-            "  recovery:    {}\n",
-            recovery::advice(&name, path)
-        ));
+        rendered.push_str(&format!("  recovery:    {}\n", advice(&name, path)));
     }
-    out.write_all(rendered.as_bytes())
-        .map_err(|e| Failure::usage(format!("cannot write output: {e}")))?;
+    emit(out, &rendered)?;
     Ok(Exit::Ok)
 }
 
@@ -61,16 +85,19 @@ fn authorized(block: &TraktBlock) -> bool {
 }
 
 /// The Trakt user the access token belongs to.
-fn account(block: &TraktBlock, name: &str, endpoints: Endpoints) -> Result<String, Failure> {
-    let token = block.access_token.as_deref().ok_or_else(|| Failure {
-        exit: Exit::Dead,
-        message: format!("{name}: not authorized yet"),
-    })?;
-    let resolved = |value: &str, key: &str| {
-        resolve(value, key).map_err(|e| Failure::usage(format!("{name}: {e}")))
+fn account(
+    block: &TraktBlock,
+    name: &str,
+    secrets: &Secrets,
+    endpoints: Endpoints,
+) -> Result<String, Failure> {
+    let resolved = |value: Option<&str>, key: &str| {
+        resolve(value, key, secrets).map_err(|e| Failure::usage(format!("{name}: {e}")))
     };
-    let id = resolved(block.client_id.as_deref().unwrap_or_default(), "client_id")?;
-    let token = resolved(token, "authorization.access_token")?;
+    let token = resolved(block.access_token.as_deref(), "authorization.access_token")?
+        .ok_or_else(|| Failure::dead(format!("{name}: not authorized yet")))?;
+    let id = resolved(block.client_id.as_deref(), "client_id")?.unwrap_or_default();
+    trakt::go_online();
     let client = Client::new(endpoints, &id, "")?;
     Ok(client.settings(&token)?.username)
 }

@@ -5,9 +5,9 @@
 use std::ops::Range;
 
 use super::path::{Walk, walk};
-use super::scalar::{Resolved, Value, plain_safe, quoted, render, resolve, resolve_plain};
-use super::tree::{Entry, Kind, Node, Style};
-use super::{Document, EditError, Source, verify};
+use super::scalar::{Resolved, Style, Value, plain_safe, quoted, render, resolve, resolve_plain};
+use super::tree::{Entry, Kind, Node};
+use super::{Document, EditError};
 
 /// The value an edit writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,15 +21,45 @@ pub enum NewValue {
         raw: String,
         fallback: Option<ValueType>,
     },
+    /// This value, written without the explicit tag the node carries
+    /// (`!!str 1234` becomes `'1234'`).
+    Untagged(Value),
 }
 
 /// The type of a value to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ValueType {
+    #[value(name = "string")]
     Str,
     Int,
     Bool,
     Null,
+}
+
+impl ValueType {
+    /// `raw` read as this type, if it is one.
+    pub fn read(self, raw: &str) -> Option<Value> {
+        Some(match self {
+            ValueType::Str => Value::Str(raw.to_string()),
+            ValueType::Int => Value::Int(raw.parse().ok()?),
+            ValueType::Bool => Value::Bool(match raw {
+                "true" | "True" | "TRUE" => true,
+                "false" | "False" | "FALSE" => false,
+                _ => return None,
+            }),
+            ValueType::Null => Value::Null,
+        })
+    }
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            ValueType::Str => "string",
+            ValueType::Int => "int",
+            ValueType::Bool => "bool",
+            ValueType::Null => "null",
+        }
+    }
 }
 
 /// Set the scalar at `path` to `value`.
@@ -39,82 +69,43 @@ pub struct Edit {
     pub value: NewValue,
 }
 
-/// The result of applying edits.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub text: String,
-    /// Each edit's path with the typed value it wrote (or already found).
-    pub changes: Vec<(Vec<String>, Value)>,
+/// Values an edit must never overwrite, named by the caller's domain (the
+/// YAML layer knows none): e.g. secrets placeholders filled in at run time.
+#[derive(Clone, Copy)]
+pub struct Protect {
+    /// Whether the text of a scalar is protected.
+    pub is: fn(&str) -> bool,
+    /// What such a value is called in messages, e.g. "placeholder".
+    pub name: &'static str,
+    /// Why it is never overwritten.
+    pub why: &'static str,
 }
 
-impl Outcome {
-    /// Whether the text differs from the input.
-    pub fn changed(&self, original: &str) -> bool {
-        self.text != original
-    }
+impl Protect {
+    /// Nothing is protected.
+    pub const NONE: Protect = Protect {
+        is: |_| false,
+        name: "",
+        why: "",
+    };
 }
 
 /// Replace `range` of the text with `text`.
-struct Splice {
-    range: Range<usize>,
-    text: String,
+pub(super) struct Splice {
+    pub range: Range<usize>,
+    pub text: String,
 }
 
-/// Applies `edits` in order to `text` and verifies the result: it parses,
-/// means the original with exactly these changes (checked by two parsers),
-/// and applying the edits again changes nothing.
-pub fn apply(text: &str, edits: &[Edit]) -> Result<Outcome, EditError> {
-    let outcome = apply_unverified(text, edits)?;
-    if outcome.text != text {
-        verify::verify(text, &outcome, edits)?;
-    }
-    Ok(outcome)
-}
-
-/// Applies `edits` without verifying the result.
-pub(super) fn apply_unverified(text: &str, edits: &[Edit]) -> Result<Outcome, EditError> {
-    if text
-        .bytes()
-        .enumerate()
-        .any(|(i, b)| b == b'\r' && text.as_bytes().get(i + 1) != Some(&b'\n'))
-    {
-        let at = text.find('\r').unwrap_or_default();
-        return Err(EditError::new(
-            Some(Source::new(text).pos(at)),
-            "the file has bare CR line breaks (old Mac style); convert it to LF or CRLF first",
-        ));
-    }
-    if let Some(at) = text.find(|c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
-        return Err(EditError::new(
-            Some(Source::new(text).pos(at)),
-            "the file holds a control character, which YAML does not allow; remove it first",
-        ));
-    }
-    let mut current = text.to_string();
-    let mut changes = Vec::with_capacity(edits.len());
-    if edits.is_empty() {
-        Document::parse(text)?.root()?;
-    }
-    for edit in edits {
-        let (splice, value) = {
-            let doc = Document::parse(&current)?;
-            plan(&doc, edit)?
-        };
-        if let Some(s) = splice {
-            current.replace_range(s.range, &s.text);
-        }
-        changes.push((edit.path.clone(), value));
-    }
-    Ok(Outcome {
-        text: current,
-        changes,
-    })
-}
-
-fn plan(doc: &Document<'_>, edit: &Edit) -> Result<(Option<Splice>, Value), EditError> {
+/// Plans one edit on `doc`: the splice (none when the value is already
+/// there) and the typed value written.
+pub(super) fn plan(
+    doc: &Document<'_>,
+    edit: &Edit,
+    protect: &Protect,
+) -> Result<(Option<Splice>, Value), EditError> {
     let name = edit.path.join(".");
     match walk(doc, &edit.path)? {
-        Walk::Found { node, parent, .. } => replace(doc, node, parent, edit, &name),
+        Walk::Found { node, parent, .. } => replace(doc, node, parent, edit, &name, protect),
         Walk::Missing {
             entry,
             parent_flow,
@@ -136,6 +127,7 @@ fn replace(
     parent: Option<&Node<'_>>,
     edit: &Edit,
     name: &str,
+    protect: &Protect,
 ) -> Result<(Option<Splice>, Value), EditError> {
     let at = Some(doc.pos(node.prop_start));
     let refuse = |why: String| {
@@ -153,7 +145,8 @@ fn replace(
     };
     let existing = resolve(value, *style, node.tag.as_deref());
     let new = decide(&existing, *style == Style::Plain, &edit.value, name)?;
-    if Resolved::from(&new) == existing {
+    let untag = matches!(edit.value, NewValue::Untagged(_)) && node.tag.is_some();
+    if Resolved::from(&new) == existing && !untag {
         return Ok((None, new));
     }
     if node.anchor != 0 {
@@ -162,7 +155,7 @@ fn replace(
     if style.is_block() {
         return refuse("is a block scalar (| or >), which kometa-trakt does not rewrite".into());
     }
-    if let Some(tag) = &node.tag {
+    if let Some(tag) = node.tag.as_ref().filter(|_| !untag) {
         let fits = match tag.strip_prefix("tag:yaml.org,2002:") {
             Some("str") => matches!(new, Value::Str(_)),
             Some("int") => matches!(new, Value::Int(_)),
@@ -178,11 +171,9 @@ fn replace(
         }
     }
     if let Resolved::Str(s) = &existing
-        && is_placeholder(s)
+        && (protect.is)(s)
     {
-        return refuse(format!(
-            "is the placeholder `{s}`: placeholders keep secrets out of the file and are never overwritten"
-        ));
+        return refuse(format!("is the {} `{s}`: {}", protect.name, protect.why));
     }
     let text = doc.source.text;
     let gap = &text[..node.prop_start];
@@ -206,7 +197,9 @@ fn replace(
             new,
         ));
     }
-    let start = if rendered.is_empty() {
+    let start = if untag {
+        node.prop_start
+    } else if rendered.is_empty() {
         drop_gap(doc, node.start, node.end)
     } else {
         node.start
@@ -439,7 +432,7 @@ fn decide(
     name: &str,
 ) -> Result<Value, EditError> {
     let (raw, fallback) = match input {
-        NewValue::Typed(v) => return Ok(v.clone()),
+        NewValue::Typed(v) | NewValue::Untagged(v) => return Ok(v.clone()),
         NewValue::Text { raw, fallback } => (raw, *fallback),
     };
     let inferred = match resolve_plain(raw) {
@@ -481,17 +474,6 @@ fn decide(
         },
         Resolved::Float(_) => Err(change("a float")),
     }
-}
-
-/// Whether a value is a placeholder filled in at run time: Kometa's
-/// `<<trakt_id>>`, or `${VAR}` for envsubst and compose templates.
-pub fn is_placeholder(s: &str) -> bool {
-    let inner = |open: &str, close: &str| {
-        s.strip_prefix(open)
-            .and_then(|r| r.strip_suffix(close))
-            .is_some_and(|name| !name.is_empty() && !name.contains(char::is_whitespace))
-    };
-    inner("<<", ">>") || inner("${", "}")
 }
 
 /// Right after the colon of an empty value: the parser places an empty

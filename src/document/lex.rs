@@ -2,7 +2,7 @@
 //! properties before a node, the end of a quoted scalar, the header of a
 //! block scalar.
 
-use super::tree::Style;
+use super::scalar::Style;
 
 /// Skips `&anchor` and `!tag` properties and the blanks, line breaks and
 /// comments after them; returns where the node's own text starts.

@@ -1,9 +1,11 @@
 //! The lossless YAML layer: parse with positions, plan byte-exact edits,
 //! verify them before anything is written.
 
+pub mod apply;
 pub mod data;
 pub mod edit;
 mod lex;
+pub mod lookup;
 pub mod path;
 pub mod scalar;
 pub mod shape;
@@ -11,10 +13,11 @@ pub mod source;
 pub mod tree;
 mod verify;
 
-pub use edit::{Edit, NewValue, Outcome, ValueType, apply};
-pub use scalar::Value;
+pub use apply::{Outcome, apply};
+pub use edit::{Edit, NewValue, Protect, ValueType};
+pub use scalar::{Style, Value};
 pub use source::{LineEnding, Pos, Source};
-pub use tree::{Entry, Kind, Node, Scope, Style, SyntaxError};
+pub use tree::{Entry, Kind, Node, Parse, Scope, SyntaxError};
 
 /// A parsed YAML stream with the source it came from.
 pub struct Document<'a> {
@@ -33,23 +36,29 @@ pub struct Document<'a> {
 impl<'a> Document<'a> {
     /// Parses `text`; any syntax error is returned with its position.
     pub fn parse(text: &'a str) -> Result<Self, SyntaxError> {
-        Self::parse_scoped(text, Scope::Full)
+        Self::parse_with(text, Parse::full())
     }
 
-    /// Parses `text` building trees only for the root keys named (and
-    /// whatever their aliases need); duplicates and secrets are still found
-    /// everywhere.
-    pub fn parse_root_keys(text: &'a str, keys: &[&str]) -> Result<Self, SyntaxError> {
-        let doc = Self::parse_scoped(text, Scope::RootKeys(keys))?;
+    /// Parses `text` as `parse` says. With only some root keys, trees are
+    /// built for them (and whatever their aliases need); duplicates and
+    /// secrets are still found everywhere.
+    pub fn parse_with(text: &'a str, parse: Parse<'_>) -> Result<Self, SyntaxError> {
+        let doc = Self::parse_once(text, parse)?;
         if doc.unresolved {
-            return Self::parse(text);
+            return Self::parse_once(
+                text,
+                Parse {
+                    scope: Scope::Full,
+                    ..parse
+                },
+            );
         }
         Ok(doc)
     }
 
-    fn parse_scoped(text: &'a str, scope: Scope<'_>) -> Result<Self, SyntaxError> {
+    fn parse_once(text: &'a str, parse: Parse<'_>) -> Result<Self, SyntaxError> {
         let source = Source::new(text);
-        let parsed = tree::parse(&source, scope)?;
+        let parsed = tree::parse(&source, parse)?;
         Ok(Document {
             source,
             roots: parsed.roots,
@@ -79,7 +88,8 @@ impl<'a> Document<'a> {
 }
 
 /// Why an edit or lookup was refused.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", self.describe())]
 pub struct EditError {
     pub pos: Option<Pos>,
     pub message: String,
@@ -95,11 +105,11 @@ impl EditError {
     }
 }
 
-impl std::fmt::Display for EditError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl EditError {
+    fn describe(&self) -> String {
         match self.pos {
-            Some(pos) => write!(f, "{pos}: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(pos) => format!("{pos}: {}", self.message),
+            None => self.message.clone(),
         }
     }
 }

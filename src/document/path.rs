@@ -1,6 +1,7 @@
 //! Dotted paths (`trakt.authorization.access_token`) and walking them
 //! through a document tree, refusing what would make an edit ambiguous.
 
+use super::lookup::Found;
 use super::scalar::{Resolved, resolve};
 use super::tree::{Entry, Kind, Node};
 use super::{Document, EditError};
@@ -109,6 +110,19 @@ pub fn walk<'d, 'a>(doc: &'d Document<'a>, path: &[String]) -> Result<Walk<'d, '
                 node = &e.value;
             }
             None => {
+                if let Some(found) = doc.lookup(node, key) {
+                    let how = match found {
+                        Found::Merged { merge, .. } => format!(
+                            "comes from the merge key at line {}",
+                            doc.pos(merge.key.start).line
+                        ),
+                        _ => "is written as an alias (`*name`)".to_string(),
+                    };
+                    return Err(EditError::new(
+                        Some(doc.pos(found.entry().key.start)),
+                        format!("`{key}` in {here} {how}: edit the value where it is written"),
+                    ));
+                }
                 return Ok(Walk::Missing {
                     entry,
                     parent_flow,
@@ -153,4 +167,37 @@ fn key_conflict(entry: &Entry<'_>, key: &str, doc: &Document<'_>) -> Option<Edit
         }
         _ => None,
     }
+}
+
+/// The node at `path` as a YAML loader reads it (aliases, alias keys and
+/// merge keys followed); `None` when a key is missing. Reading only: edits
+/// go through [`walk`], which refuses what it cannot edit exactly.
+pub fn read<'d, 'a>(
+    doc: &'d Document<'a>,
+    path: &[String],
+) -> Result<Option<&'d Node<'a>>, EditError> {
+    let Some(mut node) = doc.root()? else {
+        return Ok(None);
+    };
+    for (depth, key) in path.iter().enumerate() {
+        let here = doc.target(node);
+        if here.entries().is_none() {
+            if here.is_null() {
+                return Ok(None);
+            }
+            return Err(EditError::new(
+                Some(doc.pos(here.prop_start)),
+                format!(
+                    "`{}` is a {}, not a mapping",
+                    path[..depth].join("."),
+                    here.kind_name()
+                ),
+            ));
+        }
+        match doc.lookup(here, key) {
+            Some(found) => node = doc.target(found.value()),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(node))
 }

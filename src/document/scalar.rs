@@ -1,7 +1,34 @@
 //! Scalars: how plain text resolves (YAML 1.2 core, with YAML 1.1 caution
 //! when deciding what may stay unquoted) and how a new value is written.
 
-use super::tree::Style;
+use saphyr_parser::ScalarStyle;
+
+/// How a scalar is written in the source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    Plain,
+    Single,
+    Double,
+    Literal,
+    Folded,
+}
+
+impl Style {
+    pub(super) fn from_parser(style: ScalarStyle) -> Self {
+        match style {
+            ScalarStyle::Plain => Style::Plain,
+            ScalarStyle::SingleQuoted => Style::Single,
+            ScalarStyle::DoubleQuoted => Style::Double,
+            ScalarStyle::Literal => Style::Literal,
+            ScalarStyle::Folded => Style::Folded,
+        }
+    }
+
+    /// Whether this is a block scalar (`|` or `>`).
+    pub fn is_block(self) -> bool {
+        matches!(self, Style::Literal | Style::Folded)
+    }
+}
 
 /// A typed value to write.
 #[derive(Debug, Clone, PartialEq, Eq)]

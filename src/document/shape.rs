@@ -1,12 +1,10 @@
 //! Facts gathered while the parser streams, for every part of the document
 //! whether or not a tree is built for it: duplicate keys, and where secret
-//! values are (to mask them in any output).
+//! values are (to mask them in any output). Which keys hold secrets is the
+//! caller's to say.
 
 use std::collections::HashMap;
 use std::ops::Range;
-
-/// Keys whose values are secrets wherever they appear.
-pub const SECRET_KEYS: &[&str] = &["client_secret", "access_token", "refresh_token", "pin"];
 
 /// A key that its mapping already holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,18 +30,34 @@ struct Level {
     awaiting_value: bool,
     keys: HashMap<String, usize>,
     secret_key: bool,
+    /// Where this collection starts, when it is a secret's value.
     secret_from: Option<usize>,
+    start: usize,
+    anchor: usize,
 }
 
 /// The streaming tracker.
-#[derive(Default)]
 pub struct Shape {
+    secret_key: fn(&str) -> bool,
     levels: Vec<Level>,
-    pub duplicates: Vec<Duplicate>,
-    pub secrets: Vec<Range<usize>>,
+    duplicates: Vec<Duplicate>,
+    secrets: Vec<Range<usize>>,
+    /// The range of each anchored node, for aliases used as secrets.
+    anchored: HashMap<usize, Range<usize>>,
 }
 
 impl Shape {
+    /// A tracker that takes the values of `secret_key`s for secrets.
+    pub fn new(secret_key: fn(&str) -> bool) -> Self {
+        Shape {
+            secret_key,
+            levels: Vec::new(),
+            duplicates: Vec::new(),
+            secrets: Vec::new(),
+            anchored: HashMap::new(),
+        }
+    }
+
     /// The role of the node arriving now; a value consumes its key's slot.
     fn arrive(&mut self) -> (Role, bool) {
         match self.levels.last_mut() {
@@ -73,13 +87,17 @@ impl Shape {
             .is_some_and(|l| l.mapping && l.awaiting_value)
     }
 
-    /// A scalar (or alias) with its decoded text and source range.
-    pub fn scalar(&mut self, text: &str, range: Range<usize>, null: bool) -> Role {
+    /// A scalar with its decoded text, source range and anchor id (0: none).
+    pub fn scalar(&mut self, text: &str, range: Range<usize>, null: bool, anchor: usize) -> Role {
         let (role, secret) = self.arrive();
+        if anchor != 0 {
+            self.anchored.insert(anchor, range.clone());
+        }
         match role {
             Role::Key => {
+                let secret_key = (self.secret_key)(text);
                 if let Some(level) = self.levels.last_mut() {
-                    level.secret_key = SECRET_KEYS.contains(&text);
+                    level.secret_key = secret_key;
                     match level.keys.get(text) {
                         Some(&first) => self.duplicates.push(Duplicate {
                             key: text.to_string(),
@@ -98,8 +116,27 @@ impl Shape {
         role
     }
 
-    /// A mapping or sequence starting at `start`.
-    pub fn open(&mut self, mapping: bool, start: usize) -> Role {
+    /// An alias `*id`: as a secret's value, the anchored node it repeats is
+    /// a secret too, wherever it is written.
+    pub fn alias(&mut self, id: usize, range: Range<usize>) -> Role {
+        let (role, secret) = self.arrive();
+        if role == Role::Key
+            && let Some(level) = self.levels.last_mut()
+        {
+            level.secret_key = false;
+        }
+        if role == Role::Value
+            && secret
+            && let Some(anchored) = self.anchored.get(&id)
+        {
+            self.secrets.push(anchored.clone());
+            self.secrets.push(range);
+        }
+        role
+    }
+
+    /// A mapping or sequence starting at `start`, with anchor id `anchor`.
+    pub fn open(&mut self, mapping: bool, start: usize, anchor: usize) -> Role {
         let (role, secret) = self.arrive();
         self.levels.push(Level {
             mapping,
@@ -107,18 +144,29 @@ impl Shape {
             keys: HashMap::new(),
             secret_key: false,
             secret_from: (role == Role::Value && secret).then_some(start),
+            start,
+            anchor,
         });
         role
     }
 
     /// The innermost collection ends at `end`.
     pub fn close(&mut self, end: usize) {
-        if let Some(Level {
-            secret_from: Some(start),
-            ..
-        }) = self.levels.pop()
-        {
-            self.secrets.push(start..end);
+        if let Some(level) = self.levels.pop() {
+            if level.anchor != 0 {
+                self.anchored.insert(level.anchor, level.start..end);
+            }
+            if let Some(start) = level.secret_from {
+                self.secrets.push(start..end);
+            }
         }
+    }
+
+    /// The duplicates found, and the secret ranges, sorted.
+    pub fn finish(self) -> (Vec<Duplicate>, Vec<Range<usize>>) {
+        let mut secrets = self.secrets;
+        secrets.sort_by_key(|r| (r.start, r.end));
+        secrets.dedup();
+        (self.duplicates, secrets)
     }
 }

@@ -3,7 +3,11 @@
 
 use std::borrow::Cow;
 
+use std::collections::HashSet;
+
 use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use super::scalar::Style;
 
 use super::lex::{block_header, scalar_end, skip_properties};
 use super::shape::{Duplicate, Role, Shape};
@@ -12,33 +16,6 @@ use super::source::{Pos, Source};
 /// Nesting deeper than this is refused: deeper trees are not configs, and
 /// recursive walks over them would exhaust the stack.
 pub const MAX_DEPTH: usize = 1000;
-
-/// How a scalar is written in the source.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
-    Plain,
-    Single,
-    Double,
-    Literal,
-    Folded,
-}
-
-impl Style {
-    fn from_parser(style: ScalarStyle) -> Self {
-        match style {
-            ScalarStyle::Plain => Style::Plain,
-            ScalarStyle::SingleQuoted => Style::Single,
-            ScalarStyle::DoubleQuoted => Style::Double,
-            ScalarStyle::Literal => Style::Literal,
-            ScalarStyle::Folded => Style::Folded,
-        }
-    }
-
-    /// Whether this is a block scalar (`|` or `>`).
-    pub fn is_block(self) -> bool {
-        matches!(self, Style::Literal | Style::Folded)
-    }
-}
 
 /// One node of the document.
 #[derive(Debug, Clone)]
@@ -127,7 +104,8 @@ impl<'a> Node<'a> {
 }
 
 /// A YAML syntax error, positioned.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{pos}: YAML syntax error: {message}")]
 pub struct SyntaxError {
     pub byte: usize,
     pub pos: Pos,
@@ -181,18 +159,53 @@ enum Skip {
     Depth(usize),
 }
 
-/// Parses `src` into trees, one per document, for the parts `scope` names.
-pub fn parse<'a>(src: &Source<'a>, scope: Scope<'_>) -> Result<Parsed<'a>, SyntaxError> {
-    let mut roots = Vec::new();
-    let mut doc_starts = Vec::new();
-    let mut stack: Vec<Frame<'a>> = Vec::new();
-    let mut shape = Shape::default();
-    let mut skip = Skip::No;
-    let mut anchors = std::collections::HashSet::new();
-    let mut aliases = Vec::new();
-    let keep = |key: &str| match scope {
-        Scope::Full => true,
-        Scope::RootKeys(keys) => keys.contains(&key),
+/// How much a parse gathers.
+#[derive(Clone, Copy)]
+pub struct Parse<'k> {
+    /// Which parts get a tree.
+    pub scope: Scope<'k>,
+    /// Keys whose values are secrets, to find their ranges anywhere.
+    pub secret_key: fn(&str) -> bool,
+}
+
+impl<'k> Parse<'k> {
+    /// Every node; no secrets looked for.
+    pub fn full() -> Self {
+        Parse {
+            scope: Scope::Full,
+            secret_key: |_| false,
+        }
+    }
+
+    /// Every node, and the ranges of the values of `secret_key`s.
+    pub fn masking(secret_key: fn(&str) -> bool) -> Self {
+        Parse {
+            scope: Scope::Full,
+            secret_key,
+        }
+    }
+
+    /// The same parse for only these root keys.
+    pub fn root_keys(self, keys: &'k [&'k str]) -> Self {
+        Parse {
+            scope: Scope::RootKeys(keys),
+            ..self
+        }
+    }
+}
+
+/// Parses `src` into trees, one per document, for the parts `parse` names.
+pub fn parse<'a>(src: &Source<'a>, parse: Parse<'_>) -> Result<Parsed<'a>, SyntaxError> {
+    let mut builder = Builder {
+        src,
+        scope: parse.scope,
+        roots: Vec::new(),
+        doc_starts: Vec::new(),
+        stack: Vec::new(),
+        shape: Shape::new(parse.secret_key),
+        skip: Skip::No,
+        anchors: HashSet::new(),
+        aliases: Vec::new(),
     };
     for event in Parser::new_from_str(src.text) {
         let (event, span) = event.map_err(|e| {
@@ -204,136 +217,181 @@ pub fn parse<'a>(src: &Source<'a>, scope: Scope<'_>) -> Result<Parsed<'a>, Synta
             }
         })?;
         let bytes = (src.byte(span.start.index()), src.byte(span.end.index()));
-        let at_root = stack.len() == 1 && matches!(stack[0], Frame::Mapping { .. });
-        let done = match event {
-            Event::DocumentStart(_) => {
-                doc_starts.push(bytes.0);
-                None
-            }
-            Event::Scalar(value, style, anchor, tag) => {
-                let node = scalar_node(
-                    src.text,
-                    bytes,
-                    value,
-                    style,
-                    anchor,
-                    tag.map(|t| format!("{}{}", t.handle, t.suffix)),
-                );
-                let role = shape.scalar(
-                    node.scalar().unwrap_or_default(),
-                    node.start..node.end,
-                    node.is_null(),
-                );
-                match skip {
-                    Skip::Depth(_) => None,
-                    Skip::NextValue => {
-                        skip = Skip::No;
-                        None
-                    }
-                    Skip::No
-                        if at_root
-                            && role == Role::Key
-                            && !keep(node.scalar().unwrap_or_default()) =>
-                    {
-                        skip = Skip::NextValue;
-                        None
-                    }
-                    Skip::No => {
-                        if node.anchor != 0 {
-                            anchors.insert(node.anchor);
-                        }
-                        Some(node)
-                    }
-                }
-            }
-            Event::Alias(id) => {
-                shape.scalar("", bytes.0..bytes.0, true);
-                match skip {
-                    Skip::Depth(_) => None,
-                    Skip::NextValue => {
-                        skip = Skip::No;
-                        None
-                    }
-                    Skip::No => {
-                        aliases.push(id);
-                        Some(Node {
-                            start: bytes.0,
-                            end: bytes.1,
-                            prop_start: bytes.0,
-                            anchor: 0,
-                            tag: None,
-                            kind: Kind::Alias(id),
-                        })
-                    }
-                }
-            }
-            Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
-                if shape.depth() >= MAX_DEPTH {
-                    return Err(SyntaxError {
-                        byte: bytes.0,
-                        pos: src.pos(bytes.0),
-                        message: format!("nesting deeper than {MAX_DEPTH} levels"),
-                    });
-                }
-                let is_mapping = matches!(event, Event::MappingStart(..));
-                let role = shape.open(is_mapping, bytes.0);
-                skip = match skip {
-                    Skip::Depth(n) => Skip::Depth(n + 1),
-                    Skip::NextValue => Skip::Depth(1),
-                    Skip::No
-                        if at_root && role == Role::Key && matches!(scope, Scope::RootKeys(_)) =>
-                    {
-                        Skip::Depth(1)
-                    }
-                    Skip::No => {
-                        let tag = tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix));
-                        if anchor != 0 {
-                            anchors.insert(anchor);
-                        }
-                        stack.push(Frame::open(src.text, bytes, anchor, tag, is_mapping));
-                        Skip::No
-                    }
-                };
-                None
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                shape.close(bytes.1);
-                match skip {
-                    // A complex key at the root was skipped: its value goes too.
-                    Skip::Depth(1) if stack.len() == 1 && shape.awaiting_value() => {
-                        skip = Skip::NextValue;
-                        None
-                    }
-                    Skip::Depth(1) => {
-                        skip = Skip::No;
-                        None
-                    }
-                    Skip::Depth(n) => {
-                        skip = Skip::Depth(n - 1);
-                        None
-                    }
-                    _ => stack.pop().map(|f| f.finish(bytes)),
-                }
-            }
-            _ => None,
-        };
-        if let Some(node) = done {
-            match stack.last_mut() {
+        if let Some(node) = builder.event(event, bytes)? {
+            match builder.stack.last_mut() {
                 Some(frame) => frame.push(node),
-                None => roots.push(node),
+                None => builder.roots.push(node),
             }
         }
     }
-    let unresolved_alias = aliases.iter().any(|id| !anchors.contains(id));
-    let mut secrets = shape.secrets;
-    secrets.sort_by_key(|r| r.start);
+    let unresolved_alias = builder
+        .aliases
+        .iter()
+        .any(|id| !builder.anchors.contains(id));
+    let (duplicates, secrets) = builder.shape.finish();
     Ok(Parsed {
-        roots,
-        doc_starts,
-        duplicates: shape.duplicates,
+        roots: builder.roots,
+        doc_starts: builder.doc_starts,
+        duplicates,
         secrets,
         unresolved_alias,
     })
+}
+
+/// The state of a parse between events.
+struct Builder<'s, 'a, 'k> {
+    src: &'s Source<'a>,
+    scope: Scope<'k>,
+    roots: Vec<Node<'a>>,
+    doc_starts: Vec<usize>,
+    stack: Vec<Frame<'a>>,
+    shape: Shape,
+    skip: Skip,
+    anchors: HashSet<usize>,
+    aliases: Vec<usize>,
+}
+
+impl<'a> Builder<'_, 'a, '_> {
+    /// Whether a tree is built for the root key `key`.
+    fn keep(&self, key: &str) -> bool {
+        match self.scope {
+            Scope::Full => true,
+            Scope::RootKeys(keys) => keys.contains(&key),
+        }
+    }
+
+    fn at_root(&self) -> bool {
+        self.stack.len() == 1 && matches!(self.stack[0], Frame::Mapping { .. })
+    }
+
+    /// Handles one event; returns a finished node to attach to its parent.
+    fn event(
+        &mut self,
+        event: Event<'a>,
+        bytes: (usize, usize),
+    ) -> Result<Option<Node<'a>>, SyntaxError> {
+        Ok(match event {
+            Event::DocumentStart(_) => {
+                self.doc_starts.push(bytes.0);
+                None
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let tag = tag.map(|t| format!("{}{}", t.handle, t.suffix));
+                self.scalar(scalar_node(self.src.text, bytes, value, style, anchor, tag))
+            }
+            Event::Alias(id) => self.alias(id, bytes),
+            Event::MappingStart(anchor, ref tag) | Event::SequenceStart(anchor, ref tag) => {
+                let is_mapping = matches!(event, Event::MappingStart(..));
+                let tag = tag.as_ref().map(|t| format!("{}{}", t.handle, t.suffix));
+                self.open(is_mapping, anchor, tag, bytes)?;
+                None
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.close(bytes),
+            _ => None,
+        })
+    }
+
+    fn scalar(&mut self, node: Node<'a>) -> Option<Node<'a>> {
+        let text = node.scalar().unwrap_or_default();
+        let role = self
+            .shape
+            .scalar(text, node.start..node.end, node.is_null(), node.anchor);
+        match self.skip {
+            Skip::Depth(_) => None,
+            Skip::NextValue => {
+                self.skip = Skip::No;
+                None
+            }
+            Skip::No if self.at_root() && role == Role::Key && !self.keep(text) => {
+                self.skip = Skip::NextValue;
+                None
+            }
+            Skip::No => {
+                if node.anchor != 0 {
+                    self.anchors.insert(node.anchor);
+                }
+                Some(node)
+            }
+        }
+    }
+
+    fn alias(&mut self, id: usize, bytes: (usize, usize)) -> Option<Node<'a>> {
+        self.shape.alias(id, bytes.0..bytes.1);
+        match self.skip {
+            Skip::Depth(_) => None,
+            Skip::NextValue => {
+                self.skip = Skip::No;
+                None
+            }
+            Skip::No => {
+                self.aliases.push(id);
+                Some(Node {
+                    start: bytes.0,
+                    end: bytes.1,
+                    prop_start: bytes.0,
+                    anchor: 0,
+                    tag: None,
+                    kind: Kind::Alias(id),
+                })
+            }
+        }
+    }
+
+    fn open(
+        &mut self,
+        is_mapping: bool,
+        anchor: usize,
+        tag: Option<String>,
+        bytes: (usize, usize),
+    ) -> Result<(), SyntaxError> {
+        if self.shape.depth() >= MAX_DEPTH {
+            return Err(SyntaxError {
+                byte: bytes.0,
+                pos: self.src.pos(bytes.0),
+                message: format!("nesting deeper than {MAX_DEPTH} levels"),
+            });
+        }
+        let at_root = self.at_root();
+        let role = self.shape.open(is_mapping, bytes.0, anchor);
+        self.skip = match self.skip {
+            Skip::Depth(n) => Skip::Depth(n + 1),
+            Skip::NextValue => Skip::Depth(1),
+            Skip::No
+                if at_root && role == Role::Key && matches!(self.scope, Scope::RootKeys(_)) =>
+            {
+                Skip::Depth(1)
+            }
+            Skip::No => {
+                if anchor != 0 {
+                    self.anchors.insert(anchor);
+                }
+                self.stack
+                    .push(Frame::open(self.src.text, bytes, anchor, tag, is_mapping));
+                Skip::No
+            }
+        };
+        Ok(())
+    }
+
+    fn close(&mut self, bytes: (usize, usize)) -> Option<Node<'a>> {
+        self.shape.close(bytes.1);
+        match self.skip {
+            // A complex key at the root was skipped: its value goes too.
+            Skip::Depth(1) if self.stack.len() == 1 && self.shape.awaiting_value() => {
+                self.skip = Skip::NextValue;
+                None
+            }
+            Skip::Depth(1) => {
+                self.skip = Skip::No;
+                None
+            }
+            Skip::Depth(n) => {
+                self.skip = Skip::Depth(n - 1);
+                None
+            }
+            Skip::No | Skip::NextValue => self.stack.pop().map(|f| f.finish(bytes)),
+        }
+    }
 }
 
 fn scalar_node<'a>(

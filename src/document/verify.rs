@@ -4,8 +4,9 @@
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use super::apply::{Outcome, apply_unverified};
 use super::data::Data;
-use super::edit::{Edit, Outcome, apply_unverified};
+use super::edit::{Edit, Protect};
 use super::scalar::{Resolved, Value};
 use super::tree::{Kind, Node};
 use super::{Document, EditError};
@@ -15,7 +16,12 @@ use super::{Document, EditError};
 const EXPANSION_LIMIT: usize = 1_000_000;
 
 /// Verifies that `outcome` is `original` with exactly its changes.
-pub fn verify(original: &str, outcome: &Outcome, edits: &[Edit]) -> Result<(), EditError> {
+pub fn verify(
+    original: &str,
+    outcome: &Outcome,
+    edits: &[Edit],
+    protect: &Protect,
+) -> Result<(), EditError> {
     let bug = |what: &str| {
         Err(EditError::new(
             None,
@@ -41,7 +47,7 @@ pub fn verify(original: &str, outcome: &Outcome, edits: &[Edit]) -> Result<(), E
     if expansion(&before) <= EXPANSION_LIMIT && !second_opinion(original, outcome) {
         return bug("yaml-rust2 reads the edited document differently");
     }
-    match apply_unverified(&outcome.text, edits) {
+    match apply_unverified(&outcome.text, edits, protect) {
         Ok(again) if again.text == outcome.text => Ok(()),
         _ => bug("applying the same edit again is not a no-op"),
     }

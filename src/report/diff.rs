@@ -3,7 +3,17 @@
 use similar::{ChangeTag, TextDiff};
 
 use super::mask::mask_text;
-use crate::document::Document;
+use crate::document::{Document, Parse};
+use crate::kometa::sensitive::is_secret_key;
+
+/// Whether a diff shows secrets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reveal {
+    /// Masked, the default everywhere.
+    Masked,
+    /// In full: the user's explicit `--show-secrets`.
+    Shown,
+}
 
 const RED: &str = "\x1b[31m";
 const GREEN: &str = "\x1b[32m";
@@ -14,12 +24,16 @@ const RESET: &str = "\x1b[0m";
 /// A unified diff (3 lines of context) from `old` to `new` under the
 /// `---`/`+++` name given; secret values are masked on every line. The
 /// diff is computed on the real text, so a changed secret always shows.
-/// `show_secrets` is the user's explicit opt-out of masking.
-pub fn unified(old: &str, new: &str, name: &str, color: bool, show_secrets: bool) -> String {
-    let masked = |text: &str| match Document::parse(text) {
-        Ok(_) if show_secrets => text.to_string(),
-        Ok(doc) => mask_text(text, &doc.secrets),
-        Err(_) => text.to_string(),
+/// Secret-looking pairs in comments (a commented-out token) are masked too.
+pub fn unified(old: &str, new: &str, name: &str, color: bool, reveal: Reveal) -> String {
+    let masked = |text: &str| match reveal {
+        Reveal::Shown => text.to_string(),
+        Reveal::Masked => {
+            let ranges = Document::parse_with(text, Parse::masking(is_secret_key))
+                .map(|doc| doc.secrets)
+                .unwrap_or_default();
+            mask_text(text, &ranges)
+        }
     };
     let (old_masked, new_masked) = (masked(old), masked(new));
     let old_lines: Vec<&str> = old_masked.split_inclusive('\n').collect();

@@ -29,7 +29,7 @@ pub fn render(reports: &[FileReport]) -> String {
             }
             props.push(format!(
                 "title={}",
-                property(&format!("kometa-trakt {}", d.rule))
+                property(&format!("kometa-trakt {}", d.rule.id()))
             ));
             let mut message = d.message.clone();
             if let Some(hint) = &d.hint {

@@ -20,7 +20,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 .zip(r.spans())
                 .map(|(d, span)| {
                     json!({
-                        "rule": d.rule,
+                        "rule": d.rule.id(),
                         "severity": d.severity.as_str(),
                         "message": d.message,
                         "hint": d.hint,

@@ -1,13 +1,11 @@
-//! Secrets never appear in full in any output: this is how they are shown.
+//! Secrets never appear in full in any output: how they are shown, and how
+//! they are found in text that did not parse or that the parser does not
+//! see (comments, a line of a syntax error, a commented-out token).
 
 use std::ops::Range;
 
-pub use crate::document::shape::SECRET_KEYS;
-
-/// Whether values under `key` are secrets.
-pub fn is_secret_key(key: &str) -> bool {
-    SECRET_KEYS.contains(&key)
-}
+use crate::kometa::placeholder;
+use crate::kometa::sensitive::is_secret_key;
 
 /// A secret shown as a short prefix and its length, or `****` when short.
 pub fn mask(value: &str) -> String {
@@ -21,7 +19,9 @@ pub fn mask(value: &str) -> String {
 }
 
 /// A secret as written in the source, masked; its quotes are style, not
-/// secret, and stay so that a diff shows a change of style.
+/// secret, and stay so that a diff shows a change of style. A whole-value
+/// placeholder (`<<trakt-secret>>`) names a secret without holding it, and
+/// is shown as it is.
 pub fn mask_source(secret: &str) -> String {
     let first_line = secret.lines().next().unwrap_or_default();
     let quote = first_line
@@ -31,16 +31,33 @@ pub fn mask_source(secret: &str) -> String {
     let inner = quote.map_or(first_line, |q| {
         first_line.trim_start_matches(q).trim_end_matches(q)
     });
+    if !secret.contains('\n') && placeholder::is_whole(inner) {
+        return secret.to_string();
+    }
     let q = quote.map(String::from).unwrap_or_default();
     format!("{q}{}{q}", mask(inner))
 }
 
-/// `text` with every secret range replaced by its mask; a secret spanning
-/// lines keeps its line breaks so that line numbers stay true.
+/// `text` with every secret range replaced by its mask, and the values of
+/// secret-looking `key: value` pairs the ranges miss (in comments, or in a
+/// text that does not parse) masked too; a secret spanning lines keeps its
+/// line breaks so that line numbers stay true.
 pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
+    let mut all: Vec<Range<usize>> = ranges.to_vec();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        for pair in pairs(line) {
+            let r = line_start + pair.start..line_start + pair.end;
+            if !ranges.iter().any(|s| s.start < r.end && r.start < s.end) {
+                all.push(r);
+            }
+        }
+        line_start += line.len();
+    }
+    all.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
-    for r in ranges {
+    for r in all {
         if r.start < at {
             continue;
         }
@@ -52,4 +69,86 @@ pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
     }
     out.push_str(&text[at..]);
     out
+}
+
+/// The longest key [`pairs`] recognises, in bytes.
+const MAX_KEY: usize = 64;
+
+/// The values of `key: value` pairs with a secret-looking key in one raw
+/// line, wherever they are: block or flow style, inside a comment, in a
+/// line that does not parse. A value ends at the end of the line, or at a
+/// `,`, `}` or `]` when the pair sits in a flow collection.
+pub fn pairs(line: &str) -> Vec<Range<usize>> {
+    let body = line.trim_end_matches(['\n', '\r']);
+    let bytes = body.as_bytes();
+    let mut found = Vec::new();
+    let mut search = 0;
+    while let Some(colon) = body[search..].find(':').map(|i| search + i) {
+        search = colon + 1;
+        if bytes
+            .get(colon + 1)
+            .is_some_and(|b| !matches!(b, b' ' | b'\t'))
+        {
+            continue;
+        }
+        // Keys are short: look back a little only, so a long line costs
+        // linear time.
+        let mut floor = colon.saturating_sub(MAX_KEY);
+        while !body.is_char_boundary(floor) {
+            floor -= 1;
+        }
+        let key_start = body[floor..colon]
+            .rfind([' ', '\t', '{', ',', '#', '[', '-'])
+            .map_or(floor, |i| floor + i + 1);
+        let key = body[key_start..colon].trim_matches(['"', '\'']);
+        if key.is_empty() || !is_secret_key(key) {
+            continue;
+        }
+        let flow = body[..key_start].contains(['{', '[']);
+        let value_start =
+            colon + 1 + body[colon + 1..].len() - body[colon + 1..].trim_start().len();
+        let rest = &body[value_start..];
+        let end = if flow {
+            rest.find([',', '}', ']']).unwrap_or(rest.len())
+        } else {
+            rest.find(" #").unwrap_or(rest.len())
+        };
+        let value = rest[..end].trim_end();
+        if !value.is_empty() && !value.starts_with('#') {
+            found.push(value_start..value_start + value.len());
+        }
+        search = search.max(value_start + end);
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn masked(line: &str) -> String {
+        mask_text(line, &[])
+    }
+
+    #[test]
+    fn secret_pairs_are_masked_wherever_they_are() {
+        assert_eq!(
+            masked("#   refresh_token: 0f9e8d7c6b5a49382716a5b4c3d2e1f0\n"),
+            "#   refresh_token: 0f9e…(32 chars)\n"
+        );
+        assert_eq!(
+            masked("trakt: {client_id: x, client_secret: S3cretS3cretS3cret, pin: [}"),
+            "trakt: {client_id: x, client_secret: S3cr…(18 chars), pin: ****}"
+        );
+        assert_eq!(masked("  Client_Secret: abc\n"), "  Client_Secret: ****\n");
+        assert_eq!(
+            masked("  access-token: 'abcdefghijklmnopq'"),
+            "  access-token: 'abcd…(17 chars)'"
+        );
+        assert_eq!(
+            masked("  client_secret: <<trakt-secret>>"),
+            "  client_secret: <<trakt-secret>>"
+        );
+        assert_eq!(masked("  url: http://x:1"), "  url: http://x:1");
+    }
 }

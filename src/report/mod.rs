@@ -7,3 +7,28 @@ pub mod json;
 pub mod mask;
 pub mod sarif;
 pub mod text;
+
+use findings::FileReport;
+
+/// The output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// `path:line:col: severity[rule]: message`, the line, a caret, a hint.
+    Text,
+    /// One JSON document (documented in docs/rules.md).
+    Json,
+    /// GitHub Actions workflow commands: annotations on the lines.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
+/// The reports in `format`.
+pub fn render(reports: &[FileReport], format: Format, color: bool) -> String {
+    match format {
+        Format::Text => text::render(reports, color),
+        Format::Json => json::render(reports),
+        Format::Github => github::render(reports),
+        Format::Sarif => sarif::render(reports),
+    }
+}

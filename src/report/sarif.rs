@@ -3,17 +3,20 @@
 use serde_json::{Value, json};
 
 use super::findings::FileReport;
-use crate::check::{RULES, Severity};
+use crate::check::{Rule, Severity};
 
 /// One SARIF log with one run; every rule is described in the driver.
 pub fn render(reports: &[FileReport]) -> String {
-    let rules: Vec<Value> = RULES
+    let rules: Vec<Value> = Rule::ALL
         .iter()
-        .map(|(id, severity, text)| {
+        .map(|rule| {
+            let info = rule.info();
             json!({
-                "id": id,
-                "shortDescription": {"text": text},
-                "defaultConfiguration": {"level": level(*severity)},
+                "id": info.id,
+                "shortDescription": {"text": info.summary},
+                "fullDescription": {"text": format!("What Kometa does: {}", info.kometa)},
+                "defaultConfiguration": {"level": level(info.severity)},
+                "properties": {"fixable": info.fixable},
             })
         })
         .collect();
@@ -35,8 +38,8 @@ pub fn render(reports: &[FileReport]) -> String {
                 text.push_str(&format!(" (hint: {hint})"));
             }
             results.push(json!({
-                "ruleId": d.rule,
-                "ruleIndex": RULES.iter().position(|(id, _, _)| *id == d.rule),
+                "ruleId": d.rule.id(),
+                "ruleIndex": Rule::ALL.iter().position(|r| *r == d.rule),
                 "level": level(d.severity),
                 "message": {"text": text},
                 "locations": [location],

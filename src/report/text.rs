@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::findings::{FileReport, Summary};
-use super::mask::{is_secret_key, mask_source};
+use super::mask::{mask_source, pairs};
 use crate::check::Severity;
 
 const RESET: &str = "\x1b[0m";
@@ -34,7 +34,7 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
             out.push_str(&format!(
                 "{}: {}: {}\n",
                 paint("\x1b[1m", &place),
-                paint(code, &format!("{}[{}]", d.severity.as_str(), d.rule)),
+                paint(code, &format!("{}[{}]", d.severity.as_str(), d.rule.id())),
                 d.message
             ));
             if let (Some(text), Some(range), Some(span)) =
@@ -61,29 +61,46 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
     out
 }
 
-/// The line holding `range.start` as shown (secrets masked, tabs as one
-/// space), and the columns the range covers in it.
+/// How many characters of a line are shown before a finding's range, and
+/// at most of the range and after it: a line of any length gives a short
+/// excerpt.
+const BEFORE: usize = 120;
+const WITHIN: usize = 120;
+const AFTER: usize = 120;
+
+/// The line holding `range.start` as shown (a window around the range,
+/// `…` where it is cut; secrets masked; tabs as one space), and the columns
+/// the range covers in it.
 fn excerpt(text: &str, range: &Range<usize>, secrets: &[Range<usize>]) -> (String, usize, usize) {
-    let start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
-    let start = if start == 0 && text.starts_with('\u{feff}') {
+    let line_start = text[..range.start].rfind('\n').map_or(0, |i| i + 1);
+    let line_start = if line_start == 0 && text.starts_with('\u{feff}') {
         3
     } else {
-        start
+        line_start
     };
-    let end = text[start..]
+    let line_end = text[range.start..]
         .find(['\n', '\r'])
-        .map_or(text.len(), |i| start + i);
-    let mut masks: Vec<Range<usize>> = secrets
+        .map_or(text.len(), |i| range.start + i);
+    let start = back(text, range.start, BEFORE).max(line_start);
+    let shown_end = forward(text, range.start, WITHIN).min(range.end.max(range.start));
+    let end = forward(text, shown_end.max(range.start), AFTER).min(line_end);
+    let continued = |s: &Range<usize>| s.start < line_start;
+    let mut masks: Vec<(Range<usize>, bool)> = secrets
         .iter()
-        .filter(|s| s.start < end && s.end > start)
-        .map(|s| s.start.max(start)..s.end.min(end))
+        .filter(|s| s.start < line_end && s.end > line_start)
+        .map(|s| (s.start.max(line_start)..s.end.min(line_end), continued(s)))
         .collect();
-    if masks.is_empty()
-        && let Some(m) = heuristic_secret(&text[start..end])
-    {
-        masks.push(start + m.start..start + m.end);
+    for pair in pairs(&text[line_start..line_end]) {
+        let r = line_start + pair.start..line_start + pair.end;
+        if !masks
+            .iter()
+            .any(|(m, _)| m.start < r.end && r.start < m.end)
+        {
+            masks.push((r, false));
+        }
     }
-    // The line as segments of source bytes and what is shown for them.
+    masks.sort_by_key(|(r, _)| r.start);
+    // The window as segments of source bytes and what is shown for them.
     let mut segments: Vec<(Range<usize>, String)> = Vec::new();
     let plain = |from: usize, to: usize, segments: &mut Vec<(Range<usize>, String)>| {
         for (i, c) in text[from..to].char_indices() {
@@ -91,45 +108,57 @@ fn excerpt(text: &str, range: &Range<usize>, secrets: &[Range<usize>]) -> (Strin
             segments.push((from + i..from + i + c.len_utf8(), shown.to_string()));
         }
     };
+    if start > line_start {
+        segments.push((start..start, "…".into()));
+    }
     let mut at = start;
-    for secret in masks {
-        plain(at, secret.start, &mut segments);
-        segments.push((secret.clone(), mask_source(&text[secret.clone()])));
+    for (secret, continued) in masks {
+        if secret.end <= at || secret.start >= end {
+            continue;
+        }
+        plain(at, secret.start.max(at), &mut segments);
+        let shown = if continued {
+            "****".to_string()
+        } else {
+            mask_source(&text[secret.clone()])
+        };
+        segments.push((secret.start.max(at)..secret.end, shown));
         at = secret.end;
     }
-    plain(at, end, &mut segments);
+    if at < end {
+        plain(at, end, &mut segments);
+    }
+    if end < line_end && at <= end {
+        segments.push((end..end, "…".into()));
+    }
     let column = |byte: usize, inclusive: bool| {
         segments
             .iter()
-            .take_while(|(r, _)| r.end <= byte || (inclusive && r.start < byte))
+            .take_while(|(r, _)| {
+                r.end <= byte || (inclusive && r.start < byte) || r.start == r.end && r.start < byte
+            })
             .map(|(_, s)| s.chars().count())
             .sum::<usize>()
     };
     let from = column(range.start, false);
-    let to = column(range.end.min(end), true).max(from);
+    let to = column(range.end.min(shown_end).min(end), true).max(from);
     (segments.into_iter().map(|(_, s)| s).collect(), from, to)
 }
 
-/// Where a line that could not be parsed holds a secret value
-/// (`access_token: …`), so that even a syntax error never shows it.
-fn heuristic_secret(line: &str) -> Option<Range<usize>> {
-    let (key, value) = line.split_once(':')?;
-    let key = key
-        .trim()
-        .trim_start_matches("- ")
-        .trim_matches(['"', '\'']);
-    if !is_secret_key(key) {
-        return None;
-    }
-    let offset = key_end(line) + 1;
-    let trimmed = value.trim();
-    if trimmed.is_empty() || trimmed.starts_with('#') {
-        return None;
-    }
-    let lead = value.len() - value.trim_start().len();
-    Some(offset + lead..offset + lead + trimmed.len())
+/// The byte offset `chars` characters before `at` (or the text's start).
+fn back(text: &str, at: usize, chars: usize) -> usize {
+    text[..at]
+        .char_indices()
+        .rev()
+        .take(chars)
+        .last()
+        .map_or(at, |(i, _)| i)
 }
 
-fn key_end(line: &str) -> usize {
-    line.find(':').unwrap_or(0)
+/// The byte offset `chars` characters after `at` (or the text's end).
+fn forward(text: &str, at: usize, chars: usize) -> usize {
+    text[at..]
+        .char_indices()
+        .nth(chars)
+        .map_or(text.len(), |(i, _)| at + i)
 }

@@ -2,8 +2,6 @@
 //! whether the authorization is dead (exit 3) or the failure is temporary
 //! (exit 4). Bodies are summarised, never dumped.
 
-use std::fmt;
-
 /// How bad a failure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {
@@ -16,7 +14,8 @@ pub enum Class {
 }
 
 /// A failed call.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
 pub struct TraktError {
     pub class: Class,
     pub message: String,
@@ -40,12 +39,6 @@ impl TraktError {
             class: Class::Usage,
             message: message.into(),
         }
-    }
-}
-
-impl fmt::Display for TraktError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
     }
 }
 

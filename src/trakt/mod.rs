@@ -11,7 +11,7 @@ use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use serde_json::{Value, json};
 
 pub use error::{Class, TraktError};
-pub use tokens::Tokens;
+pub use tokens::{Lifetime, Tokens};
 
 /// Where and how to reach Trakt.
 #[derive(Debug, Clone)]
@@ -60,6 +60,32 @@ pub struct Client {
     client_secret: String,
 }
 
+/// Makes HTTPS available: ring, smaller and quicker to start than rustls'
+/// default provider. Called once by each command that goes online, never
+/// on the offline paths.
+pub fn go_online() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A redirect answer: never followed, since the request carried a credential.
+fn redirected(response: &Response, what: &str) -> Option<TraktError> {
+    let status = response.status();
+    if !status.is_redirection() {
+        return None;
+    }
+    let host = response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| reqwest::Url::parse(l).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "an unnamed place".into());
+    Some(TraktError::temporary(format!(
+        "Trakt answered the {what} with a redirect ({}) to {host}; kometa-trakt follows no redirect with credentials: check --api-url/--auth-url and any proxy",
+        status.as_u16()
+    )))
+}
+
 /// Refuses `http://` except to a loopback address.
 fn check_url(url: &str, flag: &str) -> Result<(), TraktError> {
     let parsed = reqwest::Url::parse(url)
@@ -91,10 +117,10 @@ impl Client {
     ) -> Result<Client, TraktError> {
         check_url(&endpoints.api_url, "--api-url")?;
         check_url(&endpoints.auth_url, "--auth-url")?;
-        // ring: smaller and quicker to start than rustls' default provider.
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let http = Http::builder()
             .user_agent(concat!("kometa-trakt/", env!("CARGO_PKG_VERSION")))
+            // Every request carries a credential: none follows a redirect.
+            .redirect(reqwest::redirect::Policy::none())
             .timeout(endpoints.timeout)
             .connect_timeout(endpoints.connect_timeout)
             .build()
@@ -154,6 +180,9 @@ impl Client {
             };
             match req.send() {
                 Ok(r) => {
+                    if let Some(e) = redirected(&r, what) {
+                        return Err(e);
+                    }
                     let status = r.status().as_u16();
                     let retry_after = r
                         .headers()
@@ -182,6 +211,9 @@ impl Client {
     /// The token call: one POST, never repeated once it may have arrived.
     fn token(&self, body: Value, what: &str) -> Result<Tokens, TraktError> {
         let response = self.send_once(self.post("/oauth/token", &body), what)?;
+        if let Some(e) = redirected(&response, what) {
+            return Err(e);
+        }
         let status = response.status().as_u16();
         let text = response.text().map_err(|e| network(&e, what, true))?;
         if status != 200 {
@@ -248,6 +280,9 @@ impl Client {
         let body = json!({"code": device_code, "client_id": self.client_id, "client_secret": self.client_secret});
         let response =
             self.send_once(self.post("/oauth/device/token", &body), "device token poll")?;
+        if let Some(e) = redirected(&response, "device token poll") {
+            return Err(e);
+        }
         let status = response.status().as_u16();
         let text = response
             .text()

@@ -1,5 +1,6 @@
 //! The six values of an authorization, as Trakt returns them and as the
-//! trakt block stores them.
+//! trakt block stores them; when an access token expires and when renewing
+//! it is due.
 
 use serde_json::Value;
 
@@ -55,5 +56,47 @@ impl Tokens {
             scope: text("scope").unwrap_or_default(),
             created_at: number("created_at").unwrap_or_default(),
         })
+    }
+}
+
+/// The issue time and lifetime of an access token, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Lifetime {
+    pub created_at: i64,
+    pub expires_in: i64,
+}
+
+impl Lifetime {
+    /// When the token stops working (Unix seconds).
+    pub fn expires_at(self) -> i64 {
+        self.created_at.saturating_add(self.expires_in)
+    }
+
+    /// Seconds left at `now`; negative once expired.
+    pub fn remaining(self, now: i64) -> i64 {
+        self.expires_at().saturating_sub(now)
+    }
+
+    /// The default renewal policy: expired, or less than a quarter of the
+    /// lifetime left (a 24-hour token is renewed in its last 6 hours).
+    pub fn renewal_due(self, now: i64) -> bool {
+        self.remaining(now) < self.expires_in / 4
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renewal_is_due_in_the_last_quarter() {
+        let day = Lifetime {
+            created_at: 1000,
+            expires_in: 86_400,
+        };
+        assert!(!day.renewal_due(1000 + 64_799));
+        assert!(day.renewal_due(1000 + 64_801));
+        assert!(day.renewal_due(1000 + 90_000));
+        assert_eq!(day.remaining(1000 + 90_000), -3600);
     }
 }

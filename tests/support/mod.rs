@@ -2,6 +2,8 @@
 //! the repository's test data, and the workspace's shared corpus.
 #![allow(dead_code)]
 
+pub mod trakt;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -98,6 +100,24 @@ pub fn recovery_block(refresh_token: &str) -> String {
         "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh_token}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
         "c".repeat(64)
     )
+}
+
+/// Writes a recovery file holding `refresh_token` beside `dir`'s
+/// `config.yml`, named and private as `renew` makes them; returns its path.
+pub fn recovery_file(dir: &Path, refresh_token: &str) -> PathBuf {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let path = dir.join(".config.yml.kometa-trakt-recovery.TEST0001.yml");
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(&path)
+        .expect("create the recovery file");
+    file.write_all(recovery_block(refresh_token).as_bytes())
+        .expect("write the recovery file");
+    path
 }
 
 /// Runs `set FILE PATH VALUE extra...` on a copy of `content` and returns

@@ -1,4 +1,5 @@
-//! "Did you mean": the known key closest to a misspelt one.
+//! Words that are nearly the same: edit distance, and "did you mean" (the
+//! known word closest to a misspelt one).
 
 /// The candidate within two edits of `word` (ignoring case), if any.
 pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
@@ -12,7 +13,7 @@ pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
 }
 
 /// The Levenshtein distance between two strings, by characters.
-fn distance(a: &str, b: &str) -> usize {
+pub fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

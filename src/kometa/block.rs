@@ -1,0 +1,146 @@
+//! The trakt block's values read from a document, and the application's
+//! credentials as Kometa resolves them.
+
+use super::placeholder::{self, Resolved, Secrets};
+use crate::document::{Document, Node};
+use crate::trakt::Lifetime;
+
+/// The values of a trakt block as text (`None` for absent, null or empty).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TraktBlock {
+    pub client_id: Option<String>,
+    pub client_secret: Option<String>,
+    pub pin: Option<String>,
+    /// Whether the file has a `pin:` key at all.
+    pub has_pin: bool,
+    pub access_token: Option<String>,
+    pub token_type: Option<String>,
+    pub expires_in: Option<String>,
+    pub refresh_token: Option<String>,
+    pub scope: Option<String>,
+    pub created_at: Option<String>,
+}
+
+/// A Trakt application's credentials, placeholders resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// Why a value could not be resolved the way Kometa would.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ResolveError {
+    #[error(
+        "`trakt.{key}` is the placeholder <<{name}>>, which Kometa can never resolve: write <<{spelling}>> and set {variable}"
+    )]
+    Unresolvable {
+        key: String,
+        name: String,
+        spelling: String,
+        variable: String,
+    },
+    #[error(
+        "`trakt.{key}` is the placeholder <<{name}>>, and {variable} is not set: set it as for Kometa (or in a .env file beside the config)"
+    )]
+    Unset {
+        key: String,
+        name: String,
+        variable: String,
+    },
+    #[error(
+        "`trakt.client_id` and `trakt.client_secret` are needed: create an application at https://trakt.tv/oauth/applications"
+    )]
+    MissingCredentials,
+}
+
+impl TraktBlock {
+    /// Reads the block of `doc`; `None` when the file has no trakt mapping.
+    pub fn read(doc: &Document<'_>) -> Option<TraktBlock> {
+        let root = doc.roots.first()?;
+        let text = |node: Option<&Node<'_>>| {
+            node.filter(|n| !n.is_null())
+                .and_then(Node::scalar)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
+        let trakt = find(doc, root, "trakt")?;
+        trakt.entries()?;
+        let auth = find(doc, trakt, "authorization");
+        let auth_value = |key: &str| text(auth.and_then(|a| find(doc, a, key)));
+        let pin = find(doc, trakt, "pin");
+        Some(TraktBlock {
+            client_id: text(find(doc, trakt, "client_id")),
+            client_secret: text(find(doc, trakt, "client_secret")),
+            has_pin: pin.is_some(),
+            pin: text(pin),
+            access_token: auth_value("access_token"),
+            token_type: auth_value("token_type"),
+            expires_in: auth_value("expires_in"),
+            refresh_token: auth_value("refresh_token"),
+            scope: auth_value("scope"),
+            created_at: auth_value("created_at"),
+        })
+    }
+
+    /// The application's credentials as Kometa would send them.
+    pub fn credentials(&self, secrets: &Secrets) -> Result<Credentials, ResolveError> {
+        let client_id = resolve(self.client_id.as_deref(), "client_id", secrets)?;
+        let client_secret = resolve(self.client_secret.as_deref(), "client_secret", secrets)?;
+        match (client_id, client_secret) {
+            (Some(client_id), Some(client_secret)) => Ok(Credentials {
+                client_id,
+                client_secret,
+            }),
+            _ => Err(ResolveError::MissingCredentials),
+        }
+    }
+
+    /// The token's lifetime, when both numbers are there.
+    pub fn lifetime(&self) -> Option<Lifetime> {
+        let created_at = self.created_at.as_deref()?.parse().ok()?;
+        let expires_in = self.expires_in.as_deref()?.parse().ok()?;
+        Some(Lifetime {
+            created_at,
+            expires_in,
+        })
+    }
+}
+
+/// The value at `key` of the trakt block as Kometa resolves it; `None` when
+/// it is absent or empty. A placeholder that no secret fills is an error
+/// that says which spelling and variable Kometa needs.
+pub fn resolve(
+    value: Option<&str>,
+    key: &str,
+    secrets: &Secrets,
+) -> Result<Option<String>, ResolveError> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let first = placeholder::placeholders(value).into_iter().next();
+    match (secrets.resolve(value), first) {
+        (Resolved::Replaced(v), _) => Ok(Some(v).filter(|v| !v.is_empty())),
+        (_, Some(p)) if !placeholder::resolvable(p.name) => {
+            let spelling = placeholder::resolvable_spelling(p.name);
+            Err(ResolveError::Unresolvable {
+                key: key.to_string(),
+                name: p.name.to_string(),
+                variable: placeholder::variable(&spelling),
+                spelling,
+            })
+        }
+        (_, Some(p)) => Err(ResolveError::Unset {
+            key: key.to_string(),
+            name: p.name.to_string(),
+            variable: placeholder::variable(p.name),
+        }),
+        (_, None) => Ok(Some(value.to_string())),
+    }
+}
+
+/// The value of `key` in a mapping node as YAML reads it (alias keys and
+/// merge keys followed), aliases resolved.
+pub fn find<'d, 'a>(doc: &'d Document<'a>, node: &'d Node<'a>, key: &str) -> Option<&'d Node<'a>> {
+    doc.lookup(node, key).map(|found| doc.target(found.value()))
+}

@@ -1,0 +1,191 @@
+//! `auth` through the real binary against the Trakt-like test server: a
+//! PIN, the device flow (approved, denied, expired, used, slowed down), and
+//! a pasted block.
+
+mod support;
+
+use std::fs;
+use std::time::Duration;
+
+use support::temp_file;
+use support::trakt::{UNAUTHORIZED, assert_no_secret, authorized, run_against};
+use trakt_test_server::{Config, DEVICE_CODE, Device, Fault, Issued, Server};
+
+#[test]
+fn pin_from_the_file_gives_the_six_values_and_clears_the_pin() {
+    let server = Server::start(Config::default());
+    server.add_pin("7F3A9C21");
+    let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+    let r = run_against(&server, &["auth", file.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        authorized(&server.issued()[0])
+    );
+    let again = run_against(
+        &server,
+        &["auth", file.to_str().unwrap(), "--pin", "7F3A9C21"],
+        &[],
+    );
+    assert_eq!(again.code, 3, "a PIN works once");
+    assert_no_secret(&server, &r);
+}
+
+/// Runs `auth --device` against `server` in the background and returns it.
+fn device_auth(server: &Server, file: &std::path::Path) -> std::process::Child {
+    let url = server.url();
+    std::process::Command::new(env!("CARGO_BIN_EXE_kometa-trakt"))
+        .args([
+            "auth",
+            file.to_str().unwrap(),
+            "--device",
+            "--api-url",
+            &url,
+            "--auth-url",
+            &url,
+        ])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+#[test]
+fn device_flow_polls_until_approved_or_denied() {
+    let server = Server::start(Config::default());
+    let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+    let child = device_auth(&server, &file);
+    while server.count(DEVICE_CODE) == 0 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    server.set_devices(Device::Approved);
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.starts_with("Open https://trakt.tv/activate and enter the code 5EA10001\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        authorized(&server.issued()[0])
+    );
+
+    let denied = Server::start(Config::default());
+    let (_dir2, file2) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+    let child = device_auth(&denied, &file2);
+    while denied.count(DEVICE_CODE) == 0 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    denied.set_devices(Device::Denied);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("denied on Trakt's page (418)"));
+    assert_eq!(fs::read_to_string(&file2).unwrap(), UNAUTHORIZED);
+}
+
+#[test]
+fn device_flow_reports_expired_and_used_codes_and_stops_at_expiry() {
+    for (state, why) in [
+        (Device::Expired, "expired before it was approved (410)"),
+        (Device::Used, "already used (409)"),
+    ] {
+        let server = Server::start(Config::default());
+        let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+        let child = device_auth(&server, &file);
+        while server.count(DEVICE_CODE) == 0 {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        server.set_devices(state);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains(why),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(fs::read_to_string(&file).unwrap(), UNAUTHORIZED);
+    }
+    let server = Server::start(Config {
+        device_expires_in: 2,
+        ..Config::default()
+    });
+    let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+    let out = device_auth(&server, &file).wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("the device code expired before it was approved")
+    );
+    assert!(server.count(trakt_test_server::DEVICE_TOKEN) >= 1);
+}
+
+#[test]
+fn device_polling_slows_down_on_429() {
+    let server = Server::start(Config::default());
+    server.fault(trakt_test_server::DEVICE_TOKEN, Fault::RateLimited(1), 1);
+    let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+    let child = device_auth(&server, &file);
+    while server.count(trakt_test_server::DEVICE_TOKEN) < 2 {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    server.set_devices(Device::Approved);
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        authorized(&server.issued()[0])
+    );
+}
+
+#[test]
+fn a_pasted_block_is_applied_with_or_without_the_trakt_root() {
+    let issued = Issued {
+        access_token: "c".repeat(64),
+        refresh_token: "d".repeat(64),
+        expires_in: 86400,
+        created_at: 1_795_867_200,
+    };
+    let body = format!(
+        "access_token: {}\ntoken_type: bearer\nexpires_in: 86400\nrefresh_token: {}\nscope: public\ncreated_at: 1795867200\n",
+        issued.access_token, issued.refresh_token
+    );
+    let nested = format!(
+        "trakt:\n  authorization:\n{}",
+        body.lines()
+            .map(|l| format!("    {l}\n"))
+            .collect::<String>()
+    );
+    for pasted in [body.clone(), nested] {
+        let (dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+        let block = dir.path().join("block.yml");
+        fs::write(&block, &pasted).unwrap();
+        let out = support::run(&[
+            "auth",
+            file.to_str().unwrap(),
+            "--from-file",
+            block.to_str().unwrap(),
+        ]);
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        assert_eq!(fs::read_to_string(&file).unwrap(), authorized(&issued));
+    }
+    let (dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
+    let block = dir.path().join("block.yml");
+    fs::write(&block, "access_token: x\n").unwrap();
+    let out = support::run(&[
+        "auth",
+        file.to_str().unwrap(),
+        "--from-file",
+        block.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("not a complete authorization block"));
+    assert_eq!(fs::read_to_string(&file).unwrap(), UNAUTHORIZED);
+}
