@@ -1,6 +1,18 @@
 //! Words that are nearly the same: edit distance, and "did you mean" (the
 //! known word closest to a misspelt one).
 
+/// How much of a user's word (a key, a value) a message shows.
+pub const WORD: usize = 60;
+
+/// `text` cut to `max` characters, with `…` where it was cut: user text in
+/// a message stays short whatever the file holds.
+pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
+    }
+}
+
 /// The candidate within two edits of `word` (ignoring case), if any.
 pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let lower = word.to_lowercase();
@@ -33,6 +45,13 @@ pub fn distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_text_is_clipped() {
+        assert_eq!(clip("abcdef", 3), "abc…");
+        assert_eq!(clip("abc", 3), "abc");
+        assert_eq!(clip("ééé", 2), "éé…");
+    }
 
     #[test]
     fn near_misses_are_suggested() {

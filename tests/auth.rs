@@ -7,8 +7,8 @@ mod support;
 use std::fs;
 use std::time::Duration;
 
-use support::temp_file;
 use support::trakt::{UNAUTHORIZED, assert_no_secret, authorized, run_against};
+use support::{temp_file, wait_until};
 use trakt_test_server::{Config, DEVICE_CODE, Device, Fault, Issued, Server};
 
 #[test]
@@ -56,10 +56,13 @@ fn device_flow_polls_until_approved_or_denied() {
     let server = Server::start(Config::default());
     let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
     let child = device_auth(&server, &file);
-    while server.count(DEVICE_CODE) == 0 {
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(1500));
+    wait_until("the device code request", Duration::from_secs(10), || {
+        server.count(DEVICE_CODE) > 0
+    });
+    // At least one poll is answered "pending" before the approval.
+    wait_until("a pending poll", Duration::from_secs(10), || {
+        server.count(trakt_test_server::DEVICE_TOKEN) >= 1
+    });
     server.set_devices(Device::Approved);
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8(out.stdout).unwrap();
@@ -76,9 +79,9 @@ fn device_flow_polls_until_approved_or_denied() {
     let denied = Server::start(Config::default());
     let (_dir2, file2) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
     let child = device_auth(&denied, &file2);
-    while denied.count(DEVICE_CODE) == 0 {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until("the device code request", Duration::from_secs(10), || {
+        denied.count(DEVICE_CODE) > 0
+    });
     denied.set_devices(Device::Denied);
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(3));
@@ -95,9 +98,9 @@ fn device_flow_reports_expired_and_used_codes_and_stops_at_expiry() {
         let server = Server::start(Config::default());
         let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
         let child = device_auth(&server, &file);
-        while server.count(DEVICE_CODE) == 0 {
-            std::thread::sleep(Duration::from_millis(50));
-        }
+        wait_until("the device code request", Duration::from_secs(10), || {
+            server.count(DEVICE_CODE) > 0
+        });
         server.set_devices(state);
         let out = child.wait_with_output().unwrap();
         assert_eq!(out.status.code(), Some(3));
@@ -128,9 +131,9 @@ fn device_polling_slows_down_on_429() {
     server.fault(trakt_test_server::DEVICE_TOKEN, Fault::RateLimited(1), 1);
     let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
     let child = device_auth(&server, &file);
-    while server.count(trakt_test_server::DEVICE_TOKEN) < 2 {
-        std::thread::sleep(Duration::from_millis(50));
-    }
+    wait_until("a second poll", Duration::from_secs(15), || {
+        server.count(trakt_test_server::DEVICE_TOKEN) >= 2
+    });
     server.set_devices(Device::Approved);
     let out = child.wait_with_output().unwrap();
     assert_eq!(
@@ -142,6 +145,18 @@ fn device_polling_slows_down_on_429() {
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
         authorized(&server.issued()[0])
+    );
+    // Trakt's interval is 1 s; after a 429 the client waits a second more.
+    let polls: Vec<_> = server
+        .log()
+        .into_iter()
+        .filter(|r| r.path == trakt_test_server::DEVICE_TOKEN)
+        .map(|r| r.at)
+        .collect();
+    let gap = polls[1] - polls[0];
+    assert!(
+        gap >= Duration::from_millis(1900) && gap < Duration::from_secs(4),
+        "the poll after a 429 came {gap:?} after the first"
     );
 }
 

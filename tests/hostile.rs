@@ -203,3 +203,137 @@ fn a_file_changed_or_gone_between_read_and_write_is_not_overwritten() {
     ));
     assert!(!file.exists());
 }
+
+/// The peak resident memory (KiB) and the output sizes of `check` on `file`
+/// in `format` (GNU time measures it).
+fn peak_and_output(file: &std::path::Path, format: &str) -> (u64, usize, usize) {
+    let out = Command::new("/usr/bin/time")
+        .args(["-f", "%M", "-o"])
+        .arg(file.with_extension("rss"))
+        .arg(env!("CARGO_BIN_EXE_kometa-trakt"))
+        .args(["check", "--format", format])
+        .arg(file)
+        .output()
+        .expect("GNU time (Debian: apt install time) runs the binary");
+    let rss = fs::read_to_string(file.with_extension("rss")).unwrap();
+    (
+        rss.lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .parse()
+            .unwrap(),
+        out.stdout.len(),
+        out.stderr.len(),
+    )
+}
+
+#[test]
+fn a_20_mb_value_gives_a_short_output_in_bounded_memory_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.yml");
+    let long = "y".repeat(20_000_000);
+    let text = format!(
+        "trakt:\n  client_id: {long}\n  client_secret: b\n  {long}: 1\n  pin:\n  force_refresh: false\n  authorization:\n"
+    );
+    fs::write(&file, &text).unwrap();
+    let budget = 2 * text.len() as u64 / 1024 + 8 * 1024;
+    for format in ["text", "json", "github", "sarif"] {
+        let (peak, stdout, stderr) = peak_and_output(&file, format);
+        assert!(
+            peak <= budget,
+            "{format}: {peak} KiB, over twice the file plus 8 MiB ({budget} KiB)"
+        );
+        assert!(
+            stdout < 20_000 && stderr == 0,
+            "{format}: {stdout} bytes of output"
+        );
+    }
+}
+
+#[test]
+fn trailing_unicode_spaces_after_a_value_are_edited_exactly() {
+    for space in [
+        '\u{a0}', '\u{2009}', '\u{3000}', '\u{1680}', '\u{2028}', '\u{2029}',
+    ] {
+        let before =
+            format!("trakt:\n  authorization:\n    scope: public{space}\n    token_type: x\n");
+        let (run, after) = support::set(&before, "trakt.authorization.scope", "private", &[]);
+        assert_eq!(run.code, 0, "U+{:04X}: {}", space as u32, run.stderr);
+        assert_eq!(
+            after,
+            before.replace(&format!("public{space}"), "private"),
+            "U+{:04X}",
+            space as u32
+        );
+    }
+}
+
+#[test]
+fn alias_keys_and_merge_keys_are_read_as_yaml_reads_them() {
+    let text = "\
+defaults: &base
+  client_secret: 9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d
+names:
+  - &k refresh_token
+trakt:
+  <<: *base
+  client_id: 4f2a9c1e7b3d8a6f0e5c2b9d7a4f1e8c3b6d9a2f5e8c1b4d7a0f3e6c9b2d5a8f
+  pin:
+  force_refresh: false
+  authorization:
+    access_token: a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90
+    token_type: Bearer
+    expires_in: 86400
+    *k : 0f9e8d7c6b5a49382716a5b4c3d2e1f00f9e8d7c6b5a49382716a5b4c3d2e1f0
+    scope: public
+    created_at: 1795860000
+";
+    let (_dir, file) = temp_file("config.yml", text.as_bytes());
+    let path = file.to_str().unwrap();
+    let secret = run(&["get", path, "trakt.client_secret", "--show-secrets"]);
+    assert_eq!(
+        (secret.code, secret.stdout.as_str()),
+        (
+            0,
+            "9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d\n"
+        )
+    );
+    let refresh = run(&["get", path, "trakt.authorization.refresh_token"]);
+    assert_eq!(
+        (refresh.code, refresh.stdout.as_str()),
+        (0, "0f9e…(64 chars)\n")
+    );
+    let c = run(&["check", "--format", "json", path]);
+    let rules: Vec<String> = serde_json::from_str::<serde_json::Value>(&c.stdout).unwrap()["files"]
+        [0]["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap().to_string())
+        .collect();
+    assert!(
+        !rules
+            .iter()
+            .any(|r| r.starts_with("authorization") || r == "missing-credential"),
+        "{rules:?}"
+    );
+    // Editing through them is refused, clearly: never a second key.
+    let set = run(&["set", path, "trakt.authorization.refresh_token", "x"]);
+    assert_eq!(set.code, 2);
+    assert!(
+        set.stderr
+            .contains("`refresh_token` in `trakt.authorization` is written as an alias"),
+        "{}",
+        set.stderr
+    );
+    let set = run(&["set", path, "trakt.client_secret", "x"]);
+    assert_eq!(set.code, 2);
+    assert!(
+        set.stderr
+            .contains("`client_secret` in `trakt` comes from the merge key at line 6"),
+        "{}",
+        set.stderr
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+}

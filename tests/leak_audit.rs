@@ -211,6 +211,7 @@ fn no_secret_leaves_the_config_except_into_the_recovery_file() {
     let raced = a.file("raced.yml", &config().replace(REFRESH, &live));
     server.fault(TOKEN, Fault::Slow(std::time::Duration::from_millis(800)), 1);
     let url = server.url();
+    let posted = server.count(TOKEN) + 1;
     let child = Command::new(env!("CARGO_BIN_EXE_kometa-trakt"))
         .args([
             "renew",
@@ -225,7 +226,12 @@ fn no_secret_leaves_the_config_except_into_the_recovery_file() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    // The token call is in flight (the server answers it late).
+    support::wait_until(
+        "the token request",
+        std::time::Duration::from_secs(10),
+        || server.count(TOKEN) >= posted,
+    );
     let edited = format!(
         "{}# edited during the renewal\n",
         fs::read_to_string(&raced).unwrap()

@@ -3,7 +3,6 @@
 
 mod support;
 
-
 use support::trakt::{config_text, run_against};
 use support::{recovery_file, temp_file};
 use trakt_test_server::{Config, Server};

@@ -404,3 +404,26 @@ fn real_configs_keep_every_other_byte() {
         }
     }
 }
+
+#[test]
+fn a_redirect_is_never_followed_with_the_credentials() {
+    let elsewhere = Server::start(Config::default());
+    let server = Server::start(Config::default());
+    server.fault(
+        TOKEN,
+        Fault::Redirect(format!("{}{TOKEN}", elsewhere.url())),
+        1,
+    );
+    let (_dir, file) = temp_file("config.yml", config_text().as_bytes());
+    let r = run_against(&server, &["renew", file.to_str().unwrap()], &[]);
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            "Trakt answered the refresh token with a redirect (307) to 127.0.0.1; kometa-trakt follows no redirect with credentials"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(elsewhere.log().is_empty(), "the redirect was followed");
+    assert_eq!(fs::read_to_string(&file).unwrap(), config_text());
+}

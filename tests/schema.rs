@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use kometa_trakt::document::Document;
 use kometa_trakt::kometa::{AUTH_KEYS, TRAKT_KEYS};
-use kometa_trakt::schema::json::to_json;
+use kometa_trakt::schema::json::{Strings, to_json};
 use kometa_trakt::schema::{DRAFT_7_SAFE, Schema, TRAKT_SCHEMA, Violation};
 use serde_json::{Value, json};
 
@@ -80,7 +80,7 @@ fn instances() -> Vec<Value> {
                 .entries()?
                 .iter()
                 .find(|e| e.key.scalar() == Some("trakt"))?;
-            Some(json!({ "trakt": to_json(&trakt.value, root).ok()? }))
+            Some(json!({ "trakt": to_json(&trakt.value, root, Strings::Whole).ok()? }))
         })
         .collect();
     assert!(

@@ -13,8 +13,9 @@ use std::ops::Range;
 use crate::document::{Document, Entry, Node, Parse};
 use crate::kometa::Version;
 use crate::kometa::sensitive::is_secret_key;
-use crate::schema::Schema;
-use crate::schema::json::{TooLarge, to_json};
+use crate::schema::json::{Strings, TooLarge, to_json};
+use crate::schema::{Schema, TRAKT_STRINGS};
+use crate::words::{WORD, clip};
 pub use diagnostic::{Diagnostic, Fix, Severity};
 pub use rule::Rule;
 
@@ -119,7 +120,7 @@ fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
                 dup.at.clone(),
                 format!(
                     "duplicate key `{}` (first at line {})",
-                    dup.key,
+                    clip(&dup.key, WORD),
                     doc.pos(dup.first).line
                 ),
             )
@@ -152,7 +153,7 @@ fn trakt_block(
     schemas: &Schemas,
     options: &Options,
 ) -> Vec<Diagnostic> {
-    let instance = match to_json(&trakt.value, root) {
+    let instance = match to_json(&trakt.value, root, TRAKT_STRINGS) {
         Ok(value) => serde_json::json!({ "trakt": value }),
         Err(TooLarge) => return vec![too_large(trakt.key.start..trakt.key.end)],
     };
@@ -192,7 +193,7 @@ fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> 
     let Some(schema) = schema else {
         return Vec::new();
     };
-    let instance = match to_json(root, root) {
+    let instance = match to_json(root, root, Strings::Whole) {
         Ok(v) => v,
         Err(TooLarge) => return vec![too_large(0..0)],
     };

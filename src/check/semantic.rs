@@ -14,6 +14,7 @@ use crate::kometa::placeholder::{self, placeholders};
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{AUTH_KEYS, Lifetime, is_template};
 use crate::time::{relative, span, utc};
+use crate::words::{WORD, clip};
 
 /// Clock skew tolerated before `created_at` counts as in the future.
 const SKEW: i64 = 300;
@@ -50,7 +51,7 @@ pub fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) -> Vec<Fi
             continue;
         };
         if key != "authorization" {
-            rules.values(e, &format!("/{key}"), &format!("trakt.{key}"));
+            rules.values(e, &format!("/{key}"), &["trakt", key]);
         }
     }
     for key in ["client_id", "client_secret"] {
@@ -92,11 +93,12 @@ impl<'d, 'a> Rules<'d, 'a> {
     /// Rules for any value: redaction leftovers, explicit tags, `${VAR}`
     /// templates, placeholders Kometa cannot resolve, and literal secrets
     /// when they are forbidden.
-    fn values(&mut self, e: &'d Entry<'a>, pointer: &str, name: &str) {
+    fn values(&mut self, e: &'d Entry<'a>, pointer: &str, keys: &[&str]) {
         let at = value_range(Some(&e.key), &e.value);
-        let path = || -> Vec<String> { name.split('.').map(str::to_string).collect() };
+        let path = || -> Vec<String> { keys.iter().map(|k| k.to_string()).collect() };
+        let name = &*clip(&keys.join("."), 2 * WORD).into_owned();
         let node = self.value(e);
-        let key = name.rsplit('.').next().unwrap_or(name);
+        let key = keys.last().copied().unwrap_or_default();
         let suggested = format!("trakt-{}", key.replace('_', "-"));
         if redacted(node) {
             self.push(
@@ -150,7 +152,7 @@ impl<'d, 'a> Rules<'d, 'a> {
             );
             return;
         }
-        self.spelling(e, node, text, name, pointer);
+        self.spelling(e, node, text, &path(), pointer);
         if self.options.no_plaintext_secrets
             && is_secret_key(key)
             && !placeholder::contains(text)
@@ -172,7 +174,15 @@ impl<'d, 'a> Rules<'d, 'a> {
     }
 
     /// A placeholder Kometa can never resolve: the fix respells it.
-    fn spelling(&mut self, e: &Entry<'_>, node: &Node<'_>, text: &str, name: &str, pointer: &str) {
+    fn spelling(
+        &mut self,
+        e: &Entry<'_>,
+        node: &Node<'_>,
+        text: &str,
+        path: &[String],
+        pointer: &str,
+    ) {
+        let name = &*clip(&path.join("."), 2 * WORD).into_owned();
         let wrong: Vec<_> = placeholders(text)
             .into_iter()
             .filter(|p| !placeholder::resolvable(p.name))
@@ -191,16 +201,17 @@ impl<'d, 'a> Rules<'d, 'a> {
             value_range(Some(&e.key), node),
             format!(
                 "`{name}` holds <<{}>>, which Kometa can never resolve: it becomes null",
-                first.name
+                clip(first.name, WORD)
             ),
         )
         .hint(format!(
-            "write <<{spelling}>> and set {}",
-            placeholder::variable(&spelling)
+            "write <<{}>> and set {}",
+            clip(&spelling, WORD),
+            clip(&placeholder::variable(&spelling), WORD)
         ));
         if node.tag.is_none() && node.anchor == 0 && matches!(node.kind, Kind::Scalar { .. }) {
             d = d.fix(vec![Edit {
-                path: name.split('.').map(str::to_string).collect(),
+                path: path.to_vec(),
                 value: NewValue::Typed(Value::Str(respelt)),
             }]);
         }
@@ -321,7 +332,7 @@ impl<'d, 'a> Rules<'d, 'a> {
                 self.values(
                     e,
                     &format!("/authorization/{key}"),
-                    &format!("trakt.authorization.{key}"),
+                    &["trakt", "authorization", key],
                 );
             }
         }
@@ -474,7 +485,7 @@ impl<'d, 'a> Rules<'d, 'a> {
                     node.prop_start..node.end,
                     format!("`trakt.authorization.{key}` is a number written as a string"),
                 )
-                .hint(format!("remove the quotes: {key}: {value}"));
+                .hint(format!("remove the quotes: {key}: {}", clip(value, WORD)));
                 if let (Ok(number), None, 0) = (value.parse::<i64>(), &node.tag, node.anchor) {
                     d = d.fix(vec![Edit {
                         path: vec!["trakt".into(), "authorization".into(), key.into()],
@@ -576,6 +587,8 @@ impl<'d, 'a> Rules<'d, 'a> {
 /// flow sequence `[REDACTED]`.
 fn redacted(node: &Node<'_>) -> bool {
     match &node.kind {
+        // A leftover is short; a long value is not copied to look.
+        Kind::Scalar { value, .. } if value.len() > 256 => false,
         Kind::Scalar { value, .. } => {
             let lower = value.to_lowercase();
             lower.contains("redacted") || lower == "<private>" || lower == "(private)"

@@ -7,9 +7,10 @@ use super::diagnostic::{Diagnostic, Severity};
 use super::rule::Rule;
 use crate::document::scalar::resolve;
 use crate::document::{Entry, Kind, Node};
+use crate::schema::TRAKT_STRINGS;
 use crate::schema::Violation;
-use crate::schema::json::{key_text, node_at};
-use crate::words::closest;
+use crate::schema::json::{json_key, key_text, node_at};
+use crate::words::{WORD, clip, closest};
 
 use crate::kometa::{AUTH_KEYS, TRAKT_KEYS};
 
@@ -32,7 +33,7 @@ pub fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Diagnostic
             (k.or(Some(&trakt.key)), n)
         }
     };
-    let name = format!("trakt{}", rel.replace('/', "."));
+    let name = clip(&format!("trakt{}", rel.replace('/', ".")), 2 * WORD).into_owned();
     let at = value_range(key, node);
     let d = |rule, message: String| Diagnostic::new(rule, at.clone(), message);
     let copy = "copy it from your Trakt application at https://trakt.tv/oauth/applications";
@@ -72,7 +73,7 @@ pub fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Diagnostic
             Rule::ForceRefreshType,
             format!(
                 "`trakt.force_refresh` is {:?}, not a boolean: Kometa ignores it",
-                node.scalar().unwrap_or_default()
+                clip(node.scalar().unwrap_or_default(), WORD)
             ),
         )
         .hint("write `false` without quotes (`true` refreshes, and rewrites the file, on every run)"),
@@ -135,7 +136,10 @@ fn unknown_keys(v: &Violation, node: &Node<'_>, name: &str, rel: &str) -> Vec<Di
     v.unexpected
         .iter()
         .filter_map(|key| {
-            let entry = entries.iter().rev().find(|e| key_text(&e.key) == *key)?;
+            let entry = entries
+                .iter()
+                .rev()
+                .find(|e| json_key(&e.key, TRAKT_STRINGS) == *key)?;
             let hint = match closest(key, known) {
                 Some(k) => format!("did you mean `{k}`?"),
                 None => format!("`{name}` knows {}", known.join(", ")),
@@ -144,7 +148,7 @@ fn unknown_keys(v: &Violation, node: &Node<'_>, name: &str, rel: &str) -> Vec<Di
                 Diagnostic::new(
                     Rule::UnknownKey,
                     entry.key.start..entry.key.end,
-                    format!("unknown key `{key}` in `{name}`"),
+                    format!("unknown key `{}` in `{name}`", clip(key, WORD)),
                 )
                 .hint(hint),
             )
@@ -158,10 +162,11 @@ pub fn generic(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
     let name = if v.pointer.is_empty() {
         "(document)".to_string()
     } else {
-        v.pointer[1..]
+        let path = v.pointer[1..]
             .replace('/', ".")
             .replace("~1", "/")
-            .replace("~0", "~")
+            .replace("~0", "~");
+        clip(&path, 2 * WORD).into_owned()
     };
     if !v.unexpected.is_empty() {
         let entries = node.entries().unwrap_or_default();
@@ -173,7 +178,10 @@ pub fn generic(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
                 Diagnostic::new(
                     Rule::Schema,
                     e.key.start..e.key.end,
-                    format!("`{name}`: key `{}` is not allowed", key_text(&e.key)),
+                    format!(
+                        "`{name}`: key `{}` is not allowed",
+                        clip(&key_text(&e.key), WORD)
+                    ),
                 )
             })
             .collect();

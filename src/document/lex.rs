@@ -68,7 +68,14 @@ pub fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> us
             }
             span_end
         }
-        Style::Plain => start + text[start..span_end.max(start)].trim_end().len(),
+        // Only YAML's own blanks end a plain scalar: a trailing no-break
+        // space (or any other Unicode space) is part of its text.
+        Style::Plain => {
+            start
+                + text[start..span_end.max(start)]
+                    .trim_end_matches([' ', '\t', '\r', '\n'])
+                    .len()
+        }
         _ => span_end,
     }
 }

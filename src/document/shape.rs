@@ -4,6 +4,8 @@
 //! caller's to say.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::hash::{BuildHasher, Hasher};
 use std::ops::Range;
 
 /// A key that its mapping already holds.
@@ -28,7 +30,9 @@ pub enum Role {
 struct Level {
     mapping: bool,
     awaiting_value: bool,
-    keys: HashMap<String, usize>,
+    /// The keys seen, by a hash of their text, with where each starts: a
+    /// key's text is not kept, so a huge key costs no copy.
+    keys: HashMap<u64, usize>,
     secret_key: bool,
     /// Where this collection starts, when it is a secret's value.
     secret_from: Option<usize>,
@@ -98,14 +102,15 @@ impl Shape {
                 let secret_key = (self.secret_key)(text);
                 if let Some(level) = self.levels.last_mut() {
                     level.secret_key = secret_key;
-                    match level.keys.get(text) {
-                        Some(&first) => self.duplicates.push(Duplicate {
-                            key: text.to_string(),
-                            first,
+                    match level.keys.entry(hash(text)) {
+                        Entry::Occupied(first) => self.duplicates.push(Duplicate {
+                            // Enough of the key to name it; a huge key is not copied.
+                            key: text.chars().take(200).collect(),
+                            first: *first.get(),
                             at: range,
                         }),
-                        None => {
-                            level.keys.insert(text.to_string(), range.start);
+                        Entry::Vacant(slot) => {
+                            slot.insert(range.start);
                         }
                     }
                 }
@@ -169,4 +174,14 @@ impl Shape {
         secrets.dedup();
         (self.duplicates, secrets)
     }
+}
+
+/// A 64-bit hash of a key's text (SipHash with fixed keys: the same key
+/// always hashes the same within a run; a collision between two different
+/// keys of one mapping is as unlikely as 1 in 2^64).
+fn hash(text: &str) -> u64 {
+    let mut hasher =
+        std::hash::BuildHasherDefault::<std::hash::DefaultHasher>::default().build_hasher();
+    hasher.write(text.as_bytes());
+    hasher.finish()
 }

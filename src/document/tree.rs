@@ -395,9 +395,9 @@ impl<'a> Builder<'_, 'a, '_> {
 }
 
 fn scalar_node<'a>(
-    text: &str,
+    text: &'a str,
     bytes: (usize, usize),
-    value: std::borrow::Cow<'a, str>,
+    value: Cow<'a, str>,
     style: ScalarStyle,
     anchor: usize,
     tag: Option<String>,
@@ -420,7 +420,32 @@ fn scalar_node<'a>(
         prop_start: bytes.0.min(start),
         anchor,
         tag,
-        kind: Kind::Scalar { value, style },
+        kind: Kind::Scalar {
+            value: borrowed(text, value, style, start, end),
+            style,
+        },
+    }
+}
+
+/// The parser owns every scalar's text; where it is exactly the source's
+/// (a plain scalar on one line, a quoted one without escapes), the node
+/// borrows the source instead and the copy is freed at once: a file of a
+/// few huge values costs little more than the file.
+fn borrowed<'a>(
+    text: &'a str,
+    value: Cow<'a, str>,
+    style: Style,
+    start: usize,
+    end: usize,
+) -> Cow<'a, str> {
+    let raw = match style {
+        Style::Plain => text.get(start..end),
+        Style::Single | Style::Double if end > start + 1 => text.get(start + 1..end - 1),
+        _ => None,
+    };
+    match (value, raw) {
+        (Cow::Owned(owned), Some(raw)) if owned == raw => Cow::Borrowed(raw),
+        (value, _) => value,
     }
 }
 

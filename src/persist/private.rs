@@ -163,7 +163,14 @@ mod platform {
         let file = fs::OpenOptions::new()
             .read(true)
             .custom_flags(rustix::fs::OFlags::NOFOLLOW.bits() as i32)
-            .open(path)?;
+            .open(path)
+            .map_err(|e| {
+                if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) {
+                    super::untrusted()
+                } else {
+                    e
+                }
+            })?;
         if !trusted_meta(&file.metadata()?) {
             return Err(super::untrusted());
         }

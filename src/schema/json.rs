@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Number, Value};
 
+use crate::document::lookup::is_merge_key;
 use crate::document::scalar::{Resolved, resolve};
 use crate::document::{Kind, Node};
 
@@ -16,12 +17,51 @@ pub const EXPANSION_LIMIT: usize = 1_000_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TooLarge;
 
+/// How much of each string goes into the JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strings {
+    /// All of it (any schema may look at any character).
+    Whole,
+    /// At most this many bytes (on a character boundary): for a schema
+    /// whose string rules (types, a minimum length, patterns of short
+    /// words) read the same on such a prefix, so a huge value is not copied.
+    Prefix(usize),
+}
+
+impl Strings {
+    fn take(self, text: &str) -> String {
+        match self {
+            Strings::Prefix(max) if text.len() > max => {
+                let mut cut = max;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                text[..cut].to_string()
+            }
+            _ => text.to_string(),
+        }
+    }
+
+    fn long(self, text: &str) -> bool {
+        matches!(self, Strings::Prefix(max) if text.len() > max)
+    }
+}
+
 /// Converts `node` to JSON, expanding aliases (whose anchors may lie
-/// anywhere in `root`); keys become strings.
-pub fn to_json(node: &Node<'_>, root: &Node<'_>) -> Result<Value, TooLarge> {
+/// anywhere in `root`) and merge keys; keys become strings.
+pub fn to_json(node: &Node<'_>, root: &Node<'_>, strings: Strings) -> Result<Value, TooLarge> {
     let anchors = anchors(root);
-    let mut budget = EXPANSION_LIMIT;
-    convert(node, &anchors, &mut budget)
+    let mut convert = Convert {
+        anchors,
+        budget: EXPANSION_LIMIT,
+        strings,
+    };
+    convert.value(node)
+}
+
+/// A key as the JSON of `to_json` names it.
+pub fn json_key(key: &Node<'_>, strings: Strings) -> String {
+    strings.take(&key_text(key))
 }
 
 /// Every anchored node of a document by anchor id.
@@ -43,46 +83,74 @@ fn anchors<'d, 'a>(root: &'d Node<'a>) -> HashMap<usize, &'d Node<'a>> {
     found
 }
 
-fn convert(
-    node: &Node<'_>,
-    anchors: &HashMap<usize, &Node<'_>>,
-    budget: &mut usize,
-) -> Result<Value, TooLarge> {
-    *budget = budget.checked_sub(1).ok_or(TooLarge)?;
-    Ok(match &node.kind {
-        Kind::Scalar { value, style } => match resolve(value, *style, node.tag.as_deref()) {
-            Resolved::Null => Value::Null,
-            Resolved::Bool(b) => Value::Bool(b),
-            Resolved::Int(i) => i64::try_from(i)
-                .map(Value::from)
-                .unwrap_or_else(|_| Value::String(value.to_string())),
-            Resolved::Float(f) => f
-                .parse::<f64>()
-                .ok()
-                .and_then(Number::from_f64)
-                .map_or_else(|| Value::String(value.to_string()), Value::Number),
-            Resolved::Str(s) => Value::String(s),
-        },
-        Kind::Mapping { entries, .. } => {
-            let mut map = Map::with_capacity(entries.len());
-            for e in entries {
-                let key = key_text(&e.key);
-                let value = convert(&e.value, anchors, budget)?;
-                map.insert(key, value);
+struct Convert<'d, 'a> {
+    anchors: HashMap<usize, &'d Node<'a>>,
+    budget: usize,
+    strings: Strings,
+}
+
+impl Convert<'_, '_> {
+    fn value(&mut self, node: &Node<'_>) -> Result<Value, TooLarge> {
+        self.budget = self.budget.checked_sub(1).ok_or(TooLarge)?;
+        Ok(match &node.kind {
+            Kind::Scalar { value, .. } if self.strings.long(value) => {
+                Value::String(self.strings.take(value))
             }
-            Value::Object(map)
-        }
-        Kind::Sequence { items, .. } => Value::Array(
-            items
-                .iter()
-                .map(|i| convert(i, anchors, budget))
-                .collect::<Result<_, _>>()?,
-        ),
-        Kind::Alias(id) => match anchors.get(id).copied() {
-            Some(target) => convert(target, anchors, budget)?,
-            None => Value::Null,
-        },
-    })
+            Kind::Scalar { value, style } => match resolve(value, *style, node.tag.as_deref()) {
+                Resolved::Null => Value::Null,
+                Resolved::Bool(b) => Value::Bool(b),
+                Resolved::Int(i) => i64::try_from(i)
+                    .map(Value::from)
+                    .unwrap_or_else(|_| Value::String(value.to_string())),
+                Resolved::Float(f) => f
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(Number::from_f64)
+                    .map_or_else(|| Value::String(value.to_string()), Value::Number),
+                Resolved::Str(s) => Value::String(s),
+            },
+            Kind::Mapping { entries, .. } => {
+                let mut map = Map::with_capacity(entries.len());
+                let (merges, own): (Vec<_>, Vec<_>) =
+                    entries.iter().partition(|e| is_merge_key(&e.key));
+                for e in own {
+                    let key = match e.key.kind {
+                        Kind::Alias(id) => self.anchors.get(&id).copied().unwrap_or(&e.key),
+                        _ => &e.key,
+                    };
+                    let key = json_key(key, self.strings);
+                    let value = self.value(&e.value)?;
+                    map.insert(key, value);
+                }
+                // Merge keys (`<<: *base`) bring in the keys the mapping
+                // lacks, earlier sources first, as Kometa's loader reads them.
+                for merge in merges {
+                    let sources = match self.value(&merge.value)? {
+                        Value::Array(items) => items,
+                        other => vec![other],
+                    };
+                    for source in sources {
+                        if let Value::Object(fields) = source {
+                            for (k, v) in fields {
+                                map.entry(k).or_insert(v);
+                            }
+                        }
+                    }
+                }
+                Value::Object(map)
+            }
+            Kind::Sequence { items, .. } => Value::Array(
+                items
+                    .iter()
+                    .map(|i| self.value(i))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Kind::Alias(id) => match self.anchors.get(id).copied() {
+                Some(target) => self.value(target)?,
+                None => Value::Null,
+            },
+        })
+    }
 }
 
 /// A key as the string JSON uses for it.

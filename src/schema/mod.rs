@@ -11,6 +11,11 @@ use serde_json::Value;
 /// The trakt block's schema, shipped inside the binary.
 pub const TRAKT_SCHEMA: &str = include_str!("../../schemas/trakt.schema.json");
 
+/// How much of each string the trakt schema sees: its string rules (types,
+/// a minimum length of 1, the pattern of `Bearer`) read the same on a
+/// 64 KiB prefix, and a huge value is then not copied whole.
+pub const TRAKT_STRINGS: json::Strings = json::Strings::Prefix(64 * 1024);
+
 /// The keywords the embedded schema may use: each means the same in draft 7
 /// and 2020-12.
 pub const DRAFT_7_SAFE: &[&str] = &[

@@ -8,6 +8,8 @@ use std::net::TcpStream;
 /// A request as received.
 #[derive(Debug, Clone)]
 pub struct Request {
+    /// When the request was read.
+    pub at: std::time::Instant,
     pub method: String,
     pub path: String,
     /// Header names in lower case.
@@ -41,6 +43,7 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
     let mut body = vec![0; length];
     reader.read_exact(&mut body).ok()?;
     Some(Request {
+        at: std::time::Instant::now(),
         method,
         path,
         headers,

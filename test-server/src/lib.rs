@@ -48,6 +48,9 @@ pub enum Fault {
     MissingFields,
     /// Rotate the tokens, then close the connection without an answer.
     DropAfterRotation,
+    /// `307 Temporary Redirect` to this URL (which a client must not follow
+    /// with credentials).
+    Redirect(String),
 }
 
 /// What the server starts with.
@@ -229,6 +232,11 @@ fn handle(stream: &TcpStream, state: &Mutex<State>) {
         Some(Fault::Status(code)) => Response::json(code, json!({"error": "server_error"})),
         Some(Fault::Cloudflare) => cloudflare(),
         Some(Fault::InvalidClient) => invalid_client(),
+        Some(Fault::Redirect(location)) => {
+            let mut r = Response::empty(307);
+            r.headers.push(("Location".into(), location));
+            r
+        }
         Some(Fault::RateLimited(seconds)) => {
             let mut r = Response::json(429, json!({"error": "rate_limited"}));
             r.headers.push(("Retry-After".into(), seconds.to_string()));
