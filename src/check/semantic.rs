@@ -123,7 +123,7 @@ impl<'d, 'a> Rules<'d, 'a> {
                 format!("`{name}` carries the tag `{shown}`, which aborts Kometa's whole run"),
             );
             d = match (tag, node.scalar()) {
-                ("tag:yaml.org,2002:str", Some(text)) if node.anchor == 0 => d
+                ("tag:yaml.org,2002:str", Some(text)) => d
                     .hint(format!(
                         "remove `{shown}`: the value stays the string it is"
                     ))
@@ -209,7 +209,7 @@ impl<'d, 'a> Rules<'d, 'a> {
             clip(&spelling, WORD),
             clip(&placeholder::variable(&spelling), WORD)
         ));
-        if node.tag.is_none() && node.anchor == 0 && matches!(node.kind, Kind::Scalar { .. }) {
+        if node.tag.is_none() && matches!(node.kind, Kind::Scalar { .. }) {
             d = d.fix(vec![Edit {
                 path: path.to_vec(),
                 value: NewValue::Typed(Value::Str(respelt)),
@@ -457,7 +457,7 @@ impl<'d, 'a> Rules<'d, 'a> {
         )
         .severity(severity)
         .hint("quote it: pin: \"<your PIN>\"");
-        if node.tag.is_none() && node.anchor == 0 {
+        if node.tag.is_none() {
             d = d.fix(vec![Edit {
                 path: vec!["trakt".into(), "pin".into()],
                 value: NewValue::Typed(Value::Str(value.to_string())),
@@ -486,7 +486,7 @@ impl<'d, 'a> Rules<'d, 'a> {
                     format!("`trakt.authorization.{key}` is a number written as a string"),
                 )
                 .hint(format!("remove the quotes: {key}: {}", clip(value, WORD)));
-                if let (Ok(number), None, 0) = (value.parse::<i64>(), &node.tag, node.anchor) {
+                if let (Ok(number), None) = (value.parse::<i64>(), &node.tag) {
                     d = d.fix(vec![Edit {
                         path: vec!["trakt".into(), "authorization".into(), key.into()],
                         value: NewValue::Typed(Value::Int(number)),
