@@ -14,6 +14,13 @@ use support::fixture;
 /// (rule, fixture, severity, reference file:line, text on that line).
 const DECIDED_BY: &[(&str, &str, &str, &str, &str)] = &[
     (
+        "yaml-tab",
+        "yaml-tab",
+        "error",
+        "modules/request.py:283",
+        "Tabs are not allowed in YAML files",
+    ),
+    (
         "trakt-not-mapping",
         "trakt-not-mapping",
         "error",

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod rule;
 mod semantic;
 mod structure;
+mod tabs;
 
 use std::collections::HashSet;
 use std::ops::Range;
@@ -111,6 +112,22 @@ fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
                 "the file holds several YAML documents",
             )
             .hint("Kometa reads one document: remove this `---` and what follows, or merge it"),
+        );
+    }
+    let tabs = tabs::refused(doc);
+    if let Some(&first) = tabs.first() {
+        let more = match tabs.len() {
+            1 => String::new(),
+            2 => " (and on 1 more line)".to_string(),
+            n => format!(" (and on {} more lines)", n - 1),
+        };
+        found.push(
+            Diagnostic::new(
+                Rule::YamlTab,
+                first..first + 1,
+                format!("a tab outside quotes and comments{more}: Kometa's YAML loader refuses the whole file (\"Tabs are not allowed in YAML files\")"),
+            )
+            .hint("replace the tab with spaces"),
         );
     }
     for dup in &doc.duplicates {

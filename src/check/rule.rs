@@ -9,6 +9,7 @@ use super::diagnostic::Severity;
 pub enum Rule {
     Unreadable,
     YamlSyntax,
+    YamlTab,
     SeveralDocuments,
     DuplicateKey,
     AliasExpansion,
@@ -61,6 +62,7 @@ impl Rule {
     pub const ALL: &'static [Rule] = &[
         Rule::Unreadable,
         Rule::YamlSyntax,
+        Rule::YamlTab,
         Rule::SeveralDocuments,
         Rule::DuplicateKey,
         Rule::AliasExpansion,
@@ -128,6 +130,14 @@ impl Rule {
                 "Kometa stops: it cannot load the config.",
                 false,
                 "`client_id:<TAB>abc` (a tab right after the colon)",
+            ),
+            Rule::YamlTab => info(
+                "yaml-tab",
+                Error,
+                "A tab outside quotes, comments and flow collections.",
+                "ruamel.yaml, which Kometa loads the config with, refuses such a tab: Kometa stops (\"Tabs are not allowed in YAML files\").",
+                false,
+                "`cache: true<TAB># comment`",
             ),
             Rule::SeveralDocuments => info(
                 "several-documents",

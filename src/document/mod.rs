@@ -30,6 +30,9 @@ pub struct Document<'a> {
     pub duplicates: Vec<shape::Duplicate>,
     /// The ranges of secret values anywhere in the stream, sorted.
     pub secrets: Vec<std::ops::Range<usize>>,
+    /// Where tabs are text, not layout: quoted scalars, flow collections,
+    /// block scalars.
+    pub unlaid: Vec<shape::Unlaid>,
     unresolved: bool,
 }
 
@@ -65,6 +68,7 @@ impl<'a> Document<'a> {
             doc_starts: parsed.doc_starts,
             duplicates: parsed.duplicates,
             secrets: parsed.secrets,
+            unlaid: parsed.unlaid,
             unresolved: parsed.unresolved_alias,
         })
     }

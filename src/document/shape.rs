@@ -1,6 +1,7 @@
 //! Facts gathered while the parser streams, for every part of the document
-//! whether or not a tree is built for it: duplicate keys, and where secret
-//! values are (to mask them in any output). Which keys hold secrets is the
+//! whether or not a tree is built for it: duplicate keys, where secret
+//! values are (to mask them in any output), and where a tab belongs to a
+//! value rather than to YAML's layout. Which keys hold secrets is the
 //! caller's to say.
 
 use std::collections::HashMap;
@@ -18,6 +19,26 @@ pub struct Duplicate {
     pub at: Range<usize>,
 }
 
+/// Where a tab is part of the text, not of YAML's layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unlaid {
+    /// A quoted scalar.
+    Quoted(Range<usize>),
+    /// A flow collection (`{…}`, `[…]`).
+    Flow(Range<usize>),
+    /// A block scalar (`|`, `>`): past each line's indentation.
+    Block(Range<usize>),
+}
+
+/// Everything the stream told.
+pub struct Facts {
+    pub duplicates: Vec<Duplicate>,
+    /// Secret values, sorted.
+    pub secrets: Vec<Range<usize>>,
+    /// Quoted scalars, flow collections and block scalars, in stream order.
+    pub unlaid: Vec<Unlaid>,
+}
+
 /// What a node arriving in the stream is to its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Role {
@@ -25,6 +46,14 @@ pub enum Role {
     Key,
     Value,
     Item,
+}
+
+/// How a scalar is written, as far as tabs go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Plain,
+    Quoted,
+    Block,
 }
 
 struct Level {
@@ -38,6 +67,7 @@ struct Level {
     secret_from: Option<usize>,
     start: usize,
     anchor: usize,
+    flow: bool,
 }
 
 /// The streaming tracker.
@@ -48,6 +78,7 @@ pub struct Shape {
     secrets: Vec<Range<usize>>,
     /// The range of each anchored node, for aliases used as secrets.
     anchored: HashMap<usize, Range<usize>>,
+    unlaid: Vec<Unlaid>,
 }
 
 impl Shape {
@@ -59,6 +90,7 @@ impl Shape {
             duplicates: Vec::new(),
             secrets: Vec::new(),
             anchored: HashMap::new(),
+            unlaid: Vec::new(),
         }
     }
 
@@ -91,9 +123,22 @@ impl Shape {
             .is_some_and(|l| l.mapping && l.awaiting_value)
     }
 
-    /// A scalar with its decoded text, source range and anchor id (0: none).
-    pub fn scalar(&mut self, text: &str, range: Range<usize>, null: bool, anchor: usize) -> Role {
+    /// A scalar with its decoded text, source range, anchor id (0: none)
+    /// and whether it is quoted or a block scalar.
+    pub fn scalar(
+        &mut self,
+        text: &str,
+        range: Range<usize>,
+        null: bool,
+        anchor: usize,
+        written: Written,
+    ) -> Role {
         let (role, secret) = self.arrive();
+        match written {
+            Written::Quoted => self.unlaid.push(Unlaid::Quoted(range.clone())),
+            Written::Block => self.unlaid.push(Unlaid::Block(range.clone())),
+            Written::Plain => {}
+        }
         if anchor != 0 {
             self.anchored.insert(anchor, range.clone());
         }
@@ -140,8 +185,9 @@ impl Shape {
         role
     }
 
-    /// A mapping or sequence starting at `start`, with anchor id `anchor`.
-    pub fn open(&mut self, mapping: bool, start: usize, anchor: usize) -> Role {
+    /// A mapping or sequence starting at `start`, with anchor id `anchor`,
+    /// in flow style or not.
+    pub fn open(&mut self, mapping: bool, start: usize, anchor: usize, flow: bool) -> Role {
         let (role, secret) = self.arrive();
         self.levels.push(Level {
             mapping,
@@ -151,6 +197,7 @@ impl Shape {
             secret_from: (role == Role::Value && secret).then_some(start),
             start,
             anchor,
+            flow,
         });
         role
     }
@@ -164,15 +211,22 @@ impl Shape {
             if let Some(start) = level.secret_from {
                 self.secrets.push(start..end);
             }
+            if level.flow {
+                self.unlaid.push(Unlaid::Flow(level.start..end));
+            }
         }
     }
 
-    /// The duplicates found, and the secret ranges, sorted.
-    pub fn finish(self) -> (Vec<Duplicate>, Vec<Range<usize>>) {
+    /// Everything gathered.
+    pub fn finish(self) -> Facts {
         let mut secrets = self.secrets;
         secrets.sort_by_key(|r| (r.start, r.end));
         secrets.dedup();
-        (self.duplicates, secrets)
+        Facts {
+            duplicates: self.duplicates,
+            secrets,
+            unlaid: self.unlaid,
+        }
     }
 }
 

@@ -10,7 +10,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use super::scalar::Style;
 
 use super::lex::{block_header, scalar_end, skip_properties};
-use super::shape::{Duplicate, Role, Shape};
+use super::shape::{Duplicate, Role, Shape, Unlaid, Written};
 use super::source::{Pos, Source};
 
 /// Nesting deeper than this is refused: deeper trees are not configs, and
@@ -132,6 +132,8 @@ pub struct Parsed<'a> {
     pub duplicates: Vec<Duplicate>,
     /// The ranges of secret values anywhere, sorted.
     pub secrets: Vec<std::ops::Range<usize>>,
+    /// Where tabs are text, not layout (quotes, flow collections, block scalars).
+    pub unlaid: Vec<Unlaid>,
     /// A tree holds an alias whose anchor lies outside the trees built:
     /// parse with `Scope::Full` to follow it.
     pub unresolved_alias: bool,
@@ -228,12 +230,13 @@ pub fn parse<'a>(src: &Source<'a>, parse: Parse<'_>) -> Result<Parsed<'a>, Synta
         .aliases
         .iter()
         .any(|id| !builder.anchors.contains(id));
-    let (duplicates, secrets) = builder.shape.finish();
+    let facts = builder.shape.finish();
     Ok(Parsed {
         roots: builder.roots,
         doc_starts: builder.doc_starts,
-        duplicates,
-        secrets,
+        duplicates: facts.duplicates,
+        secrets: facts.secrets,
+        unlaid: facts.unlaid,
         unresolved_alias,
     })
 }
@@ -293,9 +296,21 @@ impl<'a> Builder<'_, 'a, '_> {
 
     fn scalar(&mut self, node: Node<'a>) -> Option<Node<'a>> {
         let text = node.scalar().unwrap_or_default();
-        let role = self
-            .shape
-            .scalar(text, node.start..node.end, node.is_null(), node.anchor);
+        let written = match &node.kind {
+            Kind::Scalar { style, .. } if style.is_block() => Written::Block,
+            Kind::Scalar {
+                style: Style::Single | Style::Double,
+                ..
+            } => Written::Quoted,
+            _ => Written::Plain,
+        };
+        let role = self.shape.scalar(
+            text,
+            node.start..node.end,
+            node.is_null(),
+            node.anchor,
+            written,
+        );
         match self.skip {
             Skip::Depth(_) => None,
             Skip::NextValue => {
@@ -352,7 +367,9 @@ impl<'a> Builder<'_, 'a, '_> {
             });
         }
         let at_root = self.at_root();
-        let role = self.shape.open(is_mapping, bytes.0, anchor);
+        let start = skip_properties(self.src.text, bytes.0, bytes.1);
+        let flow = self.src.text[start..bytes.1].starts_with(if is_mapping { '{' } else { '[' });
+        let role = self.shape.open(is_mapping, start, anchor, flow);
         self.skip = match self.skip {
             Skip::Depth(n) => Skip::Depth(n + 1),
             Skip::NextValue => Skip::Depth(1),

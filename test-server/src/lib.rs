@@ -373,7 +373,14 @@ fn route(request: &Request, s: &mut State) -> Response {
                 .get("authorization")
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .unwrap_or_default();
-            if s.access_tokens.iter().any(|t| t == bearer) {
+            let key = request
+                .headers
+                .get("trakt-api-key")
+                .cloned()
+                .unwrap_or_default();
+            if key != s.config.client_id {
+                Response::json(403, json!({"error": "forbidden"}))
+            } else if s.access_tokens.iter().any(|t| t == bearer) {
                 Response::json(
                     200,
                     json!({"user": {"username": s.config.username, "ids": {"slug": s.config.username}}}),

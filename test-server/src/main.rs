@@ -1,14 +1,37 @@
 //! Runs the test server in the foreground, for trying kometa-trakt without
-//! Trakt credentials: `cargo run -p trakt-test-server [ADDR]`.
+//! Trakt credentials: `cargo run -p trakt-test-server [ADDR] [OPTIONS]`.
+//! Options make it Trakt for other values (scripts/kometa-diff uses them):
+//! `--client-id`, `--client-secret`, `--access-token`, `--refresh-token`,
+//! `--pin` (a PIN it will exchange once), `--expired` (the access token no
+//! longer works, so a client must refresh).
 
 use trakt_test_server::{Config, Server};
 
 fn main() {
-    let addr = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "127.0.0.1:8765".to_string());
-    let config = Config::default();
+    let mut args = std::env::args().skip(1);
+    let mut addr = "127.0.0.1:8765".to_string();
+    let mut config = Config::default();
+    let mut pins = Vec::new();
+    let mut expired = false;
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().expect("a value after the option");
+        match arg.as_str() {
+            "--client-id" => config.client_id = value(),
+            "--client-secret" => config.client_secret = value(),
+            "--access-token" => config.access_token = value(),
+            "--refresh-token" => config.refresh_token = value(),
+            "--pin" => pins.push(value()),
+            "--expired" => expired = true,
+            _ => addr = arg,
+        }
+    }
+    if expired {
+        config.access_token = "an access token the server never issued".into();
+    }
     let server = Server::bind(&addr, config.clone());
+    for pin in &pins {
+        server.add_pin(pin);
+    }
     println!("a Trakt-like test server on {}", server.url());
     println!(
         "it accepts client_id {} and the refresh token {}",
