@@ -7,6 +7,9 @@
 # KOMETA_TRAKT_RENEW_ARGS  extra arguments for `kometa-trakt renew` (e.g. --within 12h)
 # KOMETA_TRAKT_REQUIRED    when 1, a failed renewal stops here with its exit code instead of
 #                          starting Kometa without fresh tokens
+# KOMETA_TRAKT_RESTORE     when 1, a copy of the config is kept while Kometa runs, and afterwards
+#                          `kometa-trakt restore` carries what Kometa saved back into the copy's
+#                          formatting (only if Kometa changed nothing but what it saves)
 config=${KOMETA_CONFIG:-/config/config.yml}
 
 # shellcheck disable=SC2086 # the extra arguments are split into words on purpose
@@ -21,4 +24,14 @@ esac
 if [ "$status" != 0 ] && [ "${KOMETA_TRAKT_REQUIRED:-0}" = 1 ]; then
     exit "$status"
 fi
-exec python3 kometa.py "$@"
+if [ "${KOMETA_TRAKT_RESTORE:-0}" != 1 ]; then
+    exec python3 kometa.py "$@"
+fi
+copy=$(mktemp) || exit 2
+# mktemp made the copy 0600; cp into it keeps that mode (the config holds secrets).
+cp "$config" "$copy"
+python3 kometa.py "$@"
+ran=$?
+kometa-trakt restore "$config" --original "$copy" --only-kometa
+rm -f "$copy"
+exit "$ran"

@@ -38,6 +38,8 @@ enum Command {
     #[command(after_help = EXIT_CODES)]
     Auth(commands::auth::Args),
     #[command(after_help = EXIT_CODES)]
+    Restore(commands::restore::Args),
+    #[command(after_help = EXIT_CODES)]
     Get(commands::get::Args),
     #[command(after_help = EXIT_CODES)]
     Set(commands::set::Args),
@@ -59,6 +61,7 @@ fn main() -> ExitCode {
         Command::Status(args) => commands::status::run(args, &ctx, out),
         Command::Renew(args) => commands::renew::run(args, &ctx, out),
         Command::Auth(args) => commands::auth::run(args, &ctx, out),
+        Command::Restore(args) => commands::restore::run(args, &ctx, out),
         Command::Get(args) => commands::get::run(args, &ctx, out),
         Command::Set(args) => commands::set::run(args, &ctx, out),
         Command::Completions(args) => commands::completions::run(args, &mut Cli::command(), out),

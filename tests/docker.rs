@@ -10,24 +10,35 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use support::fixture;
+use support::{data, fixture};
 use trakt_test_server::{Config, Fault, Server, TOKEN};
 
 /// Runs the entrypoint with `args` in a fresh directory holding the
-/// fixture as the config; returns the exit code, stdout, stderr and the
-/// config's refresh token line afterwards.
+/// fixture as the config; returns the exit code, stdout and stderr.
 fn entrypoint(server: &Server, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("config.yml");
     fs::copy(fixture("config.yml"), &config).unwrap();
-    let bin_dir = dir.path().join("bin");
-    fs::create_dir(&bin_dir).unwrap();
+    run_entrypoint(dir.path(), server, args, env)
+}
+
+/// Runs the entrypoint in `dir`, whose `config.yml` is the config.
+fn run_entrypoint(
+    dir: &Path,
+    server: &Server,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (i32, String, String) {
+    let config = dir.join("config.yml");
+    let bin_dir = dir.join("bin");
+    fs::create_dir_all(&bin_dir).unwrap();
     // Kometa's interpreter: prints its arguments and the refresh token it
-    // would find in the config.
+    // would find in the config; with KOMETA_SAVES set, saves the config as
+    // Kometa would (a re-dumped file).
     let python = bin_dir.join("python3");
     fs::write(
         &python,
-        "#!/bin/sh\necho \"kometa started: $*\"\ngrep refresh_token \"$KOMETA_CONFIG\"\n",
+        "#!/bin/sh\necho \"kometa started: $*\"\ngrep refresh_token \"$KOMETA_CONFIG\"\nif [ -n \"$KOMETA_SAVES\" ]; then cp \"$KOMETA_SAVES\" \"$KOMETA_CONFIG\"; fi\n",
     )
     .unwrap();
     fs::set_permissions(&python, fs::Permissions::from_mode(0o755)).unwrap();
@@ -38,7 +49,7 @@ fn entrypoint(server: &Server, args: &[&str], env: &[(&str, &str)]) -> (i32, Str
     let out = Command::new("sh")
         .arg(&script)
         .args(args)
-        .current_dir(dir.path())
+        .current_dir(dir)
         .env(
             "PATH",
             format!("{}:{}:/usr/bin:/bin", bin_dir.display(), ours.display()),
@@ -105,5 +116,51 @@ fn with_kometa_trakt_required_a_failed_renewal_stops_the_container() {
     assert!(
         stderr.ends_with("renew-then-kometa: Trakt could not be reached; nothing was lost, Kometa checks the token itself\n"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn with_kometa_trakt_restore_kometas_save_is_carried_back_into_the_original_formatting() {
+    let server = Server::start(Config::default());
+    let dir = tempfile::tempdir().unwrap();
+    let name = "kt-authorized-hex.yml";
+    let original = fs::read_to_string(data("configs").join(name)).unwrap();
+    fs::write(dir.path().join("config.yml"), &original).unwrap();
+    let saves = data("redumped").join(name);
+    let (code, stdout, stderr) = run_entrypoint(
+        dir.path(),
+        &server,
+        &["--run"],
+        &[
+            ("KOMETA_TRAKT_RESTORE", "1"),
+            ("KOMETA_SAVES", saves.to_str().unwrap()),
+            ("TMPDIR", dir.path().to_str().unwrap()),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("restored into your formatting: 4 value(s) carried over"),
+        "{stdout}"
+    );
+    let after = fs::read_to_string(dir.path().join("config.yml")).unwrap();
+    // The original's formatting (Kometa's dump re-indents these lists).
+    assert!(after.contains("      - default: basic\n"), "{after}");
+    let redumped = fs::read_to_string(&saves).unwrap();
+    let refresh = |text: &str| {
+        text.lines()
+            .find(|l| l.trim_start().starts_with("refresh_token:"))
+            .map(str::trim)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        refresh(&after),
+        refresh(&redumped),
+        "Kometa's new token is kept"
+    );
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        2,
+        "the copy made in TMPDIR is gone (config.yml and bin/ remain)"
     );
 }

@@ -7,6 +7,7 @@ pub mod check;
 pub mod completions;
 pub mod get;
 pub mod renew;
+pub mod restore;
 pub mod set;
 pub mod status;
 pub mod tokens;

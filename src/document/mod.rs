@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod data;
+pub mod diff;
 pub mod edit;
 mod lex;
 pub mod lookup;

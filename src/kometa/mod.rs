@@ -4,6 +4,7 @@
 
 pub mod block;
 pub mod placeholder;
+pub mod redump;
 pub mod sensitive;
 pub mod tokens;
 
