@@ -147,7 +147,12 @@ fn draft_7_and_2020_12_readings_agree_on_every_instance() {
     for instance in instances() {
         let declared: Vec<Violation> = as_declared.validate(&instance);
         assert_eq!(fast.validate(&instance), declared, "on {instance}");
-        keywords_seen.extend(declared.into_iter().map(|v| v.keyword));
+        for v in declared {
+            if v.union.is_some() {
+                keywords_seen.insert("anyOf".to_string());
+            }
+            keywords_seen.insert(v.keyword);
+        }
     }
     // The comparison is not vacuous: every kind of violation was produced.
     let expected = [

@@ -37,6 +37,9 @@ pub struct Diagnostic {
     pub range: Option<Range<usize>>,
     /// What `check --fix` does about it, when that is unambiguous.
     pub fix: Option<Fix>,
+    /// More detail, shown with `--verbose` and in JSON: e.g. every branch's
+    /// errors of a failed `anyOf`.
+    pub notes: Vec<String>,
 }
 
 /// A repair of the trakt block: minimal edits that change no secret's
@@ -56,6 +59,7 @@ impl Diagnostic {
             hint: None,
             range: Some(range),
             fix: None,
+            notes: Vec::new(),
         }
     }
 

@@ -3,6 +3,7 @@
 //! trakt block, each as severe as what Kometa does with the value.
 
 pub mod diagnostic;
+mod document_schema;
 pub mod rule;
 mod semantic;
 mod structure;
@@ -217,6 +218,6 @@ fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> 
     schema
         .validate(&instance)
         .iter()
-        .flat_map(|v| structure::generic(v, root))
+        .flat_map(|v| document_schema::findings(v, root))
         .collect()
 }

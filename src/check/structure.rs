@@ -9,7 +9,7 @@ use crate::document::scalar::resolve;
 use crate::document::{Entry, Kind, Node};
 use crate::schema::TRAKT_STRINGS;
 use crate::schema::Violation;
-use crate::schema::json::{json_key, key_text, node_at};
+use crate::schema::json::{json_key, node_at};
 use crate::words::{WORD, clip, closest};
 
 use crate::kometa::{AUTH_KEYS, TRAKT_KEYS};
@@ -154,41 +154,4 @@ fn unknown_keys(v: &Violation, node: &Node<'_>, name: &str, rel: &str) -> Vec<Di
             )
         })
         .collect()
-}
-
-/// A violation of a user-supplied schema, positioned, with a generic rule id.
-pub fn generic(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
-    let (key, node) = node_at(root, &v.pointer);
-    let name = if v.pointer.is_empty() {
-        "(document)".to_string()
-    } else {
-        let path = v.pointer[1..]
-            .replace('/', ".")
-            .replace("~1", "/")
-            .replace("~0", "~");
-        clip(&path, 2 * WORD).into_owned()
-    };
-    if !v.unexpected.is_empty() {
-        let entries = node.entries().unwrap_or_default();
-        return v
-            .unexpected
-            .iter()
-            .filter_map(|k| entries.iter().rev().find(|e| key_text(&e.key) == *k))
-            .map(|e| {
-                Diagnostic::new(
-                    Rule::Schema,
-                    e.key.start..e.key.end,
-                    format!(
-                        "`{name}`: key `{}` is not allowed",
-                        clip(&key_text(&e.key), WORD)
-                    ),
-                )
-            })
-            .collect();
-    }
-    vec![Diagnostic::new(
-        Rule::Schema,
-        value_range(key, node),
-        format!("`{name}`: {}", v.message),
-    )]
 }

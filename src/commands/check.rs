@@ -43,6 +43,10 @@ pub struct Args {
     /// Also validate the whole document against this JSON Schema (draft-04 to 2020-12).
     #[arg(long, value_name = "FILE")]
     pub schema: Option<PathBuf>,
+    /// Show every note of a finding: for a failed anyOf/oneOf of --schema,
+    /// each branch's errors (the JSON output always holds them).
+    #[arg(long)]
+    pub verbose: bool,
     /// Apply every unambiguous fix (quote an integer pin, drop `!!str`,
     /// respell a placeholder, unquote numbers, add the keys Kometa would
     /// add by rewriting the file), then report what remains.
@@ -90,7 +94,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failu
     let format = args
         .format
         .unwrap_or(if github { Format::Github } else { Format::Text });
-    let mut rendered = render(&reports, format, ctx.color);
+    let mut rendered = render(&reports, format, ctx.color, args.verbose);
     let all = || reports.iter().flat_map(|r| &r.diagnostics);
     if args.fix {
         let remaining = all().filter(|d| d.severity != Severity::Note).count();

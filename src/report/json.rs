@@ -19,7 +19,7 @@ pub fn render(reports: &[FileReport]) -> String {
                 .iter()
                 .zip(r.spans())
                 .map(|(d, span)| {
-                    json!({
+                    let mut item = json!({
                         "rule": d.rule.id(),
                         "severity": d.severity.as_str(),
                         "message": d.message,
@@ -28,7 +28,11 @@ pub fn render(reports: &[FileReport]) -> String {
                             "start": {"line": s.start.line, "col": s.start.col},
                             "end": {"line": s.end.line, "col": s.end.col},
                         })),
-                    })
+                    });
+                    if !d.notes.is_empty() {
+                        item["notes"] = json!(d.notes);
+                    }
+                    item
                 })
                 .collect();
             json!({"path": r.path, "diagnostics": diagnostics})

@@ -23,10 +23,10 @@ pub enum Format {
     Sarif,
 }
 
-/// The reports in `format`.
-pub fn render(reports: &[FileReport], format: Format, color: bool) -> String {
+/// The reports in `format`; `verbose` adds notes to the text.
+pub fn render(reports: &[FileReport], format: Format, color: bool, verbose: bool) -> String {
     match format {
-        Format::Text => text::render(reports, color),
+        Format::Text => text::render(reports, color, verbose),
         Format::Json => json::render(reports),
         Format::Github => github::render(reports),
         Format::Sarif => sarif::render(reports),

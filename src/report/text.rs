@@ -9,8 +9,9 @@ use crate::check::Severity;
 
 const RESET: &str = "\x1b[0m";
 
-/// Renders every report and the summary line.
-pub fn render(reports: &[FileReport], color: bool) -> String {
+/// Renders every report and the summary line; `verbose` adds each
+/// finding's notes.
+pub fn render(reports: &[FileReport], color: bool, verbose: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
             format!("{code}{s}{RESET}")
@@ -48,8 +49,10 @@ pub fn render(reports: &[FileReport], color: bool) -> String {
                     " ".repeat(from),
                     paint(code, &"^".repeat((to - from).max(1)))
                 ));
-                if let Some(hint) = &d.hint {
-                    out.push_str(&format!("{gutter} = hint: {hint}\n"));
+                let lines = d.hint.iter().map(|h| ("hint", h));
+                let notes = d.notes.iter().filter(|_| verbose).map(|n| ("note", n));
+                for (label, text) in lines.chain(notes) {
+                    out.push_str(&format!("{gutter} = {label}: {text}\n"));
                 }
             } else if let Some(hint) = &d.hint {
                 out.push_str(&format!("  = hint: {hint}\n"));

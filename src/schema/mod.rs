@@ -2,8 +2,10 @@
 //! schema the user names, with violations described without the values
 //! (a value may be a secret).
 
+mod best;
 pub mod json;
 
+use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use jsonschema::{Draft, PatternOptions, Validator};
 use serde_json::Value;
@@ -37,6 +39,8 @@ pub const DRAFT_7_SAFE: &[&str] = &[
 /// A compiled schema.
 pub struct Schema {
     validator: Validator,
+    /// The schema itself, to name the keys it allows.
+    raw: Option<Value>,
 }
 
 /// One way the instance fails the schema.
@@ -52,6 +56,17 @@ pub struct Violation {
     pub unexpected: Vec<String>,
     /// Keys the schema requires that are missing (`required`).
     pub missing: Option<String>,
+    /// The values an `enum` (or `const`) allows, as JSON.
+    pub expected: Vec<String>,
+    /// The type a `type` error wanted.
+    pub expected_type: Option<String>,
+    /// The keys the schema allows where an unknown key was found.
+    pub allowed: Vec<String>,
+    /// The failed `anyOf`/`oneOf` this was chosen from (its JSON pointer
+    /// and its generic message), if it was.
+    pub union: Option<(String, String)>,
+    /// Every branch's errors of that union, one line each, for `--verbose`.
+    pub branches: Vec<String>,
 }
 
 impl Schema {
@@ -70,7 +85,10 @@ impl Schema {
             .with_draft(Draft::Draft7)
             .with_pattern_options(PatternOptions::fancy_regex())
             .build(&value)
-            .map(|validator| Schema { validator })
+            .map(|validator| Schema {
+                validator,
+                raw: Some(value.clone()),
+            })
             .expect("the embedded schema compiles")
     }
 
@@ -81,32 +99,113 @@ impl Schema {
         jsonschema::options()
             .with_pattern_options(PatternOptions::fancy_regex())
             .build(schema)
-            .map(|validator| Schema { validator })
+            .map(|validator| Schema {
+                validator,
+                raw: Some(schema.clone()),
+            })
             .map_err(|e| e.masked().to_string())
     }
 
-    /// Every violation of `instance`.
+    /// Every violation of `instance`; a failed union reports its best
+    /// branch's deepest error (see `best`).
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
         self.validator
             .iter_errors(instance)
-            .map(|e| {
-                let (unexpected, missing) = match e.kind() {
-                    ValidationErrorKind::AdditionalProperties { unexpected } => {
-                        (unexpected.clone(), None)
-                    }
-                    ValidationErrorKind::Required { property } => {
-                        (Vec::new(), property.as_str().map(str::to_string))
-                    }
-                    _ => (Vec::new(), None),
-                };
-                Violation {
-                    pointer: e.instance_path().as_str().to_string(),
-                    keyword: e.kind().keyword().to_string(),
-                    message: e.masked().to_string(),
-                    unexpected,
-                    missing,
-                }
-            })
+            .map(|e| self.violation(&e))
             .collect()
+    }
+
+    fn violation(&self, error: &ValidationError<'_>) -> Violation {
+        let leaf = best::best(error, self.raw.as_ref());
+        let (unexpected, missing, expected, expected_type) = match leaf.kind() {
+            ValidationErrorKind::AdditionalProperties { unexpected } => {
+                (unexpected.clone(), None, Vec::new(), None)
+            }
+            ValidationErrorKind::Required { property } => (
+                Vec::new(),
+                property.as_str().map(str::to_string),
+                Vec::new(),
+                None,
+            ),
+            ValidationErrorKind::Enum { options } => (
+                Vec::new(),
+                None,
+                options
+                    .as_array()
+                    .map(|o| o.iter().map(json_word).collect())
+                    .unwrap_or_default(),
+                None,
+            ),
+            ValidationErrorKind::Constant { expected_value } => {
+                (Vec::new(), None, vec![json_word(expected_value)], None)
+            }
+            ValidationErrorKind::Type { kind } => {
+                (Vec::new(), None, Vec::new(), Some(type_words(kind)))
+            }
+            _ => (Vec::new(), None, Vec::new(), None),
+        };
+        let allowed = match (leaf.kind(), &self.raw) {
+            (ValidationErrorKind::AdditionalProperties { .. }, Some(raw)) => {
+                best::allowed_keys(leaf, raw)
+            }
+            _ => Vec::new(),
+        };
+        let chosen = !std::ptr::eq(leaf, error);
+        let branches = best::branches(error)
+            .map(|context| {
+                context
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(i, branch)| {
+                        branch.iter().map(move |e| {
+                            format!(
+                                "branch {}: {}: {}",
+                                i + 1,
+                                e.instance_path().as_str(),
+                                e.masked()
+                            )
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Violation {
+            pointer: leaf.instance_path().as_str().to_string(),
+            keyword: leaf.kind().keyword().to_string(),
+            message: leaf.masked().to_string(),
+            unexpected,
+            missing,
+            expected,
+            expected_type,
+            allowed,
+            union: chosen.then(|| {
+                (
+                    error.instance_path().as_str().to_string(),
+                    error.masked().to_string(),
+                )
+            }),
+            branches,
+        }
+    }
+}
+
+/// A JSON value as a word: strings bare, others as JSON.
+fn json_word(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// The type(s) a `type` error wanted, in words.
+fn type_words(kind: &jsonschema::error::TypeKind) -> String {
+    use jsonschema::error::TypeKind;
+    match kind {
+        TypeKind::Single(t) => t.to_string(),
+        TypeKind::Multiple(ts) => ts
+            .iter()
+            .map(|t| t.to_string())
+            .collect::<Vec<_>>()
+            .join(" or "),
     }
 }
