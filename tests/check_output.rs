@@ -636,7 +636,9 @@ fn kometas_own_schema_checks_every_bundled_config_with_positions() {
         &["--schema", schema.to_str().unwrap(), "pin-type.yml"],
     );
     assert!(
-        text.contains("pin-type.yml:4:8: error[schema]: `trakt.pin` is a number; expected null or string"),
+        text.contains(
+            "pin-type.yml:4:8: error[schema]: `trakt.pin` is a number; expected null or string"
+        ),
         "{text}"
     );
 }

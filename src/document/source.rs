@@ -83,6 +83,10 @@ impl<'a> Source<'a> {
             return self.text.len();
         };
         let skip = char_index % CHECKPOINT;
+        // A span of ASCII between two checkpoints is one byte a character.
+        if self.checkpoints.get(slot + 1) == Some(&(start + CHECKPOINT)) {
+            return start + skip;
+        }
         self.text[start..]
             .char_indices()
             .nth(skip)

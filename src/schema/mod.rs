@@ -7,7 +7,9 @@ pub mod json;
 
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
-use jsonschema::{Draft, PatternOptions, Validator};
+use std::sync::OnceLock;
+
+use jsonschema::{PatternOptions, Validator};
 use serde_json::Value;
 
 /// The trakt block's schema, shipped inside the binary.
@@ -18,29 +20,29 @@ pub const TRAKT_SCHEMA: &str = include_str!("../../schemas/trakt.schema.json");
 /// 64 KiB prefix, and a huge value is then not copied whole.
 pub const TRAKT_STRINGS: json::Strings = json::Strings::Prefix(64 * 1024);
 
-/// The keywords the embedded schema may use: each means the same in draft 7
-/// and 2020-12.
-pub const DRAFT_7_SAFE: &[&str] = &[
-    "$schema",
-    "$id",
-    "title",
-    "description",
-    "type",
-    "properties",
-    "additionalProperties",
-    "required",
-    "anyOf",
-    "pattern",
-    "minLength",
-    "minimum",
-    "exclusiveMinimum",
-];
+/// The embedded trakt schema, compiled by jsonschema when this crate is
+/// built (as the 2020-12 schema the file declares): `check` pays nothing
+/// at run time to compile it or to check it against its meta-schema.
+#[jsonschema::validator(
+    path = "schemas/trakt.schema.json",
+    pattern_options = { engine = fancy_regex }
+)]
+struct Trakt;
 
 /// A compiled schema.
 pub struct Schema {
-    validator: Validator,
-    /// The schema itself, to name the keys it allows.
-    raw: Option<Value>,
+    validator: Compiled,
+    /// The schema itself, to name the keys it allows (read only when a
+    /// violation needs it).
+    raw: OnceLock<Value>,
+}
+
+/// Where a schema was compiled.
+enum Compiled {
+    /// When this crate was built: the embedded trakt schema.
+    Built,
+    /// At run time: a schema the user names.
+    Runtime(Validator),
 }
 
 /// One way the instance fails the schema.
@@ -70,38 +72,24 @@ pub struct Violation {
 }
 
 impl Schema {
-    /// The embedded trakt schema. The file declares 2020-12 for editors,
-    /// but uses only keywords that mean the same in draft 7 ([`DRAFT_7_SAFE`]),
-    /// and jsonschema checks a schema against its draft's meta-schema, which
-    /// for 2020-12 costs three times as much to build, on every `check`: so
-    /// it is compiled as draft 7. tests/schema.rs holds both to the same verdicts.
+    /// The embedded trakt schema.
     pub fn trakt() -> Schema {
-        let mut value: Value =
-            serde_json::from_str(TRAKT_SCHEMA).expect("the embedded schema is JSON");
-        if let Some(root) = value.as_object_mut() {
-            root.remove("$schema");
+        Schema {
+            validator: Compiled::Built,
+            raw: OnceLock::new(),
         }
-        jsonschema::options()
-            .with_draft(Draft::Draft7)
-            .with_pattern_options(PatternOptions::fancy_regex())
-            .build(&value)
-            .map(|validator| Schema {
-                validator,
-                raw: Some(value.clone()),
-            })
-            .expect("the embedded schema compiles")
     }
 
     /// Compiles a schema of any draft from 4 to 2020-12 (its `$schema`
     /// says which). Patterns use the fancy-regex engine, which accepts the
     /// escapes of ECMA 262 patterns (`\#`, `\d`) as JSON Schema intends.
-    pub fn compile(schema: &Value) -> Result<Schema, String> {
+    pub fn compile(schema: Value) -> Result<Schema, String> {
         jsonschema::options()
             .with_pattern_options(PatternOptions::fancy_regex())
-            .build(schema)
+            .build(&schema)
             .map(|validator| Schema {
-                validator,
-                raw: Some(schema.clone()),
+                validator: Compiled::Runtime(validator),
+                raw: OnceLock::from(schema),
             })
             .map_err(|e| e.masked().to_string())
     }
@@ -109,14 +97,25 @@ impl Schema {
     /// Every violation of `instance`; a failed union reports its best
     /// branch's deepest error (see `best`).
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
-        self.validator
-            .iter_errors(instance)
-            .map(|e| self.violation(&e))
-            .collect()
+        let errors = match &self.validator {
+            Compiled::Built => Trakt::iter_errors(instance),
+            Compiled::Runtime(validator) => validator.iter_errors(instance),
+        };
+        errors.map(|e| self.violation(&e)).collect()
+    }
+
+    /// The schema's JSON (the embedded one is parsed on first use).
+    fn raw(&self) -> Option<&Value> {
+        match self.validator {
+            Compiled::Runtime(_) => self.raw.get(),
+            Compiled::Built => Some(self.raw.get_or_init(|| {
+                serde_json::from_str(TRAKT_SCHEMA).expect("the embedded schema is JSON")
+            })),
+        }
     }
 
     fn violation(&self, error: &ValidationError<'_>) -> Violation {
-        let leaf = best::best(error, self.raw.as_ref());
+        let leaf = best::best(error, self.raw());
         let (unexpected, missing, expected, expected_type) = match leaf.kind() {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 (unexpected.clone(), None, Vec::new(), None)
@@ -144,7 +143,7 @@ impl Schema {
             }
             _ => (Vec::new(), None, Vec::new(), None),
         };
-        let allowed = match (leaf.kind(), &self.raw) {
+        let allowed = match (leaf.kind(), self.raw()) {
             (ValidationErrorKind::AdditionalProperties { .. }, Some(raw)) => {
                 best::allowed_keys(leaf, raw)
             }
