@@ -86,3 +86,38 @@ fn every_rule_has_a_fixture_and_every_fixable_one_a_fixed_fixture() {
         }
     }
 }
+
+/// What the README says `cargo run -- check fixtures/config.yml` prints,
+/// with the age of the expired token ("1 year ago") left out.
+#[test]
+fn the_readme_shows_what_check_prints_on_the_bundled_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = fs::read_to_string(root.join("README.md")).unwrap();
+    let after = readme
+        .split_once("The first prints")
+        .expect("the README's example output")
+        .1;
+    let shown = after
+        .split("```\n")
+        .nth(1)
+        .expect("the example's code block");
+    let output = assert_cmd::Command::cargo_bin("kometa-trakt")
+        .unwrap()
+        .current_dir(root)
+        .args(["check", "--color", "never", "fixtures/config.yml"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let ageless = |text: &str| {
+        text.lines()
+            .map(|l| match (l.find(" expired "), l.find(" ago (")) {
+                (Some(a), Some(b)) if a < b => format!("{}{}", &l[..a + 9], &l[b..]),
+                _ => l.to_string(),
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        ageless(&String::from_utf8(output.stdout).unwrap()),
+        ageless(shown)
+    );
+}
