@@ -2,7 +2,8 @@
 //! positions never panic.
 #![no_main]
 
-use kometa_trakt::document::Document;
+use kometa_trakt::document::{Document, Parse};
+use kometa_trakt::kometa::sensitive::is_secret_key;
 use kometa_trakt::document::data::Data;
 use libfuzzer_sys::fuzz_target;
 
@@ -18,5 +19,6 @@ fuzz_target!(|bytes: &[u8]| {
             let _ = doc.pos(range.start);
         }
     }
-    let _ = Document::parse_root_keys(text, &["trakt"]);
+    let masking = Parse::masking(is_secret_key);
+    let _ = Document::parse_with(text, masking.root_keys(&["trakt"]));
 });
