@@ -42,6 +42,46 @@ pub fn distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// The least [`distance`] from `word` to any of `candidates` (`usize::MAX`
+/// for none). Each candidate is abandoned as soon as it cannot beat the
+/// best so far: unions of Kometa's schema compare each unknown key with
+/// hundreds of allowed ones.
+pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> usize {
+    let word: Vec<char> = word.chars().collect();
+    let mut row = Vec::new();
+    let mut best = usize::MAX;
+    for candidate in candidates {
+        if best == 0 {
+            break;
+        }
+        row.clear();
+        row.extend(0..=word.len());
+        let mut beaten = true;
+        for (i, c) in candidate.chars().enumerate() {
+            let mut diagonal = row[0];
+            row[0] = i + 1;
+            let mut least = row[0];
+            for (j, &w) in word.iter().enumerate() {
+                let next = (diagonal + usize::from(c != w))
+                    .min(row[j] + 1)
+                    .min(row[j + 1] + 1);
+                diagonal = row[j + 1];
+                row[j + 1] = next;
+                least = least.min(next);
+            }
+            // Every later row is at least this row's least.
+            if least >= best {
+                beaten = false;
+                break;
+            }
+        }
+        if beaten {
+            best = best.min(row[word.len()]);
+        }
+    }
+    best
+}
+
 /// Whether `a`, lowercased, is within two edits of `b` (both ASCII):
 /// [`distance`] for the one question asked of every key of a file, on the
 /// stack and stopping as soon as every path is over two.
@@ -95,6 +135,35 @@ mod tests {
         assert_eq!(closest("authorisation", &keys), Some("authorization"));
         assert_eq!(closest("clientsecret", &keys), Some("client_secret"));
         assert_eq!(closest("plex", &keys), None);
+    }
+
+    #[test]
+    fn distance_counts_edits_by_character() {
+        assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("", "abc"), 3);
+        assert_eq!(distance("abc", ""), 3);
+        assert_eq!(distance("défualt", "default"), 3);
+        assert_eq!(distance("ééé", "éé"), 1);
+    }
+
+    #[test]
+    fn nearest_is_the_least_distance() {
+        let words = [
+            "default", "defaults", "schedule", "", "x", "défault", "d", "tmdb", "imdb",
+        ];
+        for word in [
+            "defualt",
+            "",
+            "schedul",
+            "déf",
+            "zzzzzzzzzzzz",
+            "tmbd",
+            "xx",
+        ] {
+            let least = words.iter().map(|c| distance(word, c)).min().unwrap();
+            assert_eq!(nearest(word, words.iter().copied()), least, "{word}");
+        }
+        assert_eq!(nearest("a", std::iter::empty()), usize::MAX);
     }
 
     #[test]

@@ -90,6 +90,15 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failu
             Ok(report(file, previewed, &schemas, &options))
         })
         .collect::<Result<_, Failure>>()?;
+    if let (Some(path), Some(why)) = (
+        &args.schema,
+        schemas.extra.as_ref().and_then(Schema::failure),
+    ) {
+        return Err(Failure::usage(format!(
+            "--schema {}: not a valid JSON Schema: {why}",
+            path.display()
+        )));
+    }
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let format = args
         .format

@@ -12,7 +12,7 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind as Kind;
 use serde_json::Value;
 
-use crate::words::distance;
+use crate::words::nearest;
 
 /// The branches of a union error, if it is one.
 pub fn branches<'e, 'a>(
@@ -37,14 +37,18 @@ fn weak(error: &ValidationError<'_>) -> bool {
 /// The keys the schema allows where `error` (an `additionalProperties`) was
 /// raised: the `properties` beside it in the schema.
 pub fn allowed_keys(error: &ValidationError<'_>, schema: &Value) -> Vec<String> {
+    allowed(error, schema).map(str::to_string).collect()
+}
+
+fn allowed<'s>(error: &ValidationError<'_>, schema: &'s Value) -> impl Iterator<Item = &'s str> {
     let path = error.schema_path().as_str();
     let parent = path.strip_suffix("/additionalProperties").unwrap_or(path);
     schema
         .pointer(parent)
         .and_then(|s| s.get("properties"))
         .and_then(Value::as_object)
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
+        .into_iter()
+        .flat_map(|p| p.keys().map(String::as_str))
 }
 
 /// How far an unknown key of `error` is from the nearest key its schema
@@ -53,16 +57,9 @@ fn key_distance(error: &ValidationError<'_>, schema: Option<&Value>) -> usize {
     let (Kind::AdditionalProperties { unexpected }, Some(schema)) = (error.kind(), schema) else {
         return usize::MAX;
     };
-    let allowed = allowed_keys(error, schema);
     unexpected
         .iter()
-        .map(|k| {
-            allowed
-                .iter()
-                .map(|a| distance(&k.to_lowercase(), a))
-                .min()
-                .unwrap_or(usize::MAX)
-        })
+        .map(|k| nearest(&k.to_lowercase(), allowed(error, schema)))
         .min()
         .unwrap_or(usize::MAX)
 }

@@ -4,13 +4,15 @@
 
 mod best;
 pub mod json;
+mod prune;
+mod user;
 
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use std::sync::OnceLock;
 
-use jsonschema::{PatternOptions, Validator};
 use serde_json::Value;
+use user::UserSchema;
 
 /// The trakt block's schema, shipped inside the binary.
 pub const TRAKT_SCHEMA: &str = include_str!("../../schemas/trakt.schema.json");
@@ -32,8 +34,8 @@ struct Trakt;
 /// A compiled schema.
 pub struct Schema {
     validator: Compiled,
-    /// The schema itself, to name the keys it allows (read only when a
-    /// violation needs it).
+    /// The embedded schema's JSON, to name the keys it allows (parsed only
+    /// when a violation needs it).
     raw: OnceLock<Value>,
 }
 
@@ -42,7 +44,7 @@ enum Compiled {
     /// When this crate was built: the embedded trakt schema.
     Built,
     /// At run time: a schema the user names.
-    Runtime(Validator),
+    Runtime(Box<UserSchema>),
 }
 
 /// One way the instance fails the schema.
@@ -80,38 +82,46 @@ impl Schema {
         }
     }
 
-    /// Compiles a schema of any draft from 4 to 2020-12 (its `$schema`
-    /// says which). Patterns use the fancy-regex engine, which accepts the
-    /// escapes of ECMA 262 patterns (`\#`, `\d`) as JSON Schema intends.
+    /// A schema of any draft from 4 to 2020-12 (its `$schema` says which),
+    /// checked against its meta-schema now and compiled when a document
+    /// needs it, for the part of it that document reaches.
     pub fn compile(schema: Value) -> Result<Schema, String> {
-        jsonschema::options()
-            .with_pattern_options(PatternOptions::fancy_regex())
-            .build(&schema)
-            .map(|validator| Schema {
-                validator: Compiled::Runtime(validator),
-                raw: OnceLock::from(schema),
-            })
-            .map_err(|e| e.masked().to_string())
+        Ok(Schema {
+            validator: Compiled::Runtime(Box::new(UserSchema::load(schema)?)),
+            raw: OnceLock::new(),
+        })
     }
 
     /// Every violation of `instance`; a failed union reports its best
-    /// branch's deepest error (see `best`).
+    /// branch's deepest error (see `best`). None if the schema does not
+    /// compile for it (see `failure`).
     pub fn validate(&self, instance: &Value) -> Vec<Violation> {
         let errors = match &self.validator {
             Compiled::Built => Trakt::iter_errors(instance),
-            Compiled::Runtime(validator) => validator.iter_errors(instance),
+            Compiled::Runtime(user) => match user.validator(instance) {
+                Ok(validator) => validator.iter_errors(instance),
+                Err(_) => return Vec::new(),
+            },
         };
         errors.map(|e| self.violation(&e)).collect()
     }
 
+    /// Why the schema did not compile when a document needed it.
+    pub fn failure(&self) -> Option<&str> {
+        match &self.validator {
+            Compiled::Runtime(user) => user.failure(),
+            Compiled::Built => None,
+        }
+    }
+
     /// The schema's JSON (the embedded one is parsed on first use).
     fn raw(&self) -> Option<&Value> {
-        match self.validator {
-            Compiled::Runtime(_) => self.raw.get(),
-            Compiled::Built => Some(self.raw.get_or_init(|| {
+        Some(match &self.validator {
+            Compiled::Runtime(user) => user.schema(),
+            Compiled::Built => self.raw.get_or_init(|| {
                 serde_json::from_str(TRAKT_SCHEMA).expect("the embedded schema is JSON")
-            })),
-        }
+            }),
+        })
     }
 
     fn violation(&self, error: &ValidationError<'_>) -> Violation {

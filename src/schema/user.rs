@@ -1,0 +1,86 @@
+//! A schema the user names (`--schema`), compiled when a document needs
+//! it: for the first document, only the part its keys reach (see
+//! `prune`); for a later one with keys the first lacked, the whole schema.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use jsonschema::{PatternOptions, Validator};
+use serde_json::Value;
+
+use super::prune;
+
+pub struct UserSchema {
+    /// The whole schema (the keys it allows name the unknown ones).
+    schema: Value,
+    /// Whether `prune` can follow this schema's references.
+    prunable: bool,
+    /// The first document's keys and the validator of what they reach
+    /// (`None` if that part did not compile).
+    pruned: OnceLock<Option<(HashSet<String>, Validator)>>,
+    /// The whole schema compiled, or why it does not compile.
+    whole: OnceLock<Result<Validator, String>>,
+}
+
+impl UserSchema {
+    /// Checks `schema` against its draft's meta-schema (a malformed
+    /// keyword is refused here, before any document is read); a schema
+    /// `prune` cannot follow is compiled whole now.
+    pub fn load(schema: Value) -> Result<UserSchema, String> {
+        jsonschema::meta::validate(&schema).map_err(|e| e.masked().to_string())?;
+        let loaded = UserSchema {
+            prunable: prune::prunable(&schema),
+            schema,
+            pruned: OnceLock::new(),
+            whole: OnceLock::new(),
+        };
+        if !loaded.prunable {
+            loaded.whole_validator()?;
+        }
+        Ok(loaded)
+    }
+
+    pub fn schema(&self) -> &Value {
+        &self.schema
+    }
+
+    /// The validator for `instance`: the first document's pruned one while
+    /// the keys it reaches cover the instance's, else the whole schema's.
+    pub fn validator(&self, instance: &Value) -> Result<&Validator, String> {
+        if self.prunable {
+            let keys = prune::keys(instance);
+            let first = self.pruned.get_or_init(|| {
+                let part = prune::prune(&self.schema, &keys);
+                let validator = compile(&part).ok()?;
+                Some((keys.iter().map(|k| k.to_string()).collect(), validator))
+            });
+            if let Some((known, validator)) = first
+                && keys.iter().all(|k| known.contains(*k))
+            {
+                return Ok(validator);
+            }
+        }
+        self.whole_validator()
+    }
+
+    /// Why the schema does not compile, once a document needed it whole.
+    pub fn failure(&self) -> Option<&str> {
+        self.whole.get()?.as_ref().err().map(String::as_str)
+    }
+
+    fn whole_validator(&self) -> Result<&Validator, String> {
+        self.whole
+            .get_or_init(|| compile(&self.schema))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+}
+
+/// Patterns use the fancy-regex engine, which accepts the escapes of ECMA
+/// 262 patterns (`\#`, `\d`) as JSON Schema intends.
+fn compile(schema: &Value) -> Result<Validator, String> {
+    jsonschema::options()
+        .with_pattern_options(PatternOptions::fancy_regex())
+        .build(schema)
+        .map_err(|e| e.masked().to_string())
+}
