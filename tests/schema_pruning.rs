@@ -170,8 +170,8 @@ fn a_malformed_keyword_anywhere_is_refused_before_any_file_is_read() {
     assert_eq!(
         String::from_utf8(out.stderr).unwrap(),
         format!(
-            "kometa-trakt: --schema {}: not a valid JSON Schema: value is not valid under any \
-             of the schemas listed in the 'anyOf' keyword\n",
+            "kometa-trakt: --schema {}: not a valid JSON Schema: at /definitions/unused/type: \
+             value is not one of \"array\", \"boolean\" or 5 other candidates\n",
             schema.display()
         )
     );

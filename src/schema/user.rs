@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 use jsonschema::{PatternOptions, Validator};
 use serde_json::Value;
 
-use super::prune;
+use super::{best, prune};
 
 pub struct UserSchema {
     /// The whole schema (the keys it allows name the unknown ones).
@@ -27,7 +27,14 @@ impl UserSchema {
     /// keyword is refused here, before any document is read); a schema
     /// `prune` cannot follow is compiled whole now.
     pub fn load(schema: Value) -> Result<UserSchema, String> {
-        jsonschema::meta::validate(&schema).map_err(|e| e.masked().to_string())?;
+        jsonschema::meta::validate(&schema).map_err(|e| {
+            let leaf = best::best(&e, None);
+            format!(
+                "at {}: {}",
+                pointer(leaf.instance_path().as_str()),
+                leaf.masked()
+            )
+        })?;
         let loaded = UserSchema {
             prunable: prune::prunable(&schema),
             schema,
@@ -74,6 +81,11 @@ impl UserSchema {
             .as_ref()
             .map_err(Clone::clone)
     }
+}
+
+/// A JSON pointer as a reader sees it (`/` for the whole schema).
+fn pointer(path: &str) -> &str {
+    if path.is_empty() { "/" } else { path }
 }
 
 /// Patterns use the fancy-regex engine, which accepts the escapes of ECMA
