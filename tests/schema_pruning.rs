@@ -176,3 +176,151 @@ fn a_malformed_keyword_anywhere_is_refused_before_any_file_is_read() {
         )
     );
 }
+
+mod generated {
+    //! Generated schemas (properties, literal-prefix and other patterns,
+    //! additionalProperties, unions, required keys, definitions reached
+    //! through `$ref`) and generated documents over the same few keys: the
+    //! pruned validator finds exactly what the whole schema finds.
+
+    use kometa_trakt::schema::{Schema, Violation};
+    use proptest::prelude::*;
+    use serde_json::{Map, Value, json};
+
+    const KEYS: [&str; 6] = ["a", "b", "c", "x_1", "x_2", "use_all"];
+    const DEFINITIONS: usize = 3;
+
+    /// A subschema; `Value::String("ref:N")` marks a reference to fill in.
+    fn subschema() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(json!({})),
+            prop::sample::select(vec!["string", "integer", "object", "array", "boolean"])
+                .prop_map(|t| json!({ "type": t })),
+            Just(json!({ "enum": [1, "one", true] })),
+            (0..DEFINITIONS).prop_map(|n| json!(format!("ref:{n}"))),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                (
+                    prop::collection::btree_map(
+                        prop::sample::select(KEYS.to_vec()),
+                        inner.clone(),
+                        0..4
+                    ),
+                    prop::option::of(prop::sample::select(vec![
+                        "^x_.+$",
+                        "^y_.*$",
+                        "^use_(?!all$).+$",
+                        "^b",
+                    ])),
+                    prop::option::of(prop_oneof![Just(json!(false)), inner.clone()]),
+                    prop::collection::btree_set(prop::sample::select(KEYS.to_vec()), 0..2),
+                )
+                    .prop_map(|(properties, pattern, additional, required)| {
+                        let mut node = Map::new();
+                        node.insert("type".into(), json!("object"));
+                        node.insert("properties".into(), json!(properties));
+                        if let Some(pattern) = pattern {
+                            node.insert(
+                                "patternProperties".into(),
+                                json!({ pattern: {"type": "integer"} }),
+                            );
+                        }
+                        if let Some(additional) = additional {
+                            node.insert("additionalProperties".into(), additional);
+                        }
+                        if !required.is_empty() {
+                            node.insert("required".into(), json!(required));
+                        }
+                        Value::Object(node)
+                    }),
+                prop::collection::vec(inner.clone(), 1..3).prop_map(|b| json!({ "anyOf": b })),
+                prop::collection::vec(inner.clone(), 1..3).prop_map(|b| json!({ "oneOf": b })),
+                inner.prop_map(|items| json!({ "type": "array", "items": items })),
+            ]
+        })
+    }
+
+    /// Replaces each `ref:N` by a reference, or by `{}` where it would
+    /// make a cycle (a definition refers only to later ones).
+    fn link(value: Value, after: Option<usize>) -> Value {
+        match value {
+            Value::String(s) if s.starts_with("ref:") => {
+                let n: usize = s[4..].parse().unwrap();
+                match after {
+                    Some(m) if n <= m => json!({}),
+                    _ => json!({ "$ref": format!("#/definitions/d{n}") }),
+                }
+            }
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        let v = match k.as_str() {
+                            "enum" | "required" | "type" => v,
+                            _ => link(v, after),
+                        };
+                        (k, v)
+                    })
+                    .collect(),
+            ),
+            Value::Array(items) => {
+                Value::Array(items.into_iter().map(|v| link(v, after)).collect())
+            }
+            other => other,
+        }
+    }
+
+    fn schema() -> impl Strategy<Value = Value> {
+        (subschema(), prop::collection::vec(subschema(), DEFINITIONS)).prop_map(|(root, defs)| {
+            let mut root = match link(root, None) {
+                Value::Object(map) => map,
+                other => Map::from_iter([("allOf".to_string(), json!([other]))]),
+            };
+            let definitions: Map<String, Value> = defs
+                .into_iter()
+                .enumerate()
+                .map(|(n, d)| (format!("d{n}"), link(d, Some(n))))
+                .collect();
+            root.insert(
+                "$schema".into(),
+                json!("http://json-schema.org/draft-07/schema#"),
+            );
+            root.insert("definitions".into(), Value::Object(definitions));
+            Value::Object(root)
+        })
+    }
+
+    fn document() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            any::<i8>().prop_map(|n| json!(n)),
+            Just(json!("one")),
+            any::<bool>().prop_map(|b| json!(b)),
+        ];
+        leaf.prop_recursive(3, 20, 4, |inner| {
+            prop_oneof![
+                prop::collection::btree_map(
+                    prop::sample::select(KEYS.to_vec()),
+                    inner.clone(),
+                    0..4
+                )
+                .prop_map(|m| json!(m)),
+                prop::collection::vec(inner, 0..3).prop_map(Value::Array),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn pruned_and_whole_find_the_same(schema in schema(), documents in prop::collection::vec(document(), 1..4)) {
+            // The whole schema: a first document without keys, then
+            // every document with keys is validated by the whole.
+            let whole = Schema::compile(schema.clone()).unwrap();
+            let _ = whole.validate(&json!({}));
+            for document in documents {
+                let pruned: Vec<Violation> = Schema::compile(schema.clone()).unwrap().validate(&document);
+                prop_assert_eq!(pruned, whole.validate(&document), "{} on {}", schema, document);
+            }
+        }
+    }
+}
