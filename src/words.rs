@@ -43,43 +43,66 @@ pub fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The least [`distance`] from `word` to any of `candidates` (`usize::MAX`
-/// for none). Each candidate is abandoned as soon as it cannot beat the
-/// best so far: unions of Kometa's schema compare each unknown key with
-/// hundreds of allowed ones.
+/// for none): unions of Kometa's schema compare each unknown key with
+/// hundreds of allowed ones, so an ASCII word of up to 64 characters is
+/// compared bit-parallel (Myers' algorithm), a column per character.
 pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> usize {
-    let word: Vec<char> = word.chars().collect();
-    let mut row = Vec::new();
-    let mut best = usize::MAX;
-    for candidate in candidates {
-        if best == 0 {
-            break;
+    let bits = Bits::new(word);
+    candidates
+        .map(|candidate| match (&bits, candidate.is_ascii()) {
+            (Some(bits), true) => bits.distance(candidate.as_bytes()),
+            _ => distance(word, candidate),
+        })
+        .min()
+        .unwrap_or(usize::MAX)
+}
+
+/// An ASCII word of 1 to 64 characters as bit masks: bit `i` of `eq[c]`
+/// is set where the word's `i`th character is `c`.
+struct Bits {
+    eq: [u64; 128],
+    len: usize,
+}
+
+impl Bits {
+    fn new(word: &str) -> Option<Bits> {
+        if !word.is_ascii() || word.is_empty() || word.len() > 64 {
+            return None;
         }
-        row.clear();
-        row.extend(0..=word.len());
-        let mut beaten = true;
-        for (i, c) in candidate.chars().enumerate() {
-            let mut diagonal = row[0];
-            row[0] = i + 1;
-            let mut least = row[0];
-            for (j, &w) in word.iter().enumerate() {
-                let next = (diagonal + usize::from(c != w))
-                    .min(row[j] + 1)
-                    .min(row[j + 1] + 1);
-                diagonal = row[j + 1];
-                row[j + 1] = next;
-                least = least.min(next);
-            }
-            // Every later row is at least this row's least.
-            if least >= best {
-                beaten = false;
-                break;
-            }
+        let mut eq = [0u64; 128];
+        for (i, b) in word.bytes().enumerate() {
+            eq[usize::from(b)] |= 1 << i;
         }
-        if beaten {
-            best = best.min(row[word.len()]);
-        }
+        Some(Bits {
+            eq,
+            len: word.len(),
+        })
     }
-    best
+
+    /// The Levenshtein distance from the word to the ASCII `text`
+    /// (Hyyrö's formulation of Myers' bit-vector algorithm).
+    fn distance(&self, text: &[u8]) -> usize {
+        let last = 1u64 << (self.len - 1);
+        let (mut pv, mut mv) = (u64::MAX, 0u64);
+        let mut score = self.len;
+        for &c in text {
+            let eq = self.eq[usize::from(c & 0x7f)];
+            let xv = eq | mv;
+            let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
+            let mut ph = mv | !(xh | pv);
+            let mut mh = pv & xh;
+            if ph & last != 0 {
+                score += 1;
+            } else if mh & last != 0 {
+                score -= 1;
+            }
+            ph = (ph << 1) | 1;
+            mh <<= 1;
+            pv = mh | !(xv | ph);
+            mv = ph & xv;
+        }
+        score
+    }
 }
 
 /// Whether `a`, lowercased, is within two edits of `b` (both ASCII):
@@ -164,6 +187,46 @@ mod tests {
             assert_eq!(nearest(word, words.iter().copied()), least, "{word}");
         }
         assert_eq!(nearest("a", std::iter::empty()), usize::MAX);
+    }
+
+    #[test]
+    fn the_bit_parallel_distance_is_the_distance() {
+        // Every pair of a word list with repeats, prefixes, transpositions,
+        // the empty word and words of 63 to 65 characters.
+        let long = "ab".repeat(32);
+        let words = [
+            "",
+            "a",
+            "b",
+            "ab",
+            "ba",
+            "aa",
+            "abc",
+            "acb",
+            "kitten",
+            "sitting",
+            "default",
+            "defualt",
+            "collection_files",
+            "collection_file",
+            "mass_genre_update",
+            "tmdb",
+            "imdb",
+            "aaaaaaaa",
+            "abababab",
+            &long,
+            &long[1..],
+            &format!("{long}c"),
+        ];
+        for a in words {
+            for b in words {
+                let expected = distance(a, b);
+                if let Some(bits) = Bits::new(a) {
+                    assert_eq!(bits.distance(b.as_bytes()), expected, "{a:?} {b:?}");
+                }
+                assert_eq!(nearest(a, [b].into_iter()), expected, "{a:?} {b:?}");
+            }
+        }
     }
 
     #[test]
