@@ -17,9 +17,19 @@ pub struct UserSchema {
     prunable: bool,
     /// The first document's keys and the validator of what they reach
     /// (`None` if that part did not compile).
-    pruned: OnceLock<Option<(HashSet<String>, Validator)>>,
+    pruned: OnceLock<Option<Pruned>>,
     /// The whole schema compiled, or why it does not compile.
     whole: OnceLock<Result<Validator, String>>,
+}
+
+/// A validator of the part of the schema some keys reach.
+struct Pruned {
+    keys: HashSet<String>,
+    validator: Validator,
+    /// The part itself, kept so that it is freed with the rest of the
+    /// schema (`check` leaves that to the end of the process) rather than
+    /// node by node as soon as it is compiled (~0.4 ms of a run).
+    _part: Value,
 }
 
 impl UserSchema {
@@ -58,13 +68,16 @@ impl UserSchema {
             let keys = prune::keys(instance);
             let first = self.pruned.get_or_init(|| {
                 let part = prune::prune(&self.schema, &keys);
-                let validator = compile(&part).ok()?;
-                Some((keys.iter().map(|k| k.to_string()).collect(), validator))
+                Some(Pruned {
+                    keys: keys.iter().map(|k| k.to_string()).collect(),
+                    validator: compile(&part).ok()?,
+                    _part: part,
+                })
             });
-            if let Some((known, validator)) = first
-                && keys.iter().all(|k| known.contains(*k))
+            if let Some(pruned) = first
+                && keys.iter().all(|k| pruned.keys.contains(*k))
             {
-                return Ok(validator);
+                return Ok(&pruned.validator);
             }
         }
         self.whole_validator()
