@@ -47,10 +47,10 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// hundreds of allowed ones, so an ASCII word of up to 64 characters is
 /// compared bit-parallel (Myers' algorithm), a column per character.
 pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> usize {
-    let bits = Bits::new(word);
+    let bits = Bits::new(word.as_bytes());
     candidates
         .map(|candidate| match (&bits, candidate.is_ascii()) {
-            (Some(bits), true) => bits.distance(candidate.as_bytes()),
+            (Some(bits), true) => bits.distance(candidate.bytes()),
             _ => distance(word, candidate),
         })
         .min()
@@ -65,12 +65,12 @@ struct Bits {
 }
 
 impl Bits {
-    fn new(word: &str) -> Option<Bits> {
+    fn new(word: &[u8]) -> Option<Bits> {
         if !word.is_ascii() || word.is_empty() || word.len() > 64 {
             return None;
         }
         let mut eq = [0u64; 128];
-        for (i, b) in word.bytes().enumerate() {
+        for (i, &b) in word.iter().enumerate() {
             eq[usize::from(b)] |= 1 << i;
         }
         Some(Bits {
@@ -81,11 +81,11 @@ impl Bits {
 
     /// The Levenshtein distance from the word to the ASCII `text`
     /// (Hyyrö's formulation of Myers' bit-vector algorithm).
-    fn distance(&self, text: &[u8]) -> usize {
+    fn distance(&self, text: impl IntoIterator<Item = u8>) -> usize {
         let last = 1u64 << (self.len - 1);
         let (mut pv, mut mv) = (u64::MAX, 0u64);
         let mut score = self.len;
-        for &c in text {
+        for c in text {
             let eq = self.eq[usize::from(c & 0x7f)];
             let xv = eq | mv;
             let xh = ((eq & pv).wrapping_add(pv) ^ pv) | eq;
@@ -106,38 +106,18 @@ impl Bits {
 }
 
 /// Whether `a`, lowercased, is within two edits of `b` (both ASCII):
-/// [`distance`] for the one question asked of every key of a file, on the
-/// stack and stopping as soon as every path is over two.
+/// [`distance`] for the one question asked of every key of a file,
+/// bit-parallel and without allocating.
 pub fn within_two_ascii(a: &[u8], b: &[u8]) -> bool {
-    const MAX: usize = 32;
-    if b.len() >= MAX {
-        return distance(
-            &String::from_utf8_lossy(a).to_lowercase(),
-            &String::from_utf8_lossy(b),
-        ) <= 2;
-    }
-    let mut row = [0usize; MAX];
-    for (j, slot) in row.iter_mut().enumerate().take(b.len() + 1) {
-        *slot = j;
-    }
-    for (i, &ca) in a.iter().enumerate() {
-        let ca = ca.to_ascii_lowercase();
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        let mut best = row[0];
-        for (j, &cb) in b.iter().enumerate() {
-            let next = (diagonal + usize::from(ca != cb))
-                .min(row[j] + 1)
-                .min(row[j + 1] + 1);
-            diagonal = row[j + 1];
-            row[j + 1] = next;
-            best = best.min(next);
-        }
-        if best > 2 {
-            return false;
+    match Bits::new(b) {
+        Some(bits) => bits.distance(a.iter().map(u8::to_ascii_lowercase)) <= 2,
+        None => {
+            distance(
+                &String::from_utf8_lossy(a).to_lowercase(),
+                &String::from_utf8_lossy(b),
+            ) <= 2
         }
     }
-    row[b.len()] <= 2
 }
 
 #[cfg(test)]
@@ -221,8 +201,8 @@ mod tests {
         for a in words {
             for b in words {
                 let expected = distance(a, b);
-                if let Some(bits) = Bits::new(a) {
-                    assert_eq!(bits.distance(b.as_bytes()), expected, "{a:?} {b:?}");
+                if let Some(bits) = Bits::new(a.as_bytes()) {
+                    assert_eq!(bits.distance(b.bytes()), expected, "{a:?} {b:?}");
                 }
                 assert_eq!(nearest(a, [b].into_iter()), expected, "{a:?} {b:?}");
             }

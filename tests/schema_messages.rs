@@ -9,19 +9,12 @@ mod support;
 
 use std::fs;
 
-use support::{bin, data, temp_file};
+use support::{data, run_in, temp_file};
 
+/// `check` with `args` in `dir`: exit code and stdout.
 fn check(dir: &std::path::Path, args: &[&str]) -> (i32, String) {
-    let out = bin()
-        .current_dir(dir)
-        .arg("check")
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8(out.stdout).unwrap(),
-    )
+    let run = run_in(dir, &[&["check"], args].concat());
+    (run.code, run.stdout)
 }
 
 #[test]

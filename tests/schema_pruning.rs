@@ -7,12 +7,13 @@
 mod support;
 
 use std::fs;
+use std::path::Path;
 
 use kometa_trakt::document::Document;
 use kometa_trakt::schema::json::{Strings, to_json};
 use kometa_trakt::schema::{Schema, Violation};
 use serde_json::{Value, json};
-use support::{bin, data, fixture, temp_file};
+use support::{Run, data, fixture, run_in, temp_file};
 
 fn kometa_schema() -> Value {
     let text = fs::read_to_string(data("schemas/kometa-config-schema.json")).unwrap();
@@ -108,6 +109,11 @@ fn a_later_document_with_other_keys_is_validated_by_the_whole_schema() {
     );
 }
 
+/// `check --schema SCHEMA FILE` in `dir`.
+fn check_with(dir: &Path, schema: &Path, file: &str) -> Run {
+    run_in(dir, &["check", "--schema", schema.to_str().unwrap(), file])
+}
+
 /// A schema that passes its meta-schema but whose pattern does not compile
 /// (draft 2020-12 only annotates `format: regex`).
 const BROKEN: &str = r#"{
@@ -119,20 +125,16 @@ const BROKEN: &str = r#"{
 fn a_schema_that_does_not_compile_where_the_document_reaches_is_refused() {
     let (dir, schema) = temp_file("broken.json", BROKEN.as_bytes());
     fs::write(dir.path().join("reaches.yml"), "broken: x\n").unwrap();
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["check", "--schema", schema.to_str().unwrap(), "reaches.yml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let out = check_with(dir.path(), &schema, "reaches.yml");
+    assert_eq!(out.code, 2);
     assert!(out.stdout.is_empty());
-    let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.starts_with(&format!(
+        out.stderr.starts_with(&format!(
             "kometa-trakt: --schema {}: not a valid JSON Schema: ",
             schema.display()
         )),
-        "{stderr}"
+        "{}",
+        out.stderr
     );
 }
 
@@ -143,32 +145,19 @@ fn a_part_of_the_schema_no_key_reaches_is_not_compiled() {
     // stop the check of that file.
     let (dir, schema) = temp_file("broken.json", BROKEN.as_bytes());
     fs::write(dir.path().join("elsewhere.yml"), "other: x\n").unwrap();
-    let out = bin()
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "--schema",
-            schema.to_str().unwrap(),
-            "elsewhere.yml",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8(out.stderr).unwrap(), "");
-    assert_eq!(out.status.code(), Some(0));
+    let out = check_with(dir.path(), &schema, "elsewhere.yml");
+    assert_eq!(out.stderr, "");
+    assert_eq!(out.code, 0);
 }
 
 #[test]
 fn a_malformed_keyword_anywhere_is_refused_before_any_file_is_read() {
     let malformed = r#"{ "definitions": { "unused": { "type": "strin" } } }"#;
     let (dir, schema) = temp_file("malformed.json", malformed.as_bytes());
-    let out = bin()
-        .current_dir(dir.path())
-        .args(["check", "--schema", schema.to_str().unwrap(), "missing.yml"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    let out = check_with(dir.path(), &schema, "missing.yml");
+    assert_eq!(out.code, 2);
     assert_eq!(
-        String::from_utf8(out.stderr).unwrap(),
+        out.stderr,
         format!(
             "kometa-trakt: --schema {}: not a valid JSON Schema: at /definitions/unused/type: \
              value is not one of \"array\", \"boolean\" or 5 other candidates\n",

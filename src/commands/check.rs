@@ -94,10 +94,7 @@ pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failu
         &args.schema,
         schemas.extra.as_ref().and_then(Schema::failure),
     ) {
-        return Err(Failure::usage(format!(
-            "--schema {}: not a valid JSON Schema: {why}",
-            path.display()
-        )));
+        return Err(bad_schema(path, format!("{INVALID_SCHEMA}: {why}")));
     }
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let format = args
@@ -227,10 +224,20 @@ fn fix(
     Ok(None)
 }
 
+/// Why a `--schema` is refused when its JSON is no schema: when it is read
+/// (it fails its meta-schema) or when a file first needs a part of it that
+/// does not compile.
+const INVALID_SCHEMA: &str = "not a valid JSON Schema";
+
+/// A `--schema` that cannot be used, and why.
+fn bad_schema(path: &Path, why: String) -> Failure {
+    Failure::usage(format!("--schema {}: {why}", path.display()))
+}
+
 fn load_schema(path: &Path) -> Result<Schema, Failure> {
-    let bad = |why: String| Failure::usage(format!("--schema {}: {why}", path.display()));
+    let bad = |why: String| bad_schema(path, why);
     let text = std::fs::read_to_string(path).map_err(|e| bad(persist::describe(&e)))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-    Schema::compile(value).map_err(|e| bad(format!("not a valid JSON Schema: {e}")))
+    Schema::compile(value).map_err(|e| bad(format!("{INVALID_SCHEMA}: {e}")))
 }

@@ -101,10 +101,7 @@ pub fn prune(schema: &Value, keys: &HashSet<&str>) -> Value {
         if kept.contains_key(&named_ref) {
             continue;
         }
-        let definition = named_ref
-            .split_once('/')
-            .and_then(|(container, name)| root.get(container)?.get(name));
-        let copied = match definition {
+        let copied = match named_definition(root, &named_ref) {
             Some(definition) => subschema(definition, keys),
             None => continue,
         };
@@ -129,10 +126,7 @@ pub fn prune(schema: &Value, keys: &HashSet<&str>) -> Value {
 fn followable(value: &Value, root: &Map<String, Value>, top: bool, draft4: bool) -> bool {
     let exists = |reference: &str| match definition(reference) {
         Some("") => true,
-        Some(named) => named
-            .split_once('/')
-            .and_then(|(container, name)| root.get(container)?.get(name))
-            .is_some(),
+        Some(named) => named_definition(root, named).is_some(),
         None => false,
     };
     match value {
@@ -166,6 +160,12 @@ fn definition(reference: &str) -> Option<&str> {
     let (container, name) = rest.split_once('/')?;
     let plain = !name.contains(['/', '~', '%']);
     (plain && (container == "definitions" || container == "$defs")).then_some(rest)
+}
+
+/// The definition `container/NAME` of `root`, if there is one.
+fn named_definition<'r>(root: &'r Map<String, Value>, named: &str) -> Option<&'r Value> {
+    let (container, name) = named.split_once('/')?;
+    root.get(container)?.get(name)
 }
 
 /// The `container/NAME` of every reference in `value`.

@@ -86,7 +86,16 @@ pub struct Run {
 
 /// Runs the binary with `args`.
 pub fn run(args: &[&str]) -> Run {
-    let out = bin().args(args).output().expect("run binary");
+    outcome(bin().args(args))
+}
+
+/// Runs the binary with `args` in the directory `dir`.
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    outcome(bin().current_dir(dir).args(args))
+}
+
+fn outcome(command: &mut Command) -> Run {
+    let out = command.output().expect("run binary");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
