@@ -1,5 +1,6 @@
 //! kometa-trakt: validate, renew and edit the `trakt:` block of a Kometa config.
 
+pub mod authorization;
 pub mod check;
 pub mod commands;
 pub mod document;
@@ -10,3 +11,5 @@ pub mod schema;
 pub mod time;
 pub mod trakt;
 pub mod words;
+
+pub use commands::cli::run;

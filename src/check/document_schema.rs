@@ -9,7 +9,7 @@ use super::structure::value_range;
 use crate::document::scalar::resolve;
 use crate::document::{Kind, Node};
 use crate::kometa::sensitive::is_secret_key;
-use crate::report::mask::mask;
+use crate::kometa::mask::mask;
 use crate::schema::Violation;
 use crate::schema::json::{key_text, node_at};
 use crate::words::{WORD, clip, closest};

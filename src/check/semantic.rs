@@ -12,7 +12,8 @@ use crate::document::scalar::{Resolved, resolve};
 use crate::document::{Document, Edit, Entry, Kind, NewValue, Node, Style, Value};
 use crate::kometa::placeholder::{self, placeholders};
 use crate::kometa::sensitive::is_secret_key;
-use crate::kometa::{AUTH_KEYS, Lifetime, is_template};
+use crate::authorization::Lifetime;
+use crate::kometa::{AUTH_KEYS, is_template};
 use crate::time::{relative, span, utc};
 use crate::words::{WORD, clip};
 

@@ -13,7 +13,8 @@ use crate::kometa::block::resolve;
 use crate::kometa::tokens::Pin;
 use crate::persist::{Needs, Session, recovery, session};
 use crate::time::{self, utc};
-use crate::trakt::{self, Client, Poll, Tokens, TraktError};
+use crate::authorization::Tokens;
+use crate::trakt::{self, Client, Poll, TraktError};
 
 /// Obtain the first tokens: --pin, --device, or --from-file.
 #[derive(Debug, clap::Args)]

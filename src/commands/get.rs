@@ -7,7 +7,7 @@ use super::{Context, Exit, Failure, emit, load, parse, refused};
 use crate::document::Kind;
 use crate::document::path::{parse_path, read};
 use crate::kometa::sensitive::is_secret_key;
-use crate::report::mask::mask;
+use crate::kometa::mask::mask;
 
 /// Print the scalar at a dotted path (secrets masked).
 #[derive(Debug, clap::Args)]

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod check;
+pub mod cli;
 pub mod completions;
 pub mod get;
 pub mod renew;
@@ -11,13 +12,14 @@ pub mod restore;
 pub mod set;
 pub mod status;
 pub mod tokens;
+mod values;
 
 use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::document::{Document, EditError};
-use crate::kometa::placeholder::Secrets;
+use crate::kometa::secrets::Secrets;
 use crate::persist::{self, Loaded, SaveError};
 use crate::trakt::{Class, Endpoints, TraktError};
 

@@ -19,7 +19,7 @@ use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
 use crate::persist::{Needs, Session, describe, private};
 use crate::report::diff::{Reveal, unified};
-use crate::report::mask::mask;
+use crate::kometa::mask::mask;
 
 /// Undo Kometa's re-dump: carry the values Kometa wrote back into your own formatting.
 #[derive(Debug, clap::Args)]

@@ -9,7 +9,7 @@ use crate::document::apply;
 use crate::kometa::tokens::{Pin, token_edits, worst_case_answer};
 use crate::kometa::{PROTECT, TraktBlock};
 use crate::persist::{Session, recovery};
-use crate::trakt::Tokens;
+use crate::authorization::Tokens;
 
 /// The config's trakt block, or a failure saying there is none.
 pub fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {

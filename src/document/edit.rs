@@ -27,9 +27,8 @@ pub enum NewValue {
 }
 
 /// The type of a value to write.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ValueType {
-    #[value(name = "string")]
     Str,
     Int,
     Bool,

@@ -1,9 +1,10 @@
 //! The trakt block's values read from a document, and the application's
 //! credentials as Kometa resolves them.
 
-use super::placeholder::{self, Resolved, Secrets};
+use super::placeholder;
+use super::secrets::{Resolved, Secrets};
 use crate::document::{Document, Node};
-use crate::trakt::Lifetime;
+use crate::authorization::Lifetime;
 
 /// The values of a trakt block as text (`None` for absent, null or empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

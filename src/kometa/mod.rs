@@ -2,15 +2,17 @@
 //! types Kometa expects, its placeholders, which keys hold secrets, and the
 //! block's values read from a document.
 
+pub mod args;
 pub mod block;
+pub mod mask;
 pub mod placeholder;
 pub mod redump;
+pub mod secrets;
 pub mod sensitive;
 pub mod tokens;
 
 use crate::document::{Protect, ValueType};
 
-pub use crate::trakt::Lifetime;
 pub use block::{TraktBlock, find};
 
 /// The keys of the trakt block.
@@ -70,13 +72,12 @@ pub fn value_type(path: &[String]) -> Option<ValueType> {
 }
 
 /// Which Kometa reads the config: what it reads, adds and rewrites differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Version {
     /// Kometa 2.4 (to its release of July 2026): reads `pin` and
     /// `force_refresh`, adds them when missing by rewriting the whole file,
     /// and prompts for a PIN when it holds no tokens.
     #[default]
-    #[value(name = "2.4")]
     V2_4,
     /// Kometa releases after August 2026 (its PR #3461): no `pin` or
     /// `force_refresh`; the token is refreshed on every run.

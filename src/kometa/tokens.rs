@@ -4,7 +4,7 @@
 
 use super::{TraktBlock, value_type};
 use crate::document::{Edit, NewValue, Value};
-use crate::trakt::Tokens;
+use crate::authorization::Tokens;
 
 /// What happens to `trakt.pin` when tokens are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use super::private;
 use crate::document::scalar::double_quoted;
 use crate::document::{Document, Node};
-use crate::trakt::Tokens;
+use crate::authorization::Tokens;
 
 /// What recovery files are called among the private files.
 pub const KIND: &str = "kometa-trakt-recovery";

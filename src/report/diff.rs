@@ -2,7 +2,7 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use super::mask::mask_text;
+use crate::kometa::mask::mask_text;
 use crate::document::{Document, Parse};
 use crate::kometa::sensitive::is_secret_key;
 

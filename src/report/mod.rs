@@ -4,14 +4,13 @@ pub mod diff;
 pub mod findings;
 pub mod github;
 pub mod json;
-pub mod mask;
 pub mod sarif;
 pub mod text;
 
 use findings::FileReport;
 
 /// The output formats of `check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `path:line:col: severity[rule]: message`, the line, a caret, a hint.
     Text,

@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use super::findings::{FileReport, Summary};
-use super::mask::{mask_source, pairs};
+use crate::kometa::mask::{mask_source, pairs};
 use crate::check::Severity;
 
 const RESET: &str = "\x1b[0m";

@@ -11,7 +11,7 @@ use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use serde_json::{Value, json};
 
 pub use error::{Class, TraktError};
-pub use tokens::{Lifetime, Tokens};
+use crate::authorization::Tokens;
 
 /// Where and how to reach Trakt.
 #[derive(Debug, Clone)]
@@ -219,7 +219,7 @@ impl Client {
         if status != 200 {
             return Err(error::from_status(status, &text, what));
         }
-        Tokens::from_json(&text)
+        tokens::from_json(&text)
     }
 
     /// Exchanges a refresh token for new tokens (the old one dies).
@@ -288,7 +288,7 @@ impl Client {
             .text()
             .map_err(|e| network(&e, "device token poll", false))?;
         match status {
-            200 => Tokens::from_json(&text).map(Poll::Authorized),
+            200 => tokens::from_json(&text).map(Poll::Authorized),
             400 => Ok(Poll::Pending),
             429 => Ok(Poll::SlowDown),
             404 => Err(TraktError::dead(

@@ -4,8 +4,8 @@
 
 use std::ops::Range;
 
-use crate::kometa::placeholder;
-use crate::kometa::sensitive::is_secret_key;
+use super::placeholder;
+use super::sensitive::is_secret_key;
 
 /// A secret shown as a short prefix and its length, or `****` when short.
 pub fn mask(value: &str) -> String {

@@ -1,0 +1,78 @@
+//! The command line: parse the arguments, dispatch to the command, map the
+//! outcome to an exit code. Each command's arguments live beside its code.
+
+use std::io;
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+use super::{Color, Context, Failure};
+use crate::kometa::args::split_args;
+
+const EXIT_CODES: &str = "Exit codes:
+  0  success; nothing wrong or nothing to do
+  1  findings (check), or with --check: a change would be made; get: the path is not set
+  2  cannot run: bad arguments, unreadable or unparseable file, refused or unwritable edit
+  3  the Trakt authorization is dead: authorize again
+  4  temporary failure (network, rate limit, Trakt 5xx): retry later; nothing was lost";
+
+/// Validate, renew and edit the trakt block of a Kometa config.yml, changing
+/// only the values that change.
+#[derive(Parser)]
+#[command(name = "kometa-trakt", bin_name = "kometa-trakt", version, after_help = EXIT_CODES)]
+struct Cli {
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    #[command(after_help = EXIT_CODES)]
+    Check(super::check::Args),
+    #[command(after_help = EXIT_CODES)]
+    Status(super::status::Args),
+    #[command(after_help = EXIT_CODES)]
+    Renew(super::renew::Args),
+    #[command(after_help = EXIT_CODES)]
+    Auth(super::auth::Args),
+    #[command(after_help = EXIT_CODES)]
+    Restore(super::restore::Args),
+    #[command(after_help = EXIT_CODES)]
+    Get(super::get::Args),
+    #[command(after_help = EXIT_CODES)]
+    Set(super::set::Args),
+    Completions(super::completions::Args),
+}
+
+/// Runs the command line of this process.
+pub fn run() -> ExitCode {
+    // Kometa's secret arguments (`--kometa-x VALUE`) are taken out first, as
+    // Kometa's own parser leaves them.
+    let (args, secret_args) = split_args(std::env::args_os().collect());
+    let cli = Cli::parse_from(args);
+    let ctx = Context {
+        color: cli.color.enabled(),
+        secret_args,
+    };
+    let out = &mut io::stdout().lock();
+    let outcome = match cli.command {
+        Command::Check(args) => super::check::run(args, &ctx, out),
+        Command::Status(args) => super::status::run(args, &ctx, out),
+        Command::Renew(args) => super::renew::run(args, &ctx, out),
+        Command::Auth(args) => super::auth::run(args, &ctx, out),
+        Command::Restore(args) => super::restore::run(args, &ctx, out),
+        Command::Get(args) => super::get::run(args, &ctx, out),
+        Command::Set(args) => super::set::run(args, &ctx, out),
+        Command::Completions(args) => super::completions::run(args, &mut Cli::command(), out),
+    };
+    match outcome {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(Failure { exit, message }) => {
+            eprintln!("kometa-trakt: {message}");
+            ExitCode::from(exit as u8)
+        }
+    }
+}
