@@ -1,15 +1,15 @@
 //! kometa-trakt: validate, renew and edit the `trakt:` block of a Kometa config.
 
-pub mod authorization;
-pub mod check;
-pub mod commands;
-pub mod document;
-pub mod kometa;
-pub mod persist;
-pub mod report;
-pub mod schema;
-pub mod time;
-pub mod trakt;
-pub mod words;
+mod authorization;
+mod check;
+mod commands;
+mod document;
+mod kometa;
+mod persist;
+mod report;
+mod schema;
+mod time;
+mod trakt;
+mod words;
 
 pub use commands::cli::run;

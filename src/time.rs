@@ -3,7 +3,7 @@
 
 /// Seconds since the Unix epoch now; `KOMETA_TRAKT_NOW` (Unix seconds)
 /// pins it for reproducible output.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     if let Some(pinned) = std::env::var("KOMETA_TRAKT_NOW")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -16,7 +16,7 @@ pub fn now() -> i64 {
 }
 
 /// `2026-11-28 12:00:00 UTC`.
-pub fn utc(unix: i64) -> String {
+pub(crate) fn utc(unix: i64) -> String {
     let days = unix.div_euclid(86_400);
     let secs = unix.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
@@ -44,7 +44,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 
 /// A duration in its largest whole units, at most two: `1 year`, `3 months`,
 /// `2 days 4 hours`, `45 minutes`, `10 seconds`.
-pub fn span(seconds: i64) -> String {
+pub(crate) fn span(seconds: i64) -> String {
     const UNITS: [(i64, &str); 6] = [
         (31_556_952, "year"),
         (2_629_746, "month"),
@@ -73,7 +73,7 @@ pub fn span(seconds: i64) -> String {
 }
 
 /// `in 3 hours` or `2 days ago`, relative to now.
-pub fn relative(seconds_from_now: i64) -> String {
+pub(crate) fn relative(seconds_from_now: i64) -> String {
     if seconds_from_now >= 0 {
         format!("in {}", span(seconds_from_now))
     } else {
@@ -82,7 +82,7 @@ pub fn relative(seconds_from_now: i64) -> String {
 }
 
 /// Parses `90s`, `30m`, `12h`, `2d`, `1w` and sums like `1d12h`.
-pub fn parse_duration(text: &str) -> Result<i64, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
     let bad = || format!("`{text}` is not a duration: write it like 30m, 12h, 2d, 1w or 1d12h");
     let mut total: i64 = 0;
     let mut number = String::new();

@@ -2,11 +2,11 @@
 //! known word closest to a misspelt one).
 
 /// How much of a user's word (a key, a value) a message shows.
-pub const WORD: usize = 60;
+pub(crate) const WORD: usize = 60;
 
 /// `text` cut to `max` characters, with `…` where it was cut: user text in
 /// a message stays short whatever the file holds.
-pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+pub(crate) fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
     match text.char_indices().nth(max) {
         Some((cut, _)) => format!("{}…", &text[..cut]).into(),
         None => text.into(),
@@ -14,7 +14,7 @@ pub fn clip(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
 }
 
 /// The candidate within two edits of `word` (ignoring case), if any.
-pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
+pub(crate) fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
     let lower = word.to_lowercase();
     candidates
         .iter()
@@ -25,7 +25,7 @@ pub fn closest<'c>(word: &str, candidates: &[&'c str]) -> Option<&'c str> {
 }
 
 /// The Levenshtein distance between two strings, by characters.
-pub fn distance(a: &str, b: &str) -> usize {
+pub(crate) fn distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {
@@ -46,7 +46,7 @@ pub fn distance(a: &str, b: &str) -> usize {
 /// for none): unions of Kometa's schema compare each unknown key with
 /// hundreds of allowed ones, so an ASCII word of up to 64 characters is
 /// compared bit-parallel (Myers' algorithm), a column per character.
-pub fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> usize {
+pub(crate) fn nearest<'c>(word: &str, candidates: impl Iterator<Item = &'c str>) -> usize {
     let bits = Bits::new(word.as_bytes());
     candidates
         .map(|candidate| match (&bits, candidate.is_ascii()) {
@@ -108,7 +108,7 @@ impl Bits {
 /// Whether `a`, lowercased, is within two edits of `b` (both ASCII):
 /// [`distance`] for the one question asked of every key of a file,
 /// bit-parallel and without allocating.
-pub fn within_two_ascii(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn within_two_ascii(a: &[u8], b: &[u8]) -> bool {
     match Bits::new(b) {
         Some(bits) => bits.distance(a.iter().map(u8::to_ascii_lowercase)) <= 2,
         None => {

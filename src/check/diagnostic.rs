@@ -5,10 +5,11 @@ use std::ops::Range;
 
 use super::rule::Rule;
 use crate::document::Edit;
+use crate::kometa::Version;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Severity {
+pub(crate) enum Severity {
     Error,
     Warning,
     Note,
@@ -16,7 +17,7 @@ pub enum Severity {
 
 impl Severity {
     /// The lower-case name used in every output format.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
@@ -27,44 +28,48 @@ impl Severity {
 
 /// One finding in one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Diagnostic {
-    pub rule: Rule,
-    pub severity: Severity,
-    pub message: String,
-    pub hint: Option<String>,
+pub(crate) struct Diagnostic {
+    pub(crate) rule: Rule,
+    pub(crate) severity: Severity,
+    pub(crate) message: String,
+    pub(crate) hint: Option<String>,
     /// The byte range in the file, `None` when the finding is about the
     /// file as a whole (it cannot be read).
-    pub range: Option<Range<usize>>,
+    pub(crate) range: Option<Range<usize>>,
     /// What `check --fix` does about it, when that is unambiguous.
-    pub fix: Option<Fix>,
+    pub(crate) fix: Option<Fix>,
     /// More detail, shown with `--verbose` and in JSON: e.g. every branch's
     /// errors of a failed `anyOf`.
-    pub notes: Vec<String>,
+    pub(crate) notes: Vec<String>,
+    /// Whether the rule's logic or an option chose the severity; if not,
+    /// it is the registry's for the Kometa that reads the config.
+    chosen: bool,
 }
 
 /// A repair of the trakt block: minimal edits that change no secret's
 /// value and nothing outside the block.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Fix {
-    pub edits: Vec<Edit>,
+pub(crate) struct Fix {
+    pub(crate) edits: Vec<Edit>,
 }
 
 impl Diagnostic {
     /// A finding of `rule` at `range`, with the rule's default severity.
-    pub fn new(rule: Rule, range: Range<usize>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(rule: Rule, range: Range<usize>, message: impl Into<String>) -> Self {
         Diagnostic {
             rule,
-            severity: rule.severity(),
+            severity: rule.info().severity,
             message: message.into(),
             hint: None,
             range: Some(range),
             fix: None,
             notes: Vec::new(),
+            chosen: false,
         }
     }
 
     /// A finding about the file as a whole (it cannot be read).
-    pub fn whole_file(rule: Rule, message: impl Into<String>) -> Self {
+    pub(crate) fn whole_file(rule: Rule, message: impl Into<String>) -> Self {
         Diagnostic {
             range: None,
             ..Diagnostic::new(rule, 0..0, message)
@@ -72,19 +77,34 @@ impl Diagnostic {
     }
 
     /// The same finding with another severity (an option made it stricter).
-    pub fn severity(mut self, severity: Severity) -> Self {
+    pub(crate) fn severity(mut self, severity: Severity) -> Self {
         self.severity = severity;
+        self.chosen = true;
+        self
+    }
+
+    /// The same finding with the registry's severity for `kometa`, unless
+    /// its severity was chosen.
+    pub(crate) fn for_kometa(mut self, kometa: Version) -> Self {
+        if !self.chosen {
+            self.severity = self.rule.severity(kometa);
+        }
         self
     }
 
     /// The same finding with the fix `edits`.
-    pub fn fix(mut self, edits: Vec<Edit>) -> Self {
+    pub(crate) fn fix(mut self, edits: Vec<Edit>) -> Self {
+        assert!(
+            self.rule.info().fixable,
+            "a fix from the rule `{}`, which the registry does not mark fixable",
+            self.rule.id()
+        );
         self.fix = Some(Fix { edits });
         self
     }
 
     /// The same finding with a hint.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }

@@ -18,7 +18,7 @@ use crate::words::{WORD, clip, closest};
 const LISTED: usize = 8;
 
 /// The finding(s) of violation `v` in the document `root`.
-pub fn findings(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
+pub(super) fn findings(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
     let (key, node) = node_at(root, &v.pointer);
     let path = pointer_path(&v.pointer);
     let name = if path.is_empty() {
@@ -28,9 +28,9 @@ pub fn findings(v: &Violation, root: &Node<'_>) -> Vec<Diagnostic> {
     };
     let last = path.last().map(String::as_str).unwrap_or_default();
     let notes = v.branches.clone();
-    let with_notes = |d: Diagnostic| Diagnostic {
-        notes: notes.clone(),
-        ..d
+    let with_notes = |mut d: Diagnostic| {
+        d.notes = notes.clone();
+        d
     };
     if !v.unexpected.is_empty() {
         let entries = node.entries().unwrap_or_default();

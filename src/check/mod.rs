@@ -2,9 +2,9 @@
 //! structural findings from the schema, and the semantic rules of the
 //! trakt block, each as severe as what Kometa does with the value.
 
-pub mod diagnostic;
+pub(crate) mod diagnostic;
 mod document_schema;
-pub mod rule;
+pub(crate) mod rule;
 mod semantic;
 mod structure;
 mod tabs;
@@ -18,40 +18,40 @@ use crate::kometa::sensitive::is_secret_key;
 use crate::schema::json::{Strings, TooLarge, to_json};
 use crate::schema::{Schema, TRAKT_STRINGS};
 use crate::words::{WORD, clip};
-pub use diagnostic::{Diagnostic, Fix, Severity};
-pub use rule::Rule;
+pub(crate) use diagnostic::{Diagnostic, Severity};
+pub(crate) use rule::Rule;
 
 /// What `check` demands beyond the defaults.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct Options {
+pub(crate) struct Options {
     /// A missing trakt block is an error, not a note.
-    pub require_trakt: bool,
+    pub(crate) require_trakt: bool,
     /// The token must stay valid this many seconds: an error otherwise.
-    pub require_valid_for: Option<i64>,
+    pub(crate) require_valid_for: Option<i64>,
     /// Literal secrets and tokens are errors.
-    pub no_plaintext_secrets: bool,
+    pub(crate) no_plaintext_secrets: bool,
     /// The Kometa that reads the config.
-    pub kometa: Version,
+    pub(crate) kometa: Version,
     /// The current time, Unix seconds.
-    pub now: i64,
+    pub(crate) now: i64,
 }
 
 /// The schemas a check uses: the trakt schema, and optionally one the user
 /// names for the whole document.
-pub struct Schemas {
-    pub trakt: Schema,
-    pub extra: Option<Schema>,
+pub(crate) struct Schemas {
+    pub(crate) trakt: Schema,
+    pub(crate) extra: Option<Schema>,
 }
 
 /// The findings of one file and where its secrets are (to mask them).
-pub struct Checked {
-    pub diagnostics: Vec<Diagnostic>,
-    pub secrets: Vec<Range<usize>>,
+pub(crate) struct Checked {
+    pub(crate) diagnostics: Vec<Diagnostic>,
+    pub(crate) secrets: Vec<Range<usize>>,
 }
 
 /// Every finding in `text`, in source order. Without a document schema
 /// only the trakt block gets a tree; the rest is streamed.
-pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
+pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
     let parse = Parse::masking(is_secret_key);
     let parsed = match schemas.extra {
         Some(_) => Document::parse_with(text, parse),
@@ -92,7 +92,10 @@ pub fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
     }
     found.sort_by_key(|d| d.range.as_ref().map(|r| r.start));
     Checked {
-        diagnostics: found,
+        diagnostics: found
+            .into_iter()
+            .map(|d| d.for_kometa(options.kometa))
+            .collect(),
         secrets: doc.secrets,
     }
 }

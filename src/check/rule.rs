@@ -1,368 +1,457 @@
-//! The one registry of rules: id, default severity, what the rule finds,
-//! what Kometa does with such a value, and whether `--fix` repairs it.
-//! `check`, every output format, `--fix`, SARIF and docs/rules.md read it.
+//! The one registry of rules. Each rule is declared once, below: its id,
+//! its severity for each Kometa version, what it finds, what Kometa does
+//! with such a value and the lines of Kometa's code that decide it,
+//! whether `check --fix` repairs it, and an example. The enum, [`Rule::ALL`],
+//! every output format, SARIF's rule list, docs/rules.md and the tests that
+//! tie severities to Kometa's code are all derived from these declarations.
+//! Adding a rule is one declaration here plus its logic and its tests.
 
 use super::diagnostic::Severity;
-
-/// Every rule `check` knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Rule {
-    Unreadable,
-    YamlSyntax,
-    YamlTab,
-    SeveralDocuments,
-    DuplicateKey,
-    AliasExpansion,
-    NoTrakt,
-    TraktNotMapping,
-    MissingCredential,
-    CredentialFormat,
-    RedactedValue,
-    TemplatePlaceholder,
-    PlaceholderSpelling,
-    TaggedValue,
-    PinType,
-    ForceRefreshType,
-    AuthorizationType,
-    NotAuthorized,
-    AuthorizationPartial,
-    AuthorizationIncomplete,
-    TokenType,
-    NumberType,
-    QuotedNumber,
-    CreatedInFuture,
-    TokenExpired,
-    TokenExpiring,
-    UnknownKey,
-    KometaWillRewrite,
-    PlaintextSecret,
-    ValueType,
-    Schema,
-}
+use super::diagnostic::Severity::{Error, Note, Warning};
+use crate::kometa::Version;
 
 /// What the registry says of a rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Info {
+pub(crate) struct Info {
     /// The stable id shown in every output.
-    pub id: &'static str,
-    /// The severity unless an option changes it.
-    pub severity: Severity,
+    pub(crate) id: &'static str,
+    /// The severity for Kometa 2.4 unless the rule's logic or an option
+    /// changes it.
+    pub(crate) severity: Severity,
+    /// The same for Kometa after August 2026 (`--kometa-version latest`).
+    pub(crate) latest: Severity,
     /// What the rule finds, in one sentence.
-    pub summary: &'static str,
+    pub(crate) summary: &'static str,
     /// What Kometa itself does with such a value.
-    pub kometa: &'static str,
-    /// Whether `check --fix` repairs it.
-    pub fixable: bool,
+    pub(crate) kometa: &'static str,
+    /// The lines of Kometa 2.4.4's code (vendor/kometa-2.4.4) that decide
+    /// the severity, each shown by a fixture.
+    pub(crate) decided_by: &'static [Decision],
+    /// Whether `check --fix` repairs it: only such a rule's findings may
+    /// carry a fix.
+    pub(crate) fixable: bool,
     /// A line that triggers it.
-    pub example: &'static str,
+    pub(crate) example: &'static str,
+}
+
+/// A line of Kometa's code that decides a rule's severity, and the fixture
+/// (`fixtures/check/NAME.yml`) whose output shows the rule at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Decision {
+    pub(crate) fixture: &'static str,
+    pub(crate) severity: Severity,
+    /// `modules/trakt.py:160`, relative to Kometa's source tree.
+    pub(crate) at: &'static str,
+    /// Text found on that line.
+    pub(crate) says: &'static str,
+}
+
+const fn by(
+    fixture: &'static str,
+    severity: Severity,
+    at: &'static str,
+    says: &'static str,
+) -> Decision {
+    Decision {
+        fixture,
+        severity,
+        at,
+        says,
+    }
+}
+
+/// Declares every rule: the enum, its list and each one's [`Info`]. A
+/// rule's `latest` severity, when not given, is its `severity`.
+macro_rules! rules {
+    ($(
+        $rule:ident {
+            id: $id:literal,
+            severity: $severity:ident,
+            $(latest: $latest:ident,)?
+            summary: $summary:literal,
+            kometa: $kometa:literal,
+            decided_by: [$($decision:expr),* $(,)?],
+            fixable: $fixable:literal,
+            example: $example:literal $(,)?
+        }
+    )*) => {
+        /// Every rule `check` knows.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub(crate) enum Rule {
+            $($rule,)*
+        }
+
+        impl Rule {
+            /// Every rule, in the order of the documentation.
+            pub(crate) const ALL: &'static [Rule] = &[$(Rule::$rule,)*];
+
+            /// What the registry says of the rule.
+            pub(crate) fn info(self) -> &'static Info {
+                match self {
+                    $(Rule::$rule => {
+                        const INFO: Info = Info {
+                            id: $id,
+                            severity: $severity,
+                            latest: rules!(@latest $severity $($latest)?),
+                            summary: $summary,
+                            kometa: $kometa,
+                            decided_by: &[$($decision),*],
+                            fixable: $fixable,
+                            example: $example,
+                        };
+                        &INFO
+                    })*
+                }
+            }
+        }
+    };
+    (@latest $severity:ident) => { $severity };
+    (@latest $severity:ident $latest:ident) => { $latest };
 }
 
 impl Rule {
-    /// Every rule, in the order of the documentation.
-    pub const ALL: &'static [Rule] = &[
-        Rule::Unreadable,
-        Rule::YamlSyntax,
-        Rule::YamlTab,
-        Rule::SeveralDocuments,
-        Rule::DuplicateKey,
-        Rule::AliasExpansion,
-        Rule::NoTrakt,
-        Rule::TraktNotMapping,
-        Rule::MissingCredential,
-        Rule::CredentialFormat,
-        Rule::RedactedValue,
-        Rule::TemplatePlaceholder,
-        Rule::PlaceholderSpelling,
-        Rule::TaggedValue,
-        Rule::PinType,
-        Rule::ForceRefreshType,
-        Rule::AuthorizationType,
-        Rule::NotAuthorized,
-        Rule::AuthorizationPartial,
-        Rule::AuthorizationIncomplete,
-        Rule::TokenType,
-        Rule::NumberType,
-        Rule::QuotedNumber,
-        Rule::CreatedInFuture,
-        Rule::TokenExpired,
-        Rule::TokenExpiring,
-        Rule::UnknownKey,
-        Rule::KometaWillRewrite,
-        Rule::PlaintextSecret,
-        Rule::ValueType,
-        Rule::Schema,
-    ];
-
     /// The rule's id.
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         self.info().id
     }
 
-    /// The rule's default severity.
-    pub fn severity(self) -> Severity {
-        self.info().severity
-    }
-
-    /// What the registry says of the rule.
-    pub fn info(self) -> Info {
-        use Severity::{Error, Note, Warning};
-        let info = |id, severity, summary, kometa, fixable, example| Info {
-            id,
-            severity,
-            summary,
-            kometa,
-            fixable,
-            example,
-        };
-        match self {
-            Rule::Unreadable => info(
-                "unreadable",
-                Error,
-                "The file cannot be read.",
-                "Kometa cannot start without its config.",
-                false,
-                "a path that does not exist",
-            ),
-            Rule::YamlSyntax => info(
-                "yaml-syntax",
-                Error,
-                "The file is not valid YAML.",
-                "Kometa stops: it cannot load the config.",
-                false,
-                "`client_id:<TAB>abc` (a tab right after the colon)",
-            ),
-            Rule::YamlTab => info(
-                "yaml-tab",
-                Error,
-                "A tab outside quotes, comments and flow collections.",
-                "ruamel.yaml, which Kometa loads the config with, refuses such a tab: Kometa stops (\"Tabs are not allowed in YAML files\").",
-                false,
-                "`cache: true<TAB># comment`",
-            ),
-            Rule::SeveralDocuments => info(
-                "several-documents",
-                Error,
-                "The file holds several YAML documents.",
-                "Kometa's loader refuses a stream of several documents.",
-                false,
-                "a `---` line starting a second document",
-            ),
-            Rule::DuplicateKey => info(
-                "duplicate-key",
-                Error,
-                "A mapping holds the same key twice.",
-                "YAML loaders disagree on which one wins; Kometa's refuses the file.",
-                false,
-                "`client_id:` twice in one mapping (anywhere in the file)",
-            ),
-            Rule::AliasExpansion => info(
-                "alias-expansion",
-                Error,
-                "Aliases expand to an unreasonable size.",
-                "Kometa's loader would exhaust its memory.",
-                false,
-                "aliases that expand to over a million nodes (an alias bomb)",
-            ),
-            Rule::NoTrakt => info(
-                "no-trakt",
-                Note,
-                "The file has no trakt block at its root.",
-                "Kometa runs without Trakt.",
-                false,
-                "a config without a root `trakt:`",
-            ),
-            Rule::TraktNotMapping => info(
-                "trakt-not-mapping",
-                Error,
-                "The trakt key has no value or is not a mapping.",
-                "Empty: Kometa adds `client_id:`, rewrites the whole file and runs without Trakt; a sequence aborts the whole run.",
-                false,
-                "`trakt:` with no value",
-            ),
-            Rule::MissingCredential => info(
-                "missing-credential",
-                Error,
-                "client_id or client_secret is missing or empty.",
-                "\"is blank\": Kometa runs without Trakt (and adds a missing key by rewriting the whole file).",
-                false,
-                "`client_secret` absent, or `client_id:` empty",
-            ),
-            Rule::CredentialFormat => info(
-                "credential-format",
-                Warning,
-                "client_id or client_secret is not 64 hex characters.",
-                "Kometa sends it as it is; Trakt refuses a wrong one at the first request.",
-                false,
-                "`client_id: 1a2b3c4d5e6f7g8h9i`",
-            ),
-            Rule::RedactedValue => info(
-                "redacted-value",
-                Error,
-                "A value is a redaction leftover such as (redacted) or [REDACTED].",
-                "Kometa sends the leftover: Trakt fails at the first refresh; a sequence as client_id aborts the whole run.",
-                false,
-                "`client_id: (redacted)`, `<REDACTED>`, `<private>`, `[REDACTED]`",
-            ),
-            Rule::TemplatePlaceholder => info(
-                "template-placeholder",
-                Warning,
-                "A value is a ${VAR} template, which Kometa reads literally.",
-                "Kometa substitutes only <<name>> placeholders: it sends `${VAR}` as it is and Trakt fails, unless the file is rendered (envsubst) before Kometa reads it.",
-                false,
-                "`client_id: ${TRAKT_CLIENT_ID}`",
-            ),
-            Rule::PlaceholderSpelling => info(
-                "placeholder-spelling",
-                Error,
-                "A <<placeholder>> spelt in a way Kometa can never resolve.",
-                "Kometa fills `<<x-y>>` and `<<X_Y>>` from KOMETA_X_Y; `<<x_y>>` or `<<X-Y>>` matches nothing and becomes null: \"is blank\", Trakt fails.",
-                true,
-                "`client_id: <<trakt_id>>` (write `<<trakt-id>>` or `<<TRAKT_ID>>`)",
-            ),
-            Rule::TaggedValue => info(
-                "tagged-value",
-                Error,
-                "A trakt value carries an explicit tag such as !!str.",
-                "ruamel.yaml loads a tagged scalar as an object, not a string: the request header or body fails and Kometa's whole run aborts.",
-                true,
-                "`client_id: !!str 0123…`",
-            ),
-            Rule::PinType => info(
-                "pin-type",
-                Error,
-                "The PIN is a number; Kometa expects a string (a warning while the block holds tokens).",
-                "Sent as a JSON number when a PIN exchange is needed, which Trakt refuses; never read while the tokens work.",
-                true,
-                "`pin: 12345678` (an integer, as Kometa's own docs show)",
-            ),
-            Rule::ForceRefreshType => info(
-                "force-refresh-type",
-                Warning,
-                "force_refresh is not a boolean, so Kometa ignores it.",
-                "Only the YAML boolean `true` forces a refresh; a string (\"true\", yes) is ignored.",
-                false,
-                "`force_refresh: \"true\"`",
-            ),
-            Rule::AuthorizationType => info(
-                "authorization-type",
-                Error,
-                "authorization is not a mapping.",
-                "Kometa aborts its whole run reading a token from it.",
-                false,
-                "`authorization: filled-in-by-kometa`",
-            ),
-            Rule::NotAuthorized => info(
-                "not-authorized",
-                Error,
-                "The trakt block holds no tokens yet (a warning when it holds a PIN).",
-                "Kometa 2.4 exchanges the PIN; without one it prompts for it, which fails without a terminal (Docker, cron).",
-                false,
-                "`authorization:` absent, null, or with empty tokens, and no `pin`",
-            ),
-            Rule::AuthorizationPartial => info(
-                "authorization-partial",
-                Error,
-                "The authorization lacks its access_token key, or one of its tokens is empty.",
-                "A missing access_token key aborts Kometa's whole run (KeyError); an empty token fails at the next refresh.",
-                false,
-                "tokens present but `refresh_token:` empty",
-            ),
-            Rule::AuthorizationIncomplete => info(
-                "authorization-incomplete",
-                Warning,
-                "token_type, expires_in, scope or created_at is missing or empty beside the tokens.",
-                "Never read by Kometa; only the expiry arithmetic suffers.",
-                false,
-                "a block with tokens but no `expires_in`",
-            ),
-            Rule::TokenType => info(
-                "token-type",
-                Warning,
-                "token_type is not Bearer.",
-                "Never read: Kometa always sends a Bearer token.",
-                false,
-                "`token_type: MAC`",
-            ),
-            Rule::NumberType => info(
-                "number-type",
-                Warning,
-                "expires_in or created_at is not a whole number of seconds.",
-                "Never read by Kometa; only the expiry arithmetic suffers.",
-                false,
-                "`expires_in: one day`",
-            ),
-            Rule::QuotedNumber => info(
-                "quoted-number",
-                Warning,
-                "expires_in or created_at is a number written as a string.",
-                "Never read by Kometa; its next save writes a number.",
-                true,
-                "`expires_in: '86400'`",
-            ),
-            Rule::CreatedInFuture => info(
-                "created-in-future",
-                Warning,
-                "created_at lies in the future.",
-                "Never read by Kometa; only the expiry arithmetic suffers.",
-                false,
-                "`created_at` more than 5 minutes ahead of the clock",
-            ),
-            Rule::TokenExpired => info(
-                "token-expired",
-                Warning,
-                "The access token has expired (an error with --require-valid-for).",
-                "Kometa refreshes it on its next run (and rewrites the whole file to save it).",
-                false,
-                "`created_at + expires_in` in the past",
-            ),
-            Rule::TokenExpiring => info(
-                "token-expiring",
-                Warning,
-                "The access token is due for renewal, or expires sooner than --require-valid-for.",
-                "Kometa refreshes only once the token fails.",
-                false,
-                "less than a quarter of the lifetime left",
-            ),
-            Rule::UnknownKey => info(
-                "unknown-key",
-                Warning,
-                "A key the trakt block does not know, with a suggestion.",
-                "Ignored by Kometa.",
-                false,
-                "`client_ID: x` → did you mean `client_id`?",
-            ),
-            Rule::KometaWillRewrite => info(
-                "kometa-will-rewrite",
-                Warning,
-                "A key Kometa adds when missing: its first run rewrites the whole file.",
-                "Kometa 2.4 adds a missing pin, force_refresh, client_id or client_secret by loading and re-dumping the whole config: quotes dropped, lists re-indented, CRLF and a BOM lost.",
-                true,
-                "a trakt block without a `pin:` or `force_refresh:` line",
-            ),
-            Rule::PlaintextSecret => info(
-                "plaintext-secret",
-                Error,
-                "A literal secret where --no-plaintext-secrets demands a placeholder.",
-                "Kometa works either way; the rule is for repositories that must hold placeholders only.",
-                false,
-                "`access_token: a1b2…` instead of `<<trakt-access-token>>`",
-            ),
-            Rule::ValueType => info(
-                "value-type",
-                Error,
-                "A trakt value of the wrong type (a warning where Kometa never reads it).",
-                "A credential or token of another type fails or aborts Kometa; token_type, expires_in, scope and created_at are never read.",
-                false,
-                "`client_id: 12345`, `scope: [public]`",
-            ),
-            Rule::Schema => info(
-                "schema",
-                Error,
-                "A violation of the schema given with --schema.",
-                "Whatever the schema's author decided.",
-                false,
-                "any violation of the schema given with `--schema`",
-            ),
+    /// The rule's severity for the Kometa that reads the config.
+    pub(crate) fn severity(self, kometa: Version) -> Severity {
+        match kometa {
+            Version::V2_4 => self.info().severity,
+            Version::Latest => self.info().latest,
         }
+    }
+}
+
+rules! {
+    Unreadable {
+        id: "unreadable",
+        severity: Error,
+        summary: "The file cannot be read.",
+        kometa: "Kometa cannot start without its config.",
+        decided_by: [],
+        fixable: false,
+        example: "a path that does not exist",
+    }
+    YamlSyntax {
+        id: "yaml-syntax",
+        severity: Error,
+        summary: "The file is not valid YAML.",
+        kometa: "Kometa stops: it cannot load the config.",
+        decided_by: [],
+        fixable: false,
+        example: "`client_id:<TAB>abc` (a tab right after the colon)",
+    }
+    YamlTab {
+        id: "yaml-tab",
+        severity: Error,
+        summary: "A tab outside quotes, comments and flow collections.",
+        kometa: "ruamel.yaml, which Kometa loads the config with, refuses such a tab: Kometa stops (\"Tabs are not allowed in YAML files\").",
+        decided_by: [
+            by("yaml-tab", Error, "modules/request.py:283", "Tabs are not allowed in YAML files"),
+        ],
+        fixable: false,
+        example: "`cache: true<TAB># comment`",
+    }
+    SeveralDocuments {
+        id: "several-documents",
+        severity: Error,
+        summary: "The file holds several YAML documents.",
+        kometa: "Kometa's loader refuses a stream of several documents.",
+        decided_by: [],
+        fixable: false,
+        example: "a `---` line starting a second document",
+    }
+    DuplicateKey {
+        id: "duplicate-key",
+        severity: Error,
+        summary: "A mapping holds the same key twice.",
+        kometa: "YAML loaders disagree on which one wins; Kometa's refuses the file.",
+        decided_by: [],
+        fixable: false,
+        example: "`client_id:` twice in one mapping (anywhere in the file)",
+    }
+    AliasExpansion {
+        id: "alias-expansion",
+        severity: Error,
+        summary: "Aliases expand to an unreasonable size.",
+        kometa: "Kometa's loader would exhaust its memory.",
+        decided_by: [],
+        fixable: false,
+        example: "aliases that expand to over a million nodes (an alias bomb)",
+    }
+    NoTrakt {
+        id: "no-trakt",
+        severity: Note,
+        summary: "The file has no trakt block at its root.",
+        kometa: "Kometa runs without Trakt.",
+        decided_by: [],
+        fixable: false,
+        example: "a config without a root `trakt:`",
+    }
+    TraktNotMapping {
+        id: "trakt-not-mapping",
+        severity: Error,
+        summary: "The trakt key has no value or is not a mapping.",
+        kometa: "Empty: Kometa adds `client_id:`, rewrites the whole file and runs without Trakt; a sequence aborts the whole run.",
+        decided_by: [
+            by("trakt-not-mapping", Error, "modules/config.py:531", "yaml.data[parent] = {attribute: default}"),
+        ],
+        fixable: false,
+        example: "`trakt:` with no value",
+    }
+    MissingCredential {
+        id: "missing-credential",
+        severity: Error,
+        summary: "client_id or client_secret is missing or empty.",
+        kometa: "\"is blank\": Kometa runs without Trakt (and adds a missing key by rewriting the whole file).",
+        decided_by: [
+            by("missing-credential", Error, "modules/config.py:545", "is blank"),
+        ],
+        fixable: false,
+        example: "`client_secret` absent, or `client_id:` empty",
+    }
+    CredentialFormat {
+        id: "credential-format",
+        severity: Warning,
+        summary: "client_id or client_secret is not 64 hex characters.",
+        kometa: "Kometa sends it as it is; Trakt refuses a wrong one at the first request.",
+        decided_by: [
+            by("credential-format", Warning, "modules/trakt.py:160", "\"trakt-api-key\": self.client_id"),
+        ],
+        fixable: false,
+        example: "`client_id: 1a2b3c4d5e6f7g8h9i`",
+    }
+    RedactedValue {
+        id: "redacted-value",
+        severity: Error,
+        summary: "A value is a redaction leftover such as (redacted) or [REDACTED].",
+        kometa: "Kometa sends the leftover: Trakt fails at the first refresh; a sequence as client_id aborts the whole run.",
+        decided_by: [
+            by("redacted-value", Error, "modules/trakt.py:174", "\"client_secret\": self.client_secret"),
+        ],
+        fixable: false,
+        example: "`client_id: (redacted)`, `<REDACTED>`, `<private>`, `[REDACTED]`",
+    }
+    TemplatePlaceholder {
+        id: "template-placeholder",
+        severity: Warning,
+        summary: "A value is a ${VAR} template, which Kometa reads literally.",
+        kometa: "Kometa substitutes only <<name>> placeholders: it sends `${VAR}` as it is and Trakt fails, unless the file is rendered (envsubst) before Kometa reads it.",
+        decided_by: [
+            by("template-placeholder", Warning, "modules/config.py:487", "if f\"<<{test}>>\" in str(next_data)"),
+        ],
+        fixable: false,
+        example: "`client_id: ${TRAKT_CLIENT_ID}`",
+    }
+    PlaceholderSpelling {
+        id: "placeholder-spelling",
+        severity: Error,
+        summary: "A <<placeholder>> spelt in a way Kometa can never resolve.",
+        kometa: "Kometa fills `<<x-y>>` and `<<X_Y>>` from KOMETA_X_Y; `<<x_y>>` or `<<X-Y>>` matches nothing and becomes null: \"is blank\", Trakt fails.",
+        decided_by: [
+            by("placeholder-spelling", Error, "modules/config.py:489", "if str(next_data).startswith(\"<<\") and str(next_data).endswith(\">>\")"),
+        ],
+        fixable: true,
+        example: "`client_id: <<trakt_id>>` (write `<<trakt-id>>` or `<<TRAKT_ID>>`)",
+    }
+    TaggedValue {
+        id: "tagged-value",
+        severity: Error,
+        summary: "A trakt value carries an explicit tag such as !!str.",
+        kometa: "ruamel.yaml loads a tagged scalar as an object, not a string: the request header or body fails and Kometa's whole run aborts.",
+        decided_by: [
+            by("tagged-value", Error, "modules/trakt.py:160", "headers = {\"Content-Type\": \"application/json\""),
+        ],
+        fixable: true,
+        example: "`client_id: !!str 0123…`",
+    }
+    PinType {
+        id: "pin-type",
+        severity: Error,
+        summary: "The PIN is a number; Kometa expects a string (a warning while the block holds tokens).",
+        kometa: "Sent as a JSON number when a PIN exchange is needed, which Trakt refuses; never read while the tokens work.",
+        decided_by: [
+            by("pin-type", Error, "modules/trakt.py:149", "json_data = {\"code\": pin"),
+            by("pin-type-with-tokens", Warning, "modules/trakt.py:63", "if self.force_refresh is True or not self._save(self.authorization)"),
+        ],
+        fixable: true,
+        example: "`pin: 12345678` (an integer, as Kometa's own docs show)",
+    }
+    ForceRefreshType {
+        id: "force-refresh-type",
+        severity: Warning,
+        summary: "force_refresh is not a boolean, so Kometa ignores it.",
+        kometa: "Only the YAML boolean `true` forces a refresh; a string (\"true\", yes) is ignored.",
+        decided_by: [
+            by("force-refresh-type", Warning, "modules/trakt.py:63", "self.force_refresh is True"),
+        ],
+        fixable: false,
+        example: "`force_refresh: \"true\"`",
+    }
+    AuthorizationType {
+        id: "authorization-type",
+        severity: Error,
+        summary: "authorization is not a mapping.",
+        kometa: "Kometa aborts its whole run reading a token from it.",
+        decided_by: [
+            by("authorization-type", Error, "modules/trakt.py:159", "authorization[\"access_token\"]"),
+        ],
+        fixable: false,
+        example: "`authorization: filled-in-by-kometa`",
+    }
+    NotAuthorized {
+        id: "not-authorized",
+        severity: Error,
+        summary: "The trakt block holds no tokens yet (a warning when it holds a PIN).",
+        kometa: "Kometa 2.4 exchanges the PIN; without one it prompts for it, which fails without a terminal (Docker, cron).",
+        decided_by: [
+            by("not-authorized", Error, "modules/trakt.py:144", "pin = util.logger_input(\"Trakt pin (case insensitive)\", timeout=300).strip()"),
+            by("not-authorized-with-pin", Warning, "modules/trakt.py:136", "if self.pin:"),
+        ],
+        fixable: false,
+        example: "`authorization:` absent, null, or with empty tokens, and no `pin`",
+    }
+    AuthorizationPartial {
+        id: "authorization-partial",
+        severity: Error,
+        summary: "The authorization lacks its access_token key, or one of its tokens is empty.",
+        kometa: "A missing access_token key aborts Kometa's whole run (KeyError); an empty token fails at the next refresh.",
+        decided_by: [
+            by("authorization-partial-no-access-token", Error, "modules/trakt.py:159", "authorization[\"access_token\"]"),
+            by("authorization-partial", Error, "modules/trakt.py:172", "self.authorization[\"refresh_token\"]"),
+        ],
+        fixable: false,
+        example: "tokens present but `refresh_token:` empty",
+    }
+    AuthorizationIncomplete {
+        id: "authorization-incomplete",
+        severity: Warning,
+        summary: "token_type, expires_in, scope or created_at is missing or empty beside the tokens.",
+        kometa: "Never read by Kometa; only the expiry arithmetic suffers.",
+        decided_by: [
+            by("authorization-incomplete", Warning, "modules/trakt.py:162", "response = self.requests.get(f\"{base_url}/users/settings\", headers=headers)"),
+        ],
+        fixable: false,
+        example: "a block with tokens but no `expires_in`",
+    }
+    TokenType {
+        id: "token-type",
+        severity: Warning,
+        summary: "token_type is not Bearer.",
+        kometa: "Never read: Kometa always sends a Bearer token.",
+        decided_by: [
+            by("token-type", Warning, "modules/trakt.py:160", "\"Authorization\": f\"Bearer {token}\""),
+        ],
+        fixable: false,
+        example: "`token_type: MAC`",
+    }
+    NumberType {
+        id: "number-type",
+        severity: Warning,
+        summary: "expires_in or created_at is not a whole number of seconds.",
+        kometa: "Never read by Kometa; only the expiry arithmetic suffers.",
+        decided_by: [
+            by("number-type", Warning, "modules/trakt.py:162", "response = self.requests.get(f\"{base_url}/users/settings\", headers=headers)"),
+        ],
+        fixable: false,
+        example: "`expires_in: one day`",
+    }
+    QuotedNumber {
+        id: "quoted-number",
+        severity: Warning,
+        summary: "expires_in or created_at is a number written as a string.",
+        kometa: "Never read by Kometa; its next save writes a number.",
+        decided_by: [
+            by("quoted-number", Warning, "modules/trakt.py:189", "\"expires_in\": authorization[\"expires_in\"]"),
+        ],
+        fixable: true,
+        example: "`expires_in: '86400'`",
+    }
+    CreatedInFuture {
+        id: "created-in-future",
+        severity: Warning,
+        summary: "created_at lies in the future.",
+        kometa: "Never read by Kometa; only the expiry arithmetic suffers.",
+        decided_by: [
+            by("created-in-future", Warning, "modules/trakt.py:162", "response = self.requests.get(f\"{base_url}/users/settings\", headers=headers)"),
+        ],
+        fixable: false,
+        example: "`created_at` more than 5 minutes ahead of the clock",
+    }
+    TokenExpired {
+        id: "token-expired",
+        severity: Warning,
+        summary: "The access token has expired (an error with --require-valid-for).",
+        kometa: "Kometa refreshes it on its next run (and rewrites the whole file to save it).",
+        decided_by: [
+            by("token-expired", Warning, "modules/trakt.py:63", "not self._save(self.authorization)"),
+        ],
+        fixable: false,
+        example: "`created_at + expires_in` in the past",
+    }
+    TokenExpiring {
+        id: "token-expiring",
+        severity: Warning,
+        summary: "The access token is due for renewal, or expires sooner than --require-valid-for.",
+        kometa: "Kometa refreshes only once the token fails.",
+        decided_by: [
+            by("token-expiring", Warning, "modules/trakt.py:63", "not self._save(self.authorization)"),
+        ],
+        fixable: false,
+        example: "less than a quarter of the lifetime left",
+    }
+    UnknownKey {
+        id: "unknown-key",
+        severity: Warning,
+        summary: "A key the trakt block does not know, with a suggestion.",
+        kometa: "Ignored by Kometa.",
+        decided_by: [
+            by("unknown-key", Warning, "modules/config.py:931", "check_for_attribute(self.data, \"client_id\", parent=\"trakt\", throw=True)"),
+        ],
+        fixable: false,
+        example: "`client_ID: x` → did you mean `client_id`?",
+    }
+    KometaWillRewrite {
+        id: "kometa-will-rewrite",
+        severity: Warning,
+        summary: "A key Kometa adds when missing: its first run rewrites the whole file.",
+        kometa: "Kometa 2.4 adds a missing pin, force_refresh, client_id or client_secret by loading and re-dumping the whole config: quotes dropped, lists re-indented, CRLF and a BOM lost.",
+        decided_by: [
+            by("kometa-will-rewrite", Warning, "modules/config.py:533", "yaml.data[parent][attribute] = default"),
+        ],
+        fixable: true,
+        example: "a trakt block without a `pin:` or `force_refresh:` line",
+    }
+    PlaintextSecret {
+        id: "plaintext-secret",
+        severity: Error,
+        summary: "A literal secret where --no-plaintext-secrets demands a placeholder.",
+        kometa: "Kometa works either way; the rule is for repositories that must hold placeholders only.",
+        decided_by: [],
+        fixable: false,
+        example: "`access_token: a1b2…` instead of `<<trakt-access-token>>`",
+    }
+    ValueType {
+        id: "value-type",
+        severity: Error,
+        summary: "A trakt value of the wrong type (a warning where Kometa never reads it).",
+        kometa: "A credential or token of another type fails or aborts Kometa; token_type, expires_in, scope and created_at are never read.",
+        decided_by: [
+            by("value-type-credential", Error, "modules/trakt.py:160", "\"trakt-api-key\": self.client_id"),
+            by("value-type", Warning, "modules/trakt.py:191", "\"scope\": authorization[\"scope\"]"),
+        ],
+        fixable: false,
+        example: "`client_id: 12345`, `scope: [public]`",
+    }
+    Schema {
+        id: "schema",
+        severity: Error,
+        summary: "A violation of the schema given with --schema.",
+        kometa: "Whatever the schema's author decided.",
+        decided_by: [],
+        fixable: false,
+        example: "any violation of the schema given with `--schema`",
     }
 }

@@ -23,9 +23,9 @@ const SKEW: i64 = 300;
 /// A semantic finding and the JSON pointer (inside the trakt block) of the
 /// schema violation it stands in for, if any: the schema's generic finding
 /// on that value is then not shown.
-pub struct Finding {
-    pub diagnostic: Diagnostic,
-    pub supersedes: Option<String>,
+pub(super) struct Finding {
+    pub(crate) diagnostic: Diagnostic,
+    pub(crate) supersedes: Option<String>,
 }
 
 /// What the rules look at: the document (for aliases and merge keys) and
@@ -37,7 +37,7 @@ struct Rules<'d, 'a> {
 }
 
 /// The semantic findings of the trakt block `trakt`.
-pub fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) -> Vec<Finding> {
+pub(super) fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) -> Vec<Finding> {
     let block = doc.target(&trakt.value);
     if block.entries().is_none() {
         return Vec::new();

@@ -16,7 +16,7 @@ use crate::kometa::{AUTH_KEYS, TRAKT_KEYS};
 
 /// Where a node is worth pointing at: its value, or its key when the
 /// value is empty.
-pub fn value_range(key: Option<&Node<'_>>, node: &Node<'_>) -> Range<usize> {
+pub(super) fn value_range(key: Option<&Node<'_>>, node: &Node<'_>) -> Range<usize> {
     match key {
         Some(k) if node.prop_start == node.end => k.start..k.end,
         _ => node.prop_start..node.end,
@@ -25,7 +25,7 @@ pub fn value_range(key: Option<&Node<'_>>, node: &Node<'_>) -> Range<usize> {
 
 /// The trakt schema's violation `v` (at `rel` inside the trakt block) as
 /// findings with rule ids of their own, as severe as what Kometa does.
-pub fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Diagnostic> {
+pub(super) fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Diagnostic> {
     let (key, node) = match rel.as_str() {
         "" => (Some(&trakt.key), &trakt.value),
         _ => {

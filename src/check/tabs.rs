@@ -8,7 +8,7 @@ use crate::document::Document;
 use crate::document::shape::Unlaid;
 
 /// The offsets of the tabs Kometa's loader refuses, the first of each line.
-pub fn refused(doc: &Document<'_>) -> Vec<usize> {
+pub(super) fn refused(doc: &Document<'_>) -> Vec<usize> {
     let text = doc.source.text;
     if !text.contains('\t') {
         return Vec::new();

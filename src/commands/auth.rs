@@ -18,24 +18,24 @@ use crate::trakt::{self, Client, Poll, TraktError};
 
 /// Obtain the first tokens: --pin, --device, or --from-file.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// The PIN from Trakt's authorize page [default: the file's trakt.pin].
     #[arg(long, conflicts_with_all = ["device", "from_file"])]
-    pub pin: Option<String>,
+    pub(crate) pin: Option<String>,
     /// The device-code flow: prints a URL and a code, then waits (works without a TTY).
     #[arg(long, conflicts_with = "from_file")]
-    pub device: bool,
+    pub(crate) device: bool,
     /// Apply a block pasted from Kometa's web utility or a recovery file (- for stdin).
     #[arg(long, value_name = "FILE")]
-    pub from_file: Option<PathBuf>,
+    pub(crate) from_file: Option<PathBuf>,
     #[command(flatten)]
-    pub net: NetArgs,
+    pub(crate) net: NetArgs,
 }
 
 /// Runs `auth`.
-pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = config_file(args.file.clone());
     let file = file.as_path();
     let name = file.display().to_string();

@@ -18,46 +18,46 @@ use crate::time::{self, parse_duration};
 
 /// Validate the trakt block of each file (offline): every finding with file:line:col.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Config files [default: $KOMETA_CONFIG, else config/config.yml].
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// Output format [default: github when GITHUB_ACTIONS=true, else text].
     #[arg(long, value_enum)]
-    pub format: Option<Format>,
+    pub(crate) format: Option<Format>,
     /// Exit 1 on warnings too.
     #[arg(long)]
-    pub strict: bool,
+    pub(crate) strict: bool,
     /// A file without a trakt block is an error.
     #[arg(long)]
-    pub require_trakt: bool,
+    pub(crate) require_trakt: bool,
     /// The access token must stay valid this long (30m, 12h, 2d, 1w): an error otherwise.
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub require_valid_for: Option<i64>,
+    pub(crate) require_valid_for: Option<i64>,
     /// Literal secrets and tokens are errors: the file must hold <<placeholders>>.
     #[arg(long)]
-    pub no_plaintext_secrets: bool,
+    pub(crate) no_plaintext_secrets: bool,
     /// The Kometa that reads the config: 2.4, or latest (releases after
     /// August 2026, which read no pin or force_refresh).
     #[arg(long, value_enum, default_value_t = Version::V2_4)]
-    pub kometa_version: Version,
+    pub(crate) kometa_version: Version,
     /// Also validate the whole document against this JSON Schema (draft-04 to 2020-12).
     #[arg(long, value_name = "FILE")]
-    pub schema: Option<PathBuf>,
+    pub(crate) schema: Option<PathBuf>,
     /// Show every note of a finding: for a failed anyOf/oneOf of --schema,
     /// each branch's errors (the JSON output always holds them).
     #[arg(long)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     /// Apply every unambiguous fix (quote an integer pin, drop `!!str`,
     /// respell a placeholder, unquote numbers, add the keys Kometa would
     /// add by rewriting the file), then report what remains.
     #[arg(long)]
-    pub fix: bool,
+    pub(crate) fix: bool,
     #[command(flatten)]
-    pub edit: EditArgs,
+    pub(crate) edit: EditArgs,
 }
 
 /// Checks every file; exit 1 on any error (or warning with `--strict`).
-pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     if !args.fix && (args.edit.dry_run || args.edit.diff || args.edit.check) {
         return Err(Failure::usage(
             "--dry-run, --diff and --check go with --fix",

@@ -12,7 +12,7 @@ use super::{Exit, Failure, emit};
 const BIN: &str = "kometa-trakt";
 
 /// The completion script for `shell`.
-pub fn script(shell: Shell, cli: &mut Command) -> String {
+pub(crate) fn script(shell: Shell, cli: &mut Command) -> String {
     let mut out = Vec::new();
     clap_complete::generate(shell, cli, BIN, &mut out);
     let text = String::from_utf8_lossy(&out).into_owned();
@@ -28,13 +28,13 @@ pub fn script(shell: Shell, cli: &mut Command) -> String {
 
 /// Print a shell completion script.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell.
-    pub shell: Shell,
+    pub(crate) shell: Shell,
 }
 
 /// Writes the script for the shell asked.
-pub fn run(args: Args, cli: &mut Command, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, cli: &mut Command, out: &mut dyn Write) -> Result<Exit, Failure> {
     emit(out, &script(args.shell, cli))?;
     Ok(Exit::Ok)
 }

@@ -11,19 +11,19 @@ use crate::kometa::mask::mask;
 
 /// Print the scalar at a dotted path (secrets masked).
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The config file.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// A dotted path, e.g. trakt.authorization.expires_in.
-    pub path: String,
+    pub(crate) path: String,
     /// Print secret values in full.
     #[arg(long)]
-    pub show_secrets: bool,
+    pub(crate) show_secrets: bool,
 }
 
 /// Prints the value at the path (masked when secret unless
 /// `--show-secrets`); a null prints an empty line; a missing path exits 1.
-pub fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = &args.file;
     let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
     let loaded = load(file)?;

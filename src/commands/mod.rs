@@ -2,16 +2,16 @@
 //! that runs them. Library errors become an exit code and a message here,
 //! and only here; `main` prints the message.
 
-pub mod auth;
-pub mod check;
-pub mod cli;
-pub mod completions;
-pub mod get;
-pub mod renew;
-pub mod restore;
-pub mod set;
-pub mod status;
-pub mod tokens;
+pub(crate) mod auth;
+pub(crate) mod check;
+pub(crate) mod cli;
+pub(crate) mod completions;
+pub(crate) mod get;
+pub(crate) mod renew;
+pub(crate) mod restore;
+pub(crate) mod set;
+pub(crate) mod status;
+pub(crate) mod tokens;
 mod values;
 
 use std::io::{self, IsTerminal, Write};
@@ -25,7 +25,7 @@ use crate::trakt::{Class, Endpoints, TraktError};
 
 /// Exit codes, as documented in the README and `--help`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// Success; nothing wrong or nothing to do.
     Ok = 0,
     /// Findings, or with `--check`: a change would be made.
@@ -40,14 +40,14 @@ pub enum Exit {
 
 /// A failed command: its exit code and what to tell the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    pub exit: Exit,
-    pub message: String,
+pub(crate) struct Failure {
+    pub(crate) exit: Exit,
+    pub(crate) message: String,
 }
 
 impl Failure {
     /// The command could not run (exit 2).
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         Failure {
             exit: Exit::Usage,
             message: message.into(),
@@ -55,7 +55,7 @@ impl Failure {
     }
 
     /// The authorization is dead (exit 3).
-    pub fn dead(message: impl Into<String>) -> Self {
+    pub(crate) fn dead(message: impl Into<String>) -> Self {
         Failure {
             exit: Exit::Dead,
             message: message.into(),
@@ -63,7 +63,7 @@ impl Failure {
     }
 
     /// The same failure about `name`.
-    pub fn about(mut self, name: &str) -> Self {
+    pub(crate) fn about(mut self, name: &str) -> Self {
         self.message = format!("{name}: {}", self.message);
         self
     }
@@ -84,25 +84,25 @@ impl From<TraktError> for Failure {
 }
 
 /// What every command gets besides its own arguments.
-pub struct Context {
+pub(crate) struct Context {
     /// Colour the output.
-    pub color: bool,
+    pub(crate) color: bool,
     /// Kometa's secret arguments (`--kometa-x VALUE`) given on our command
     /// line, to resolve placeholders as Kometa would.
-    pub secret_args: Vec<(String, String)>,
+    pub(crate) secret_args: Vec<(String, String)>,
 }
 
 impl Context {
     /// Kometa's secrets for the config `file`: our secret arguments, the
     /// environment, and a `.env` beside the config.
-    pub fn secrets(&self, file: &Path) -> Secrets {
+    pub(crate) fn secrets(&self, file: &Path) -> Secrets {
         Secrets::from_process(&self.secret_args, file.parent())
     }
 }
 
 /// When to colour output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
@@ -110,7 +110,7 @@ pub enum Color {
 
 impl Color {
     /// Whether to colour: `auto` means on a terminal, unless `NO_COLOR`.
-    pub fn enabled(self) -> bool {
+    pub(crate) fn enabled(self) -> bool {
         match self {
             Color::Always => true,
             Color::Never => false,
@@ -124,7 +124,7 @@ impl Color {
 
 /// Writes `text` to the output. A closed pipe (`| head`) is not an error;
 /// any other failure is, in one wording.
-pub fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+pub(crate) fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(Failure::usage(format!(
             "cannot write output: {}",
@@ -136,7 +136,7 @@ pub fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
 
 /// The config file: the one given, else `$KOMETA_CONFIG`, else
 /// `config/config.yml` (Kometa's own default).
-pub fn config_file(given: Option<PathBuf>) -> PathBuf {
+pub(crate) fn config_file(given: Option<PathBuf>) -> PathBuf {
     given.unwrap_or_else(|| {
         std::env::var_os("KOMETA_CONFIG")
             .filter(|v| !v.is_empty())
@@ -146,29 +146,29 @@ pub fn config_file(given: Option<PathBuf>) -> PathBuf {
 
 /// `--dry-run`, `--diff` and `--check`, for every command that edits.
 #[derive(Debug, Clone, Copy, Default, clap::Args)]
-pub struct EditArgs {
+pub(crate) struct EditArgs {
     /// Print the diff of what would change (secrets masked); write nothing,
     /// call no endpoint that spends a token.
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     /// Print the diff of what was written.
     #[arg(long)]
-    pub diff: bool,
+    pub(crate) diff: bool,
     /// Write nothing; exit 1 if the file would change.
     #[arg(long)]
-    pub check: bool,
+    pub(crate) check: bool,
 }
 
 impl EditArgs {
     /// Whether nothing may be written or spent.
-    pub fn preview(self) -> bool {
+    pub(crate) fn preview(self) -> bool {
         self.dry_run || self.check
     }
 }
 
 /// Where Trakt is and how long to wait for it.
 #[derive(Debug, Clone, clap::Args)]
-pub struct NetArgs {
+pub(crate) struct NetArgs {
     /// The API base URL.
     #[arg(
         long,
@@ -176,7 +176,7 @@ pub struct NetArgs {
         hide_env_values = true,
         default_value = "https://api.trakt.tv"
     )]
-    pub api_url: String,
+    pub(crate) api_url: String,
     /// The OAuth base URL.
     #[arg(
         long,
@@ -184,21 +184,21 @@ pub struct NetArgs {
         hide_env_values = true,
         default_value = "https://auth.trakt.tv"
     )]
-    pub auth_url: String,
+    pub(crate) auth_url: String,
     /// The redirect URI registered with the Trakt application.
     #[arg(long, default_value = "urn:ietf:wg:oauth:2.0:oob")]
-    pub redirect_uri: String,
+    pub(crate) redirect_uri: String,
     /// Seconds to wait for a whole request.
     #[arg(long, default_value_t = 30)]
-    pub timeout: u64,
+    pub(crate) timeout: u64,
     /// Seconds to wait for a connection.
     #[arg(long, default_value_t = 10)]
-    pub connect_timeout: u64,
+    pub(crate) connect_timeout: u64,
 }
 
 impl NetArgs {
     /// The endpoints these arguments name.
-    pub fn endpoints(&self) -> Endpoints {
+    pub(crate) fn endpoints(&self) -> Endpoints {
         Endpoints {
             api_url: self.api_url.clone(),
             auth_url: self.auth_url.clone(),
@@ -210,17 +210,17 @@ impl NetArgs {
 }
 
 /// Reads a config, with a message naming the file.
-pub fn load(file: &Path) -> Result<Loaded, Failure> {
+pub(crate) fn load(file: &Path) -> Result<Loaded, Failure> {
     persist::read(file).map_err(|e| Failure::usage(format!("{}: cannot read: {e}", file.display())))
 }
 
 /// Parses a config's text, with a message naming the file.
-pub fn parse<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Failure> {
+pub(crate) fn parse<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Failure> {
     Document::parse(text).map_err(|e| refused(file, e.into()))
 }
 
 /// A refusal from the document layer, prefixed with the file name.
-pub fn refused(file: &Path, e: EditError) -> Failure {
+pub(crate) fn refused(file: &Path, e: EditError) -> Failure {
     let name = file.display();
     Failure::usage(match e.pos {
         Some(pos) => format!("{name}:{pos}: {}", e.message),
@@ -229,6 +229,6 @@ pub fn refused(file: &Path, e: EditError) -> Failure {
 }
 
 /// A failure to save, prefixed with the file name.
-pub fn unsaved(file: &Path, e: SaveError) -> Failure {
+pub(crate) fn unsaved(file: &Path, e: SaveError) -> Failure {
     Failure::usage(e.to_string()).about(&file.display().to_string())
 }

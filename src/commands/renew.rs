@@ -17,22 +17,22 @@ use crate::trakt::{self, Client};
 
 /// Renew the tokens when due (expired, or less than a quarter of the lifetime left).
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// Also renew when the token expires within this time (30m, 12h, 2d).
     #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
-    pub within: Option<i64>,
+    pub(crate) within: Option<i64>,
     /// Renew even if not due.
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     #[command(flatten)]
-    pub edit: EditArgs,
+    pub(crate) edit: EditArgs,
     /// Confirm the new token with GET /users/settings and print the account.
     #[arg(long)]
-    pub verify: bool,
+    pub(crate) verify: bool,
     #[command(flatten)]
-    pub net: NetArgs,
+    pub(crate) net: NetArgs,
 }
 
 /// Why a renewal is due, or `None` when it is not.
@@ -62,7 +62,7 @@ fn due(block: &TraktBlock, args: &Args, now: i64) -> Option<String> {
 }
 
 /// Runs `renew`.
-pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = config_file(args.file.clone());
     let file = file.as_path();
     let name = file.display().to_string();
@@ -210,7 +210,7 @@ fn point_to_recovery(
 
 /// What to do with the unapplied recovery file at `path` of the config
 /// `name`.
-pub fn advice(name: &str, path: &Path) -> String {
+pub(crate) fn advice(name: &str, path: &Path) -> String {
     let path = path.display();
     format!(
         "{path} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {name} --from-file {path}`"

@@ -23,10 +23,10 @@ use crate::kometa::mask::mask;
 
 /// Undo Kometa's re-dump: carry the values Kometa wrote back into your own formatting.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Configs as Kometa left them [default: $KOMETA_CONFIG, else
     /// config/config.yml]; several with --git (as pre-commit passes them).
-    pub files: Vec<PathBuf>,
+    pub(crate) files: Vec<PathBuf>,
     /// The config as you wrote it (a copy kept before Kometa ran).
     #[arg(
         long,
@@ -34,24 +34,24 @@ pub struct Args {
         conflicts_with = "git",
         required_unless_present = "git"
     )]
-    pub original: Option<PathBuf>,
+    pub(crate) original: Option<PathBuf>,
     /// Take the original from the git repository the file is in, at this revision.
     #[arg(long, value_name = "REV", num_args = 0..=1, default_missing_value = "HEAD")]
-    pub git: Option<String>,
+    pub(crate) git: Option<String>,
     /// Also carry over differences Kometa does not make (each is listed).
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Restore only when every difference is one Kometa makes; otherwise
     /// leave the file alone and exit 0 (a user's own edits are never
     /// reverted: for a pre-commit hook).
     #[arg(long, conflicts_with = "force")]
-    pub only_kometa: bool,
+    pub(crate) only_kometa: bool,
     #[command(flatten)]
-    pub edit: EditArgs,
+    pub(crate) edit: EditArgs,
 }
 
 /// Runs `restore` on each file; the worst exit wins.
-pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let files = if args.files.is_empty() {
         vec![config_file(None)]
     } else {
@@ -342,7 +342,7 @@ fn report(
 }
 
 /// How many lines differ between two texts (removed plus added).
-pub fn changed_lines(a: &str, b: &str) -> usize {
+pub(crate) fn changed_lines(a: &str, b: &str) -> usize {
     similar::TextDiff::from_lines(a, b)
         .iter_all_changes()
         .filter(|c| c.tag() != similar::ChangeTag::Equal)

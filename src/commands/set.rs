@@ -13,28 +13,28 @@ use crate::report::diff::{Reveal, unified};
 
 /// Change the scalar at a dotted path, creating missing keys; only that value changes.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The config file.
-    pub file: PathBuf,
+    pub(crate) file: PathBuf,
     /// A dotted path, e.g. trakt.authorization.access_token.
     #[arg(allow_hyphen_values = true)]
-    pub path: String,
+    pub(crate) path: String,
     /// The new value. Without --type it keeps the type the file holds there.
     #[arg(allow_hyphen_values = true)]
-    pub value: String,
+    pub(crate) value: String,
     /// Write the value as this type, even if the file holds another.
     #[arg(long = "type", value_enum)]
-    pub kind: Option<ValueType>,
+    pub(crate) kind: Option<ValueType>,
     #[command(flatten)]
-    pub edit: EditArgs,
+    pub(crate) edit: EditArgs,
     /// Show secrets in diffs in full.
     #[arg(long)]
-    pub show_secrets: bool,
+    pub(crate) show_secrets: bool,
 }
 
 /// Sets the path to the value. Text for a missing or null trakt value
 /// takes the type Kometa expects there (`pin` is a string).
-pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = args.file.as_path();
     let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
     let value = match args.kind {

@@ -19,29 +19,29 @@ use crate::trakt::{self, Client, Endpoints};
 
 /// The output formats of `status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     Text,
     Json,
 }
 
 /// Show the authorization state: token type, created, expires, renewal due.
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
-    pub file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    pub(crate) format: Format,
     /// Also ask Trakt which account the token belongs to (GET /users/settings).
     #[arg(long)]
-    pub online: bool,
+    pub(crate) online: bool,
     #[command(flatten)]
-    pub net: NetArgs,
+    pub(crate) net: NetArgs,
 }
 
 /// Prints the authorization state of the file, as text or JSON; with
 /// `--online`, also the account the token belongs to.
-pub fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
+pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = config_file(args.file.clone());
     let file = file.as_path();
     let now = time::now();

@@ -12,7 +12,7 @@ use crate::persist::{Session, recovery};
 use crate::authorization::Tokens;
 
 /// The config's trakt block, or a failure saying there is none.
-pub fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
+pub(crate) fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
     let doc = parse(file, text)?;
     TraktBlock::read(&doc).ok_or_else(|| {
         Failure::usage(format!(
@@ -25,7 +25,7 @@ pub fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
 /// Refuses, before anything is spent, a config where an answer could not
 /// be stored: every value Trakt's answer may change is planned with a
 /// value that changes it.
-pub fn plan(file: &Path, text: &str, now: i64, pin: Pin) -> Result<(), Failure> {
+pub(crate) fn plan(file: &Path, text: &str, now: i64, pin: Pin) -> Result<(), Failure> {
     let current = block(file, text)?;
     let edits = token_edits(&current, &worst_case_answer(now, &current), pin);
     apply(text, &edits, &PROTECT).map(|_| ()).map_err(|e| {
@@ -38,17 +38,17 @@ pub fn plan(file: &Path, text: &str, now: i64, pin: Pin) -> Result<(), Failure> 
 }
 
 /// Tokens saved into a config.
-pub struct Saved {
+pub(crate) struct Saved {
     /// The config's text before and after.
-    pub before: String,
-    pub after: String,
+    pub(crate) before: String,
+    pub(crate) after: String,
     /// Its recovery files, removed: the saved tokens supersede them.
-    pub removed: Vec<PathBuf>,
+    pub(crate) removed: Vec<PathBuf>,
 }
 
 impl Saved {
     /// A line for each recovery file removed.
-    pub fn notes(&self) -> String {
+    pub(crate) fn notes(&self) -> String {
         self.removed
             .iter()
             .map(|p| {
@@ -64,7 +64,7 @@ impl Saved {
 /// Writes `tokens` into the config held by `session`, then removes its
 /// recovery files. If the write fails, the tokens go to a recovery file
 /// whose path and use are in the failure.
-pub fn save(session: &Session, file: &Path, tokens: &Tokens, pin: Pin) -> Result<Saved, Failure> {
+pub(crate) fn save(session: &Session, file: &Path, tokens: &Tokens, pin: Pin) -> Result<Saved, Failure> {
     let before = session.text().to_string();
     let written = block(file, &before)
         .and_then(|current| {

@@ -7,15 +7,15 @@ use super::{Document, EditError, Source, verify};
 
 /// The result of applying edits.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub text: String,
+pub(crate) struct Outcome {
+    pub(crate) text: String,
     /// Each edit's path with the typed value it wrote (or already found).
-    pub changes: Vec<(Vec<String>, Value)>,
+    pub(crate) changes: Vec<(Vec<String>, Value)>,
 }
 
 impl Outcome {
     /// Whether the text differs from the input.
-    pub fn changed(&self, original: &str) -> bool {
+    pub(crate) fn changed(&self, original: &str) -> bool {
         self.text != original
     }
 }
@@ -24,7 +24,7 @@ impl Outcome {
 /// means the original with exactly these changes (checked by two parsers),
 /// and applying the edits again changes nothing. Values `protect` names
 /// are never overwritten.
-pub fn apply(text: &str, edits: &[Edit], protect: &Protect) -> Result<Outcome, EditError> {
+pub(crate) fn apply(text: &str, edits: &[Edit], protect: &Protect) -> Result<Outcome, EditError> {
     let outcome = apply_unverified(text, edits, protect)?;
     if outcome.text != text {
         verify::verify(text, &outcome, edits, protect)?;

@@ -7,7 +7,7 @@ use super::tree::{Kind, Node};
 /// The meaning of a node. Aliases stay references (by anchor id) so that
 /// an alias bomb is compared in linear time and memory.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Data {
+pub(crate) enum Data {
     Scalar(Resolved),
     Seq(Vec<Data>),
     Map(Vec<(Data, Data)>),
@@ -20,7 +20,7 @@ const CORE: &str = "tag:yaml.org,2002:";
 
 impl Data {
     /// The meaning of `node`.
-    pub fn of(node: &Node<'_>) -> Data {
+    pub(crate) fn of(node: &Node<'_>) -> Data {
         let data = match &node.kind {
             Kind::Scalar { value, style } => {
                 Data::Scalar(resolve(value, *style, node.tag.as_deref()))
@@ -45,7 +45,7 @@ impl Data {
 
     /// Sets the value at `path`, creating mappings where keys are missing
     /// or values are null, as the editor does.
-    pub fn set(&mut self, path: &[String], value: Resolved) {
+    pub(crate) fn set(&mut self, path: &[String], value: Resolved) {
         if let Data::Tagged(_, inner) = self
             && !path.is_empty()
         {

@@ -10,22 +10,22 @@ use super::tree::{Kind, Node};
 
 /// A scalar that differs: changed (`old` is its value before) or added.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
-    pub path: Vec<String>,
-    pub old: Option<Resolved>,
-    pub new: Resolved,
+pub(crate) struct Change {
+    pub(crate) path: Vec<String>,
+    pub(crate) old: Option<Resolved>,
+    pub(crate) new: Resolved,
 }
 
 /// A difference that edits of scalars cannot carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Uncarried {
-    pub path: String,
-    pub why: &'static str,
+pub(crate) struct Uncarried {
+    pub(crate) path: String,
+    pub(crate) why: &'static str,
 }
 
 /// Every scalar of `after`'s root that differs from `before`'s, or the
 /// first difference that cannot be carried. Keys are compared as strings.
-pub fn changes(before: &Document<'_>, after: &Document<'_>) -> Result<Vec<Change>, Uncarried> {
+pub(crate) fn changes(before: &Document<'_>, after: &Document<'_>) -> Result<Vec<Change>, Uncarried> {
     let mut found = Vec::new();
     match (before.roots.first(), after.roots.first()) {
         (Some(b), Some(a)) => walk(b, a, &mut Vec::new(), &mut found)?,

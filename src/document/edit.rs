@@ -11,7 +11,7 @@ use super::{Document, EditError};
 
 /// The value an edit writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NewValue {
+pub(crate) enum NewValue {
     /// Exactly this type and value (`--type`), whatever the file held.
     Typed(Value),
     /// Text read as the type the file already holds at the path; where the
@@ -28,7 +28,7 @@ pub enum NewValue {
 
 /// The type of a value to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueType {
+pub(crate) enum ValueType {
     Str,
     Int,
     Bool,
@@ -37,7 +37,7 @@ pub enum ValueType {
 
 impl ValueType {
     /// `raw` read as this type, if it is one.
-    pub fn read(self, raw: &str) -> Option<Value> {
+    pub(crate) fn read(self, raw: &str) -> Option<Value> {
         Some(match self {
             ValueType::Str => Value::Str(raw.to_string()),
             ValueType::Int => Value::Int(raw.parse().ok()?),
@@ -51,7 +51,7 @@ impl ValueType {
     }
 
     /// The name used on the command line.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             ValueType::Str => "string",
             ValueType::Int => "int",
@@ -63,26 +63,26 @@ impl ValueType {
 
 /// Set the scalar at `path` to `value`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Edit {
-    pub path: Vec<String>,
-    pub value: NewValue,
+pub(crate) struct Edit {
+    pub(crate) path: Vec<String>,
+    pub(crate) value: NewValue,
 }
 
 /// Values an edit must never overwrite, named by the caller's domain (the
 /// YAML layer knows none): e.g. secrets placeholders filled in at run time.
 #[derive(Clone, Copy)]
-pub struct Protect {
+pub(crate) struct Protect {
     /// Whether the text of a scalar is protected.
-    pub is: fn(&str) -> bool,
+    pub(crate) is: fn(&str) -> bool,
     /// What such a value is called in messages, e.g. "placeholder".
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Why it is never overwritten.
-    pub why: &'static str,
+    pub(crate) why: &'static str,
 }
 
 impl Protect {
     /// Nothing is protected.
-    pub const NONE: Protect = Protect {
+    pub(crate) const NONE: Protect = Protect {
         is: |_| false,
         name: "",
         why: "",
@@ -91,8 +91,8 @@ impl Protect {
 
 /// Replace `range` of the text with `text`.
 pub(super) struct Splice {
-    pub range: Range<usize>,
-    pub text: String,
+    pub(crate) range: Range<usize>,
+    pub(crate) text: String,
 }
 
 /// Plans one edit on `doc`: the splice (none when the value is already

@@ -6,7 +6,7 @@ use super::scalar::Style;
 
 /// Skips `&anchor` and `!tag` properties and the blanks, line breaks and
 /// comments after them; returns where the node's own text starts.
-pub fn skip_properties(text: &str, from: usize, to: usize) -> usize {
+pub(super) fn skip_properties(text: &str, from: usize, to: usize) -> usize {
     let bytes = text.as_bytes();
     let mut p = from;
     while p < to && matches!(bytes[p], b'&' | b'!') {
@@ -40,7 +40,7 @@ pub fn skip_properties(text: &str, from: usize, to: usize) -> usize {
 
 /// Where a scalar's text ends. The parser's span of a quoted scalar runs
 /// over trailing blanks and a same-line comment, so quotes are re-lexed.
-pub fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> usize {
+pub(super) fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> usize {
     let bytes = text.as_bytes();
     match style {
         Style::Single if bytes.get(start) == Some(&b'\'') => {
@@ -82,7 +82,7 @@ pub fn scalar_end(text: &str, style: Style, start: usize, span_end: usize) -> us
 
 /// Where the `|` or `>` header of a block scalar whose content starts at
 /// `content` is: the parser's span leaves the header out.
-pub fn block_header(text: &str, content: usize) -> usize {
+pub(super) fn block_header(text: &str, content: usize) -> usize {
     let mut end = text[..content].rfind('\n').unwrap_or(0);
     while end > 0 {
         let start = text[..end].rfind('\n').map_or(0, |i| i + 1);

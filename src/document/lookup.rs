@@ -8,7 +8,7 @@ use super::tree::{Entry, Kind, Node};
 
 /// How a key was found.
 #[derive(Debug, Clone, Copy)]
-pub enum Found<'d, 'a> {
+pub(crate) enum Found<'d, 'a> {
     /// Written as a plain key of the mapping.
     Direct(&'d Entry<'a>),
     /// The mapping's key is an alias of a scalar with the key's text.
@@ -22,7 +22,7 @@ pub enum Found<'d, 'a> {
 
 impl<'d, 'a> Found<'d, 'a> {
     /// The entry holding the value.
-    pub fn entry(self) -> &'d Entry<'a> {
+    pub(crate) fn entry(self) -> &'d Entry<'a> {
         match self {
             Found::Direct(e) | Found::AliasKey(e) => e,
             Found::Merged { entry, .. } => entry,
@@ -30,14 +30,14 @@ impl<'d, 'a> Found<'d, 'a> {
     }
 
     /// The value found.
-    pub fn value(self) -> &'d Node<'a> {
+    pub(crate) fn value(self) -> &'d Node<'a> {
         &self.entry().value
     }
 }
 
 impl<'a> Document<'a> {
     /// The node carrying anchor `id`, if a tree was built for it.
-    pub fn anchored(&self, id: usize) -> Option<&Node<'a>> {
+    pub(crate) fn anchored(&self, id: usize) -> Option<&Node<'a>> {
         let mut stack: Vec<&Node<'a>> = self.roots.iter().rev().collect();
         while let Some(node) = stack.pop() {
             if node.anchor == id {
@@ -55,7 +55,7 @@ impl<'a> Document<'a> {
     }
 
     /// The node itself, or the node an alias points to.
-    pub fn target<'d>(&'d self, node: &'d Node<'a>) -> &'d Node<'a> {
+    pub(crate) fn target<'d>(&'d self, node: &'d Node<'a>) -> &'d Node<'a> {
         match node.kind {
             Kind::Alias(id) => self.anchored(id).unwrap_or(node),
             _ => node,
@@ -63,14 +63,14 @@ impl<'a> Document<'a> {
     }
 
     /// The text of a scalar key, through an alias.
-    pub fn key_text<'d>(&'d self, key: &'d Node<'a>) -> Option<&'d str> {
+    pub(crate) fn key_text<'d>(&'d self, key: &'d Node<'a>) -> Option<&'d str> {
         self.target(key).scalar()
     }
 
     /// `key` in `mapping` as a YAML loader with merge keys reads it: the
     /// mapping's own keys (written plainly or as aliases) first, then the
     /// merged mappings in order.
-    pub fn lookup<'d>(&'d self, mapping: &'d Node<'a>, key: &str) -> Option<Found<'d, 'a>> {
+    pub(crate) fn lookup<'d>(&'d self, mapping: &'d Node<'a>, key: &str) -> Option<Found<'d, 'a>> {
         self.lookup_in(mapping, key, 0)
     }
 
@@ -112,7 +112,7 @@ impl<'a> Document<'a> {
 }
 
 /// Whether `key` is the merge key `<<` (plain, untagged or tagged `!!merge`).
-pub fn is_merge_key(key: &Node<'_>) -> bool {
+pub(crate) fn is_merge_key(key: &Node<'_>) -> bool {
     matches!(&key.kind, Kind::Scalar { value, style } if value == "<<"
         && *style == super::Style::Plain
         && key.tag.as_deref().is_none_or(|t| t == "tag:yaml.org,2002:merge"))

@@ -7,7 +7,7 @@ use super::tree::{Entry, Kind, Node};
 use super::{Document, EditError};
 
 /// Splits a dotted path into keys; empty keys are refused.
-pub fn parse_path(path: &str) -> Result<Vec<String>, EditError> {
+pub(crate) fn parse_path(path: &str) -> Result<Vec<String>, EditError> {
     let keys: Vec<String> = path.split('.').map(str::to_string).collect();
     if keys.iter().any(String::is_empty) {
         return Err(EditError::new(
@@ -19,7 +19,7 @@ pub fn parse_path(path: &str) -> Result<Vec<String>, EditError> {
 }
 
 /// Where a walk along a path ended.
-pub enum Walk<'d, 'a> {
+pub(crate) enum Walk<'d, 'a> {
     /// Every key exists; the node at the end of the path and the mapping
     /// holding it.
     Found {
@@ -37,7 +37,7 @@ pub enum Walk<'d, 'a> {
 }
 
 /// Walks `path` from the root of the single document in `doc`.
-pub fn walk<'d, 'a>(doc: &'d Document<'a>, path: &[String]) -> Result<Walk<'d, 'a>, EditError> {
+pub(crate) fn walk<'d, 'a>(doc: &'d Document<'a>, path: &[String]) -> Result<Walk<'d, 'a>, EditError> {
     let Some(mut node) = doc.root()? else {
         return Ok(Walk::Missing {
             entry: None,
@@ -172,7 +172,7 @@ fn key_conflict(entry: &Entry<'_>, key: &str, doc: &Document<'_>) -> Option<Edit
 /// The node at `path` as a YAML loader reads it (aliases, alias keys and
 /// merge keys followed); `None` when a key is missing. Reading only: edits
 /// go through [`walk`], which refuses what it cannot edit exactly.
-pub fn read<'d, 'a>(
+pub(crate) fn read<'d, 'a>(
     doc: &'d Document<'a>,
     path: &[String],
 ) -> Result<Option<&'d Node<'a>>, EditError> {

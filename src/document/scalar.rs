@@ -5,7 +5,7 @@ use saphyr_parser::ScalarStyle;
 
 /// How a scalar is written in the source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Style {
+pub(crate) enum Style {
     Plain,
     Single,
     Double,
@@ -25,14 +25,14 @@ impl Style {
     }
 
     /// Whether this is a block scalar (`|` or `>`).
-    pub fn is_block(self) -> bool {
+    pub(crate) fn is_block(self) -> bool {
         matches!(self, Style::Literal | Style::Folded)
     }
 }
 
 /// A typed value to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     Bool(bool),
     Int(i64),
@@ -41,7 +41,7 @@ pub enum Value {
 
 impl Value {
     /// The name of the value's type for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Value::Null => "null",
             Value::Bool(_) => "boolean",
@@ -53,7 +53,7 @@ impl Value {
 
 /// What a scalar means once resolved.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     Null,
     Bool(bool),
     Int(i128),
@@ -64,7 +64,7 @@ pub enum Resolved {
 
 impl Resolved {
     /// The name of the resolved type for messages.
-    pub fn type_name(&self) -> &'static str {
+    pub(crate) fn type_name(&self) -> &'static str {
         match self {
             Resolved::Null => "null",
             Resolved::Bool(_) => "boolean",
@@ -87,13 +87,13 @@ impl From<&Value> for Resolved {
 }
 
 /// Whether plain text is a YAML 1.2 core null.
-pub fn is_null_text(s: &str) -> bool {
+pub(crate) fn is_null_text(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")
 }
 
 /// Resolves a scalar by its tag, or by the YAML 1.2 core schema when plain
 /// and untagged. Unknown tags keep the text as a string.
-pub fn resolve(value: &str, style: Style, tag: Option<&str>) -> Resolved {
+pub(crate) fn resolve(value: &str, style: Style, tag: Option<&str>) -> Resolved {
     match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
         Some("str") => Resolved::Str(value.to_string()),
         Some("null") => Resolved::Null,
@@ -105,7 +105,7 @@ pub fn resolve(value: &str, style: Style, tag: Option<&str>) -> Resolved {
 }
 
 /// Resolves untagged plain text by the YAML 1.2 core schema.
-pub fn resolve_plain(s: &str) -> Resolved {
+pub(crate) fn resolve_plain(s: &str) -> Resolved {
     if is_null_text(s) {
         return Resolved::Null;
     }
@@ -165,7 +165,7 @@ fn core_float(s: &str) -> Option<String> {
 /// Whether `s` can be written unquoted and still read back as the same
 /// string under both YAML 1.2 and YAML 1.1 resolvers (Kometa uses a 1.1
 /// loader), in block context or, with `flow`, inside `{}`/`[]`.
-pub fn plain_safe(s: &str, flow: bool) -> bool {
+pub(crate) fn plain_safe(s: &str, flow: bool) -> bool {
     let Some(first) = s.chars().next() else {
         return false;
     };
@@ -214,12 +214,12 @@ fn needs_escape(c: char) -> bool {
 
 /// `s` as a single-quoted scalar, or `None` when it holds characters that
 /// only a double-quoted scalar can carry.
-pub fn single_quoted(s: &str) -> Option<String> {
+pub(crate) fn single_quoted(s: &str) -> Option<String> {
     (!s.chars().any(needs_escape)).then(|| format!("'{}'", s.replace('\'', "''")))
 }
 
 /// `s` as a double-quoted scalar with the minimal escapes.
-pub fn double_quoted(s: &str) -> String {
+pub(crate) fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -243,7 +243,7 @@ pub fn double_quoted(s: &str) -> String {
 
 /// Writes a string in `quote` style (single or double), falling back to
 /// double quotes when single quotes cannot carry it.
-pub fn quoted(s: &str, quote: Style) -> String {
+pub(crate) fn quoted(s: &str, quote: Style) -> String {
     match quote {
         Style::Single => single_quoted(s).unwrap_or_else(|| double_quoted(s)),
         _ => double_quoted(s),
@@ -252,7 +252,7 @@ pub fn quoted(s: &str, quote: Style) -> String {
 
 /// The source text for `value`, written in the existing `style` where it
 /// can be; `quote` is the style to use when a plain string must be quoted.
-pub fn render(value: &Value, style: Style, flow: bool, quote: Style) -> String {
+pub(crate) fn render(value: &Value, style: Style, flow: bool, quote: Style) -> String {
     match value {
         Value::Null if flow => "null".to_string(),
         Value::Null => String::new(),

@@ -11,17 +11,17 @@ use std::ops::Range;
 
 /// A key that its mapping already holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Duplicate {
-    pub key: String,
+pub(crate) struct Duplicate {
+    pub(crate) key: String,
     /// Where the first occurrence of the key starts.
-    pub first: usize,
+    pub(crate) first: usize,
     /// The repeated key.
-    pub at: Range<usize>,
+    pub(crate) at: Range<usize>,
 }
 
 /// Where a tab is part of the text, not of YAML's layout.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unlaid {
+pub(crate) enum Unlaid {
     /// A quoted scalar.
     Quoted(Range<usize>),
     /// A flow collection (`{…}`, `[…]`).
@@ -31,17 +31,17 @@ pub enum Unlaid {
 }
 
 /// Everything the stream told.
-pub struct Facts {
-    pub duplicates: Vec<Duplicate>,
+pub(crate) struct Facts {
+    pub(crate) duplicates: Vec<Duplicate>,
     /// Secret values, sorted.
-    pub secrets: Vec<Range<usize>>,
+    pub(crate) secrets: Vec<Range<usize>>,
     /// Quoted scalars, flow collections and block scalars, in stream order.
-    pub unlaid: Vec<Unlaid>,
+    pub(crate) unlaid: Vec<Unlaid>,
 }
 
 /// What a node arriving in the stream is to its parent.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Role {
+pub(crate) enum Role {
     Root,
     Key,
     Value,
@@ -50,7 +50,7 @@ pub enum Role {
 
 /// How a scalar is written, as far as tabs go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Written {
+pub(crate) enum Written {
     Plain,
     Quoted,
     Block,
@@ -71,7 +71,7 @@ struct Level {
 }
 
 /// The streaming tracker.
-pub struct Shape {
+pub(crate) struct Shape {
     secret_key: fn(&str) -> bool,
     levels: Vec<Level>,
     duplicates: Vec<Duplicate>,
@@ -83,7 +83,7 @@ pub struct Shape {
 
 impl Shape {
     /// A tracker that takes the values of `secret_key`s for secrets.
-    pub fn new(secret_key: fn(&str) -> bool) -> Self {
+    pub(crate) fn new(secret_key: fn(&str) -> bool) -> Self {
         Shape {
             secret_key,
             levels: Vec::new(),
@@ -112,12 +112,12 @@ impl Shape {
     }
 
     /// How many collections are open.
-    pub fn depth(&self) -> usize {
+    pub(crate) fn depth(&self) -> usize {
         self.levels.len()
     }
 
     /// Whether the innermost mapping has a key waiting for its value.
-    pub fn awaiting_value(&self) -> bool {
+    pub(crate) fn awaiting_value(&self) -> bool {
         self.levels
             .last()
             .is_some_and(|l| l.mapping && l.awaiting_value)
@@ -125,7 +125,7 @@ impl Shape {
 
     /// A scalar with its decoded text, source range, anchor id (0: none)
     /// and whether it is quoted or a block scalar.
-    pub fn scalar(
+    pub(crate) fn scalar(
         &mut self,
         text: &str,
         range: Range<usize>,
@@ -168,7 +168,7 @@ impl Shape {
 
     /// An alias `*id`: as a secret's value, the anchored node it repeats is
     /// a secret too, wherever it is written.
-    pub fn alias(&mut self, id: usize, range: Range<usize>) -> Role {
+    pub(crate) fn alias(&mut self, id: usize, range: Range<usize>) -> Role {
         let (role, secret) = self.arrive();
         if role == Role::Key
             && let Some(level) = self.levels.last_mut()
@@ -187,7 +187,7 @@ impl Shape {
 
     /// A mapping or sequence starting at `start`, with anchor id `anchor`,
     /// in flow style or not.
-    pub fn open(&mut self, mapping: bool, start: usize, anchor: usize, flow: bool) -> Role {
+    pub(crate) fn open(&mut self, mapping: bool, start: usize, anchor: usize, flow: bool) -> Role {
         let (role, secret) = self.arrive();
         self.levels.push(Level {
             mapping,
@@ -203,7 +203,7 @@ impl Shape {
     }
 
     /// The innermost collection ends at `end`.
-    pub fn close(&mut self, end: usize) {
+    pub(crate) fn close(&mut self, end: usize) {
         if let Some(level) = self.levels.pop() {
             if level.anchor != 0 {
                 self.anchored.insert(level.anchor, level.start..end);
@@ -218,7 +218,7 @@ impl Shape {
     }
 
     /// Everything gathered.
-    pub fn finish(self) -> Facts {
+    pub(crate) fn finish(self) -> Facts {
         let mut secrets = self.secrets;
         secrets.sort_by_key(|r| (r.start, r.end));
         secrets.dedup();

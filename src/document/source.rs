@@ -5,14 +5,14 @@ use std::cell::OnceCell;
 
 /// How lines end in the file; new lines are written the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineEnding {
+pub(crate) enum LineEnding {
     Lf,
     CrLf,
 }
 
 impl LineEnding {
     /// The bytes of one line ending.
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             LineEnding::Lf => "\n",
             LineEnding::CrLf => "\r\n",
@@ -22,9 +22,9 @@ impl LineEnding {
 
 /// A 1-based line and 1-based column (in characters) for messages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Pos {
-    pub line: usize,
-    pub col: usize,
+pub(crate) struct Pos {
+    pub(crate) line: usize,
+    pub(crate) col: usize,
 }
 
 impl std::fmt::Display for Pos {
@@ -38,11 +38,10 @@ impl std::fmt::Display for Pos {
 const CHECKPOINT: usize = 64;
 
 /// The source text with its facts and offset conversions.
-pub struct Source<'a> {
-    pub text: &'a str,
-    pub line_ending: LineEnding,
-    pub bom: bool,
-    pub final_newline: bool,
+pub(crate) struct Source<'a> {
+    pub(crate) text: &'a str,
+    pub(crate) line_ending: LineEnding,
+    pub(crate) bom: bool,
     /// Byte offset of every `CHECKPOINT`-th character; empty for ASCII text.
     checkpoints: Vec<usize>,
     line_starts: OnceCell<Vec<usize>>,
@@ -50,7 +49,7 @@ pub struct Source<'a> {
 
 impl<'a> Source<'a> {
     /// Records the facts of `text`.
-    pub fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         let checkpoints = if text.is_ascii() {
             Vec::new()
         } else {
@@ -67,14 +66,13 @@ impl<'a> Source<'a> {
             text,
             line_ending,
             bom: text.starts_with('\u{feff}'),
-            final_newline: text.ends_with('\n'),
             checkpoints,
             line_starts: OnceCell::new(),
         }
     }
 
     /// The byte offset of the character at `char_index` (the parser counts characters).
-    pub fn byte(&self, char_index: usize) -> usize {
+    pub(crate) fn byte(&self, char_index: usize) -> usize {
         if self.checkpoints.is_empty() {
             return char_index.min(self.text.len());
         }
@@ -108,7 +106,7 @@ impl<'a> Source<'a> {
     }
 
     /// The line and column of a byte offset; the BOM is not a column.
-    pub fn pos(&self, byte: usize) -> Pos {
+    pub(crate) fn pos(&self, byte: usize) -> Pos {
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= byte).max(1);
         let start = starts[line - 1].min(byte);
@@ -117,14 +115,14 @@ impl<'a> Source<'a> {
     }
 
     /// The byte offset where the line holding `byte` starts (after a BOM).
-    pub fn line_start(&self, byte: usize) -> usize {
+    pub(crate) fn line_start(&self, byte: usize) -> usize {
         let starts = self.line_starts();
         let line = starts.partition_point(|&s| s <= byte).max(1);
         starts[line - 1].min(byte)
     }
 
     /// The byte offset of the line ending (or end of text) of the line holding `byte`.
-    pub fn line_end(&self, byte: usize) -> usize {
+    pub(crate) fn line_end(&self, byte: usize) -> usize {
         let rest = &self.text[byte..];
         let nl = rest.find('\n').map_or(self.text.len(), |i| byte + i);
         if nl < self.text.len() && nl > byte && self.text.as_bytes()[nl - 1] == b'\r' {
@@ -135,7 +133,7 @@ impl<'a> Source<'a> {
     }
 
     /// The column (0-based, in characters) of a byte offset within its line.
-    pub fn column(&self, byte: usize) -> usize {
+    pub(crate) fn column(&self, byte: usize) -> usize {
         self.text[self.line_start(byte)..byte].chars().count()
     }
 }

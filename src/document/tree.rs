@@ -15,28 +15,28 @@ use super::source::{Pos, Source};
 
 /// Nesting deeper than this is refused: deeper trees are not configs, and
 /// recursive walks over them would exhaust the stack.
-pub const MAX_DEPTH: usize = 1000;
+pub(crate) const MAX_DEPTH: usize = 1000;
 
 /// One node of the document.
 #[derive(Debug, Clone)]
-pub struct Node<'a> {
+pub(crate) struct Node<'a> {
     /// Where the node's own text starts, after any `&anchor` or `!tag`.
-    pub start: usize,
+    pub(crate) start: usize,
     /// Where its text ends: after the closing quote or bracket, or the end
     /// of its last child; never over trailing blanks or comments.
-    pub end: usize,
+    pub(crate) end: usize,
     /// Where its properties start (equal to `start` when it has none).
-    pub prop_start: usize,
+    pub(crate) prop_start: usize,
     /// The parser's anchor id; 0 when the node has no anchor.
-    pub anchor: usize,
+    pub(crate) anchor: usize,
     /// The resolved tag, e.g. `tag:yaml.org,2002:str` or `!secret`.
-    pub tag: Option<String>,
-    pub kind: Kind<'a>,
+    pub(crate) tag: Option<String>,
+    pub(crate) kind: Kind<'a>,
 }
 
 /// What a node is.
 #[derive(Debug, Clone)]
-pub enum Kind<'a> {
+pub(crate) enum Kind<'a> {
     Scalar {
         value: Cow<'a, str>,
         style: Style,
@@ -55,14 +55,14 @@ pub enum Kind<'a> {
 
 /// A key and its value in a mapping.
 #[derive(Debug, Clone)]
-pub struct Entry<'a> {
-    pub key: Node<'a>,
-    pub value: Node<'a>,
+pub(crate) struct Entry<'a> {
+    pub(crate) key: Node<'a>,
+    pub(crate) value: Node<'a>,
 }
 
 impl<'a> Node<'a> {
     /// The decoded text of a scalar key or value.
-    pub fn scalar(&self) -> Option<&str> {
+    pub(crate) fn scalar(&self) -> Option<&str> {
         match &self.kind {
             Kind::Scalar { value, .. } => Some(value),
             _ => None,
@@ -70,7 +70,7 @@ impl<'a> Node<'a> {
     }
 
     /// Whether this node is a plain null (`~`, `null`, or nothing at all).
-    pub fn is_null(&self) -> bool {
+    pub(crate) fn is_null(&self) -> bool {
         match &self.kind {
             Kind::Scalar { value, style } => {
                 let tagged_null = self.tag.as_deref() == Some("tag:yaml.org,2002:null");
@@ -82,7 +82,7 @@ impl<'a> Node<'a> {
     }
 
     /// The entries of a mapping node.
-    pub fn entries(&self) -> Option<&[Entry<'a>]> {
+    pub(crate) fn entries(&self) -> Option<&[Entry<'a>]> {
         match &self.kind {
             Kind::Mapping { entries, .. } => Some(entries),
             _ => None,
@@ -90,7 +90,7 @@ impl<'a> Node<'a> {
     }
 
     /// A short name of the node's kind for messages.
-    pub fn kind_name(&self) -> &'static str {
+    pub(crate) fn kind_name(&self) -> &'static str {
         match &self.kind {
             Kind::Scalar { style, .. } if style.is_block() => "block scalar",
             Kind::Scalar { .. } if self.is_null() => "null",
@@ -106,15 +106,15 @@ impl<'a> Node<'a> {
 /// A YAML syntax error, positioned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{pos}: YAML syntax error: {message}")]
-pub struct SyntaxError {
-    pub byte: usize,
-    pub pos: Pos,
-    pub message: String,
+pub(crate) struct SyntaxError {
+    pub(crate) byte: usize,
+    pub(crate) pos: Pos,
+    pub(crate) message: String,
 }
 
 /// Which parts of the document get a tree.
 #[derive(Debug, Clone, Copy)]
-pub enum Scope<'k> {
+pub(crate) enum Scope<'k> {
     /// Every node.
     Full,
     /// Only these keys of the root mapping (and the root itself): what a
@@ -124,19 +124,19 @@ pub enum Scope<'k> {
 
 /// Every document of a stream, as trees, with the facts gathered for the
 /// whole stream.
-pub struct Parsed<'a> {
-    pub roots: Vec<Node<'a>>,
+pub(crate) struct Parsed<'a> {
+    pub(crate) roots: Vec<Node<'a>>,
     /// The byte offset where each document starts.
-    pub doc_starts: Vec<usize>,
+    pub(crate) doc_starts: Vec<usize>,
     /// Duplicate keys anywhere, trees or not.
-    pub duplicates: Vec<Duplicate>,
+    pub(crate) duplicates: Vec<Duplicate>,
     /// The ranges of secret values anywhere, sorted.
-    pub secrets: Vec<std::ops::Range<usize>>,
+    pub(crate) secrets: Vec<std::ops::Range<usize>>,
     /// Where tabs are text, not layout (quotes, flow collections, block scalars).
-    pub unlaid: Vec<Unlaid>,
+    pub(crate) unlaid: Vec<Unlaid>,
     /// A tree holds an alias whose anchor lies outside the trees built:
     /// parse with `Scope::Full` to follow it.
-    pub unresolved_alias: bool,
+    pub(crate) unresolved_alias: bool,
 }
 
 enum Frame<'a> {
@@ -163,16 +163,16 @@ enum Skip {
 
 /// How much a parse gathers.
 #[derive(Clone, Copy)]
-pub struct Parse<'k> {
+pub(crate) struct Parse<'k> {
     /// Which parts get a tree.
-    pub scope: Scope<'k>,
+    pub(crate) scope: Scope<'k>,
     /// Keys whose values are secrets, to find their ranges anywhere.
-    pub secret_key: fn(&str) -> bool,
+    pub(crate) secret_key: fn(&str) -> bool,
 }
 
 impl<'k> Parse<'k> {
     /// Every node; no secrets looked for.
-    pub fn full() -> Self {
+    pub(crate) fn full() -> Self {
         Parse {
             scope: Scope::Full,
             secret_key: |_| false,
@@ -180,7 +180,7 @@ impl<'k> Parse<'k> {
     }
 
     /// Every node, and the ranges of the values of `secret_key`s.
-    pub fn masking(secret_key: fn(&str) -> bool) -> Self {
+    pub(crate) fn masking(secret_key: fn(&str) -> bool) -> Self {
         Parse {
             scope: Scope::Full,
             secret_key,
@@ -188,7 +188,7 @@ impl<'k> Parse<'k> {
     }
 
     /// The same parse for only these root keys.
-    pub fn root_keys(self, keys: &'k [&'k str]) -> Self {
+    pub(crate) fn root_keys(self, keys: &'k [&'k str]) -> Self {
         Parse {
             scope: Scope::RootKeys(keys),
             ..self
@@ -197,7 +197,7 @@ impl<'k> Parse<'k> {
 }
 
 /// Parses `src` into trees, one per document, for the parts `parse` names.
-pub fn parse<'a>(src: &Source<'a>, parse: Parse<'_>) -> Result<Parsed<'a>, SyntaxError> {
+pub(crate) fn parse<'a>(src: &Source<'a>, parse: Parse<'_>) -> Result<Parsed<'a>, SyntaxError> {
     let mut builder = Builder {
         src,
         scope: parse.scope,

@@ -16,7 +16,7 @@ use super::{Document, EditError};
 const EXPANSION_LIMIT: usize = 1_000_000;
 
 /// Verifies that `outcome` is `original` with exactly its changes.
-pub fn verify(
+pub(super) fn verify(
     original: &str,
     outcome: &Outcome,
     edits: &[Edit],

@@ -7,7 +7,7 @@ use std::ffi::OsString;
 /// Takes Kometa's secret arguments (`--kometa-x VALUE`, `--pmm-x VALUE`,
 /// any case, `_` or `-`) out of a command line, as Kometa's
 /// `parse_known_args` leaves them: the remaining arguments and the pairs.
-pub fn split_args(args: Vec<OsString>) -> (Vec<OsString>, Vec<(String, String)>) {
+pub(crate) fn split_args(args: Vec<OsString>) -> (Vec<OsString>, Vec<(String, String)>) {
     let mut rest = Vec::with_capacity(args.len());
     let mut secrets = Vec::new();
     let mut iter = args.into_iter();

@@ -8,30 +8,30 @@ use crate::authorization::Lifetime;
 
 /// The values of a trakt block as text (`None` for absent, null or empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TraktBlock {
-    pub client_id: Option<String>,
-    pub client_secret: Option<String>,
-    pub pin: Option<String>,
+pub(crate) struct TraktBlock {
+    pub(crate) client_id: Option<String>,
+    pub(crate) client_secret: Option<String>,
+    pub(crate) pin: Option<String>,
     /// Whether the file has a `pin:` key at all.
-    pub has_pin: bool,
-    pub access_token: Option<String>,
-    pub token_type: Option<String>,
-    pub expires_in: Option<String>,
-    pub refresh_token: Option<String>,
-    pub scope: Option<String>,
-    pub created_at: Option<String>,
+    pub(crate) has_pin: bool,
+    pub(crate) access_token: Option<String>,
+    pub(crate) token_type: Option<String>,
+    pub(crate) expires_in: Option<String>,
+    pub(crate) refresh_token: Option<String>,
+    pub(crate) scope: Option<String>,
+    pub(crate) created_at: Option<String>,
 }
 
 /// A Trakt application's credentials, placeholders resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub client_id: String,
-    pub client_secret: String,
+pub(crate) struct Credentials {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: String,
 }
 
 /// Why a value could not be resolved the way Kometa would.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ResolveError {
+pub(crate) enum ResolveError {
     #[error(
         "`trakt.{key}` is the placeholder <<{name}>>, which Kometa can never resolve: write <<{spelling}>> and set {variable}"
     )]
@@ -57,7 +57,7 @@ pub enum ResolveError {
 
 impl TraktBlock {
     /// Reads the block of `doc`; `None` when the file has no trakt mapping.
-    pub fn read(doc: &Document<'_>) -> Option<TraktBlock> {
+    pub(crate) fn read(doc: &Document<'_>) -> Option<TraktBlock> {
         let root = doc.roots.first()?;
         let text = |node: Option<&Node<'_>>| {
             node.filter(|n| !n.is_null())
@@ -85,7 +85,7 @@ impl TraktBlock {
     }
 
     /// The application's credentials as Kometa would send them.
-    pub fn credentials(&self, secrets: &Secrets) -> Result<Credentials, ResolveError> {
+    pub(crate) fn credentials(&self, secrets: &Secrets) -> Result<Credentials, ResolveError> {
         let client_id = resolve(self.client_id.as_deref(), "client_id", secrets)?;
         let client_secret = resolve(self.client_secret.as_deref(), "client_secret", secrets)?;
         match (client_id, client_secret) {
@@ -98,7 +98,7 @@ impl TraktBlock {
     }
 
     /// The token's lifetime, when both numbers are there.
-    pub fn lifetime(&self) -> Option<Lifetime> {
+    pub(crate) fn lifetime(&self) -> Option<Lifetime> {
         let created_at = self.created_at.as_deref()?.parse().ok()?;
         let expires_in = self.expires_in.as_deref()?.parse().ok()?;
         Some(Lifetime {
@@ -111,7 +111,7 @@ impl TraktBlock {
 /// The value at `key` of the trakt block as Kometa resolves it; `None` when
 /// it is absent or empty. A placeholder that no secret fills is an error
 /// that says which spelling and variable Kometa needs.
-pub fn resolve(
+pub(crate) fn resolve(
     value: Option<&str>,
     key: &str,
     secrets: &Secrets,
@@ -142,6 +142,6 @@ pub fn resolve(
 
 /// The value of `key` in a mapping node as YAML reads it (alias keys and
 /// merge keys followed), aliases resolved.
-pub fn find<'d, 'a>(doc: &'d Document<'a>, node: &'d Node<'a>, key: &str) -> Option<&'d Node<'a>> {
+pub(crate) fn find<'d, 'a>(doc: &'d Document<'a>, node: &'d Node<'a>, key: &str) -> Option<&'d Node<'a>> {
     doc.lookup(node, key).map(|found| doc.target(found.value()))
 }

@@ -8,7 +8,7 @@ use super::placeholder;
 use super::sensitive::is_secret_key;
 
 /// A secret shown as a short prefix and its length, or `****` when short.
-pub fn mask(value: &str) -> String {
+pub(crate) fn mask(value: &str) -> String {
     let len = value.chars().count();
     if len < 16 {
         "****".to_string()
@@ -22,7 +22,7 @@ pub fn mask(value: &str) -> String {
 /// secret, and stay so that a diff shows a change of style. A whole-value
 /// placeholder (`<<trakt-secret>>`) names a secret without holding it, and
 /// is shown as it is.
-pub fn mask_source(secret: &str) -> String {
+pub(crate) fn mask_source(secret: &str) -> String {
     let first_line = secret.lines().next().unwrap_or_default();
     let quote = first_line
         .chars()
@@ -42,7 +42,7 @@ pub fn mask_source(secret: &str) -> String {
 /// secret-looking `key: value` pairs the ranges miss (in comments, or in a
 /// text that does not parse) masked too; a secret spanning lines keeps its
 /// line breaks so that line numbers stay true.
-pub fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
+pub(crate) fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
     let mut all: Vec<Range<usize>> = ranges.to_vec();
     let mut line_start = 0;
     for line in text.split_inclusive('\n') {
@@ -78,7 +78,7 @@ const MAX_KEY: usize = 64;
 /// line, wherever they are: block or flow style, inside a comment, in a
 /// line that does not parse. A value ends at the end of the line, or at a
 /// `,`, `}` or `]` when the pair sits in a flow collection.
-pub fn pairs(line: &str) -> Vec<Range<usize>> {
+pub(crate) fn pairs(line: &str) -> Vec<Range<usize>> {
     let body = line.trim_end_matches(['\n', '\r']);
     let bytes = body.as_bytes();
     let mut found = Vec::new();

@@ -2,21 +2,21 @@
 //! types Kometa expects, its placeholders, which keys hold secrets, and the
 //! block's values read from a document.
 
-pub mod args;
-pub mod block;
-pub mod mask;
-pub mod placeholder;
-pub mod redump;
-pub mod secrets;
-pub mod sensitive;
-pub mod tokens;
+pub(crate) mod args;
+pub(crate) mod block;
+pub(crate) mod mask;
+pub(crate) mod placeholder;
+pub(crate) mod redump;
+pub(crate) mod secrets;
+pub(crate) mod sensitive;
+pub(crate) mod tokens;
 
 use crate::document::{Protect, ValueType};
 
-pub use block::{TraktBlock, find};
+pub(crate) use block::TraktBlock;
 
 /// The keys of the trakt block.
-pub const TRAKT_KEYS: &[&str] = &[
+pub(crate) const TRAKT_KEYS: &[&str] = &[
     "client_id",
     "client_secret",
     "pin",
@@ -25,7 +25,7 @@ pub const TRAKT_KEYS: &[&str] = &[
 ];
 
 /// The six keys of an authorization, in Kometa's order.
-pub const AUTH_KEYS: &[&str] = &[
+pub(crate) const AUTH_KEYS: &[&str] = &[
     "access_token",
     "token_type",
     "expires_in",
@@ -36,7 +36,7 @@ pub const AUTH_KEYS: &[&str] = &[
 
 /// Values no edit overwrites: any value holding a Kometa placeholder, and a
 /// whole `${VAR}` template (envsubst, compose).
-pub const PROTECT: Protect = Protect {
+pub(crate) const PROTECT: Protect = Protect {
     is: protected,
     name: "placeholder",
     why: "placeholders keep secrets out of the file and are never overwritten",
@@ -48,7 +48,7 @@ fn protected(value: &str) -> bool {
 
 /// Whether a value is a `${VAR}` template, filled in by a tool that renders
 /// the file before Kometa reads it (Kometa itself reads it literally).
-pub fn is_template(value: &str) -> bool {
+pub(crate) fn is_template(value: &str) -> bool {
     value
         .strip_prefix("${")
         .and_then(|v| v.strip_suffix('}'))
@@ -56,7 +56,7 @@ pub fn is_template(value: &str) -> bool {
 }
 
 /// The type Kometa expects at a path of the trakt block, if it is one.
-pub fn value_type(path: &[String]) -> Option<ValueType> {
+pub(crate) fn value_type(path: &[String]) -> Option<ValueType> {
     let keys: Vec<&str> = path.iter().map(String::as_str).collect();
     match keys.as_slice() {
         ["trakt", "client_id" | "client_secret" | "pin"] => Some(ValueType::Str),
@@ -73,7 +73,7 @@ pub fn value_type(path: &[String]) -> Option<ValueType> {
 
 /// Which Kometa reads the config: what it reads, adds and rewrites differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Version {
+pub(crate) enum Version {
     /// Kometa 2.4 (to its release of July 2026): reads `pin` and
     /// `force_refresh`, adds them when missing by rewriting the whole file,
     /// and prompts for a PIN when it holds no tokens.
@@ -86,7 +86,7 @@ pub enum Version {
 
 impl Version {
     /// Whether this Kometa reads `pin` and `force_refresh` (and adds them).
-    pub fn reads_pin(self) -> bool {
+    pub(crate) fn reads_pin(self) -> bool {
         self == Version::V2_4
     }
 }

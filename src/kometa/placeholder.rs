@@ -7,14 +7,14 @@ use std::ops::Range;
 
 /// A `<<name>>` inside a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Placeholder<'a> {
-    pub name: &'a str,
+pub(crate) struct Placeholder<'a> {
+    pub(crate) name: &'a str,
     /// Where `<<name>>` is in the value, brackets included.
-    pub range: Range<usize>,
+    pub(crate) range: Range<usize>,
 }
 
 /// Every `<<name>>` in `value`, left to right (a name holds no `<` or `>`).
-pub fn placeholders(value: &str) -> Vec<Placeholder<'_>> {
+pub(crate) fn placeholders(value: &str) -> Vec<Placeholder<'_>> {
     let mut found = Vec::new();
     let mut at = 0;
     while let Some(open) = value[at..].find("<<").map(|i| at + i) {
@@ -38,20 +38,20 @@ pub fn placeholders(value: &str) -> Vec<Placeholder<'_>> {
 
 /// Whether `value` holds a placeholder anywhere: such a value is the
 /// user's way of keeping a secret out of the file and is never overwritten.
-pub fn contains(value: &str) -> bool {
+pub(crate) fn contains(value: &str) -> bool {
     !placeholders(value).is_empty()
 }
 
 /// Whether `value` is a placeholder as a whole (`<<name>>`): Kometa turns
 /// it into null when no secret matches.
-pub fn is_whole(value: &str) -> bool {
+pub(crate) fn is_whole(value: &str) -> bool {
     value.starts_with("<<") && value.ends_with(">>") && value.len() >= 4
 }
 
 /// Whether some secret could ever fill `<<name>>`: secrets are lower case
 /// with hyphens (`trakt-id`), matched as written or upper case with
 /// underscores (`TRAKT_ID`).
-pub fn resolvable(name: &str) -> bool {
+pub(crate) fn resolvable(name: &str) -> bool {
     let lower_form = !name.contains('_') && !name.chars().any(char::is_uppercase);
     let upper_form = !name.contains('-') && !name.chars().any(char::is_lowercase);
     !name.is_empty() && (lower_form || upper_form)
@@ -60,7 +60,7 @@ pub fn resolvable(name: &str) -> bool {
 /// The spelling of `name` that Kometa resolves from the same variable:
 /// upper case with underscores when the name is mostly upper case, else
 /// lower case with hyphens (`trakt_id` → `trakt-id`, `Trakt_ID` → `TRAKT_ID`).
-pub fn resolvable_spelling(name: &str) -> String {
+pub(crate) fn resolvable_spelling(name: &str) -> String {
     let upper = name.chars().filter(|c| c.is_uppercase()).count();
     let lower = name.chars().filter(|c| c.is_lowercase()).count();
     if upper > lower {
@@ -71,7 +71,7 @@ pub fn resolvable_spelling(name: &str) -> String {
 }
 
 /// The variable that fills `<<name>>` (for a resolvable name).
-pub fn variable(name: &str) -> String {
+pub(crate) fn variable(name: &str) -> String {
     format!("KOMETA_{}", name.to_uppercase().replace('-', "_"))
 }
 

@@ -12,7 +12,7 @@ use crate::document::scalar::Resolved;
 const MAL_AUTH_KEYS: &[&str] = &["access_token", "token_type", "expires_in", "refresh_token"];
 
 /// Whether Kometa's own save makes `change`.
-pub fn made_by_kometa(change: &Change) -> bool {
+pub(crate) fn made_by_kometa(change: &Change) -> bool {
     let path: Vec<&str> = change.path.iter().map(String::as_str).collect();
     match path.as_slice() {
         ["trakt", "authorization", key] => AUTH_KEYS.contains(key),

@@ -90,7 +90,7 @@ const SETTINGS: &[&str] = &[
 
 /// What Kometa makes of a value.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolved {
+pub(crate) enum Resolved {
     /// No placeholder matched; the value is used as written.
     Unchanged,
     /// The first matching placeholder was replaced.
@@ -102,7 +102,7 @@ pub enum Resolved {
 /// Kometa's secrets, in the order Kometa collects them (arguments first,
 /// then variables in the environment's order).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Secrets {
+pub(crate) struct Secrets {
     entries: Vec<(String, String)>,
 }
 
@@ -110,7 +110,7 @@ impl Secrets {
     /// The secrets Kometa would see: `--kometa-*`/`--pmm-*` arguments
     /// (name, value), then `vars` (the process environment, with the
     /// `.env` file's variables that the environment does not set).
-    pub fn collect(args: &[(String, String)], vars: &[(String, String)]) -> Secrets {
+    pub(crate) fn collect(args: &[(String, String)], vars: &[(String, String)]) -> Secrets {
         let mut secrets = Secrets::default();
         for (name, value) in args {
             secrets.insert(name.to_lowercase().replace('_', "-"), value.clone());
@@ -139,7 +139,7 @@ impl Secrets {
     /// The secrets of this process: `args` from the command line, the
     /// environment, and a `.env` file in `dir` (Kometa loads
     /// `config/.env`; its variables never override the environment's).
-    pub fn from_process(args: &[(String, String)], dir: Option<&Path>) -> Secrets {
+    pub(crate) fn from_process(args: &[(String, String)], dir: Option<&Path>) -> Secrets {
         let mut vars: Vec<(String, String)> = std::env::vars().collect();
         if let Some(text) = dir.and_then(|d| std::fs::read_to_string(d.join(".env")).ok()) {
             for (name, value) in dotenv(&text) {
@@ -159,7 +159,8 @@ impl Secrets {
     }
 
     /// The secret named `name` (in its lower-case, hyphenated form).
-    pub fn get(&self, name: &str) -> Option<&str> {
+    #[cfg(test)]
+    fn get(&self, name: &str) -> Option<&str> {
         self.entries
             .iter()
             .find(|(n, _)| n == name)
@@ -167,7 +168,7 @@ impl Secrets {
     }
 
     /// What Kometa makes of the string `value`.
-    pub fn resolve(&self, value: &str) -> Resolved {
+    pub(crate) fn resolve(&self, value: &str) -> Resolved {
         for (name, secret) in &self.entries {
             for test in [name.clone(), name.to_uppercase().replace('-', "_")] {
                 let needle = format!("<<{test}>>");
@@ -187,7 +188,7 @@ impl Secrets {
 /// `KEY=VALUE` lines of a `.env` file as python-dotenv reads them: blank
 /// lines and comments skipped, `export ` allowed, quotes removed (escapes
 /// in double quotes), a ` #` comment after an unquoted value dropped.
-pub fn dotenv(text: &str) -> Vec<(String, String)> {
+pub(crate) fn dotenv(text: &str) -> Vec<(String, String)> {
     let mut vars = Vec::new();
     for line in text.lines() {
         let line = line.trim();

@@ -7,7 +7,7 @@ use crate::words::{distance, within_two_ascii};
 /// Keys whose values are secrets anywhere in a Kometa config: Trakt's and
 /// MyAnimeList's credentials and tokens, and the services' tokens, API keys
 /// and passwords.
-pub const SECRET_KEYS: &[&str] = &[
+pub(crate) const SECRET_KEYS: &[&str] = &[
     "client_secret",
     "access_token",
     "refresh_token",
@@ -23,7 +23,7 @@ pub const SECRET_KEYS: &[&str] = &[
 /// case and `-`/`_`, or, for keys of 8 characters or more, within two
 /// edits of one. Every key of a config is asked: an ASCII key is answered
 /// without allocating.
-pub fn is_secret_key(key: &str) -> bool {
+pub(crate) fn is_secret_key(key: &str) -> bool {
     let key = key.trim();
     if key.is_ascii() {
         return ascii_secret_key(key.as_bytes());

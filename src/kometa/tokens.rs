@@ -8,7 +8,7 @@ use crate::authorization::Tokens;
 
 /// What happens to `trakt.pin` when tokens are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pin {
+pub(crate) enum Pin {
     /// Left as it is (a renewal).
     Keep,
     /// Emptied, as Kometa does after a PIN exchange (the PIN is spent).
@@ -17,7 +17,7 @@ pub enum Pin {
 
 /// The edits that store `tokens`: every value that differs from `current`
 /// (all six when `current` has no authorization), and the pin as `pin` says.
-pub fn token_edits(current: &TraktBlock, tokens: &Tokens, pin: Pin) -> Vec<Edit> {
+pub(crate) fn token_edits(current: &TraktBlock, tokens: &Tokens, pin: Pin) -> Vec<Edit> {
     let text = |key: &str, raw: String| {
         let path: Vec<String> = ["trakt", "authorization", key]
             .iter()
@@ -88,7 +88,7 @@ fn other_token(current: Option<&str>, digit: char) -> String {
 
 /// What Trakt's answer most likely holds, to preview a renewal: new tokens
 /// and creation time, the lifetime and scope unchanged.
-pub fn likely_answer(now: i64, current: &TraktBlock) -> Tokens {
+pub(crate) fn likely_answer(now: i64, current: &TraktBlock) -> Tokens {
     Tokens {
         access_token: other_token(current.access_token.as_deref(), 'f'),
         token_type: "bearer".into(),
@@ -106,7 +106,7 @@ pub fn likely_answer(now: i64, current: &TraktBlock) -> Tokens {
 /// An answer that changes every value Trakt's answer may change, to plan
 /// the save before any request: if one of these edits would be refused,
 /// the real answer might need it, so nothing is sent.
-pub fn worst_case_answer(now: i64, current: &TraktBlock) -> Tokens {
+pub(crate) fn worst_case_answer(now: i64, current: &TraktBlock) -> Tokens {
     let number = |value: &Option<String>| value.as_deref().and_then(|v| v.parse::<i64>().ok());
     let expires_in = match number(&current.expires_in) {
         Some(604_800) => 86_400,

@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 
 /// A file read for editing.
 #[derive(Debug, Clone)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The file the path resolves to (symlinks followed).
-    pub target: PathBuf,
-    pub text: String,
+    pub(crate) target: PathBuf,
+    pub(crate) text: String,
 }
 
 /// Why a file cannot be read as a config.
 #[derive(Debug, thiserror::Error)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     #[error("{}", describe(.0))]
     Io(#[from] io::Error),
     #[error("not a regular file")]
@@ -26,7 +26,7 @@ pub enum ReadError {
 }
 
 /// An I/O error in words, without Rust's `(os error N)` suffix.
-pub fn describe(e: &io::Error) -> String {
+pub(crate) fn describe(e: &io::Error) -> String {
     let text = e.to_string();
     match text.find(" (os error") {
         Some(i) => text[..i].to_string(),
@@ -35,7 +35,7 @@ pub fn describe(e: &io::Error) -> String {
 }
 
 /// Reads `path` as UTF-8 text, following symlinks to the real file.
-pub fn read(path: &Path) -> Result<Loaded, ReadError> {
+pub(crate) fn read(path: &Path) -> Result<Loaded, ReadError> {
     let target = fs::canonicalize(path)?;
     if !fs::metadata(&target)?.is_file() {
         return Err(ReadError::NotRegular);
@@ -46,7 +46,7 @@ pub fn read(path: &Path) -> Result<Loaded, ReadError> {
 }
 
 /// The bytes of a config as text.
-pub fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
+pub(crate) fn decode(bytes: Vec<u8>) -> Result<String, ReadError> {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return Err(ReadError::Utf16);
     }

@@ -10,12 +10,12 @@ use std::path::Path;
 
 /// The held lock; released when dropped.
 #[derive(Debug)]
-pub struct Lock {
+pub(crate) struct Lock {
     _held: File,
 }
 
 /// Waits for the exclusive lock of the directory holding `target`.
-pub fn lock(target: &Path) -> io::Result<Lock> {
+pub(crate) fn lock(target: &Path) -> io::Result<Lock> {
     let file = open_lockable(target)?;
     file.lock()?;
     Ok(Lock { _held: file })

@@ -5,13 +5,12 @@
 //! recovery files for tokens that could not be saved. [`Session`] is the one
 //! path every command that writes goes through.
 
-pub mod file;
-pub mod lock;
-pub mod private;
-pub mod recovery;
-pub mod session;
-pub mod write;
+pub(crate) mod file;
+pub(crate) mod lock;
+pub(crate) mod private;
+pub(crate) mod recovery;
+pub(crate) mod session;
+pub(crate) mod write;
 
-pub use file::{Loaded, ReadError, describe, read};
-pub use session::{Needs, SaveError, Session};
-pub use write::Method;
+pub(crate) use file::{Loaded, describe, read};
+pub(crate) use session::{Needs, SaveError, Session};

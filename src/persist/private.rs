@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 /// name prefix they carry there: `.NAME.KIND.` next to the config (a
 /// recreated container keeps them), `NAME.HASH.KIND.` in the state
 /// directory, where HASH tells apart configs that share a file name.
-pub fn places(target: &Path, kind: &str) -> Vec<(PathBuf, String)> {
+pub(crate) fn places(target: &Path, kind: &str) -> Vec<(PathBuf, String)> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -33,7 +33,7 @@ pub fn places(target: &Path, kind: &str) -> Vec<(PathBuf, String)> {
 
 /// Creates a new private file in `dir` named `prefix`, a random part and
 /// `suffix`, holding `bytes`, synced. A partial file is removed.
-pub fn create(dir: &Path, prefix: &str, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+pub(crate) fn create(dir: &Path, prefix: &str, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(prefix).suffix(suffix).rand_bytes(8);
     platform::private(&mut builder);
@@ -49,7 +49,7 @@ pub fn create(dir: &Path, prefix: &str, suffix: &str, bytes: &[u8]) -> io::Resul
 
 /// Creates `bytes` as a private file in the first of [`places`] that
 /// takes it; returns its path.
-pub fn create_near(target: &Path, kind: &str, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+pub(crate) fn create_near(target: &Path, kind: &str, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
     let mut last = io::Error::other("no place for the file");
     for (dir, prefix) in places(target, kind) {
         match create(&dir, &prefix, suffix, bytes) {
@@ -62,7 +62,7 @@ pub fn create_near(target: &Path, kind: &str, suffix: &str, bytes: &[u8]) -> io:
 
 /// Proves that a private file about `target` could be created: creates an
 /// empty one in the first place that takes it and removes it again.
-pub fn probe_near(target: &Path, kind: &str) -> io::Result<()> {
+pub(crate) fn probe_near(target: &Path, kind: &str) -> io::Result<()> {
     let path = create_near(target, kind, ".probe", b"")?;
     fs::remove_file(path)
 }
@@ -70,7 +70,7 @@ pub fn probe_near(target: &Path, kind: &str) -> io::Result<()> {
 /// The private files about `target` of `kind` that can be trusted: regular
 /// files (not links) named with the prefix of one of [`places`] and
 /// `suffix`, owned by this user, readable by this user only.
-pub fn find(target: &Path, kind: &str, suffix: &str) -> Vec<PathBuf> {
+pub(crate) fn find(target: &Path, kind: &str, suffix: &str) -> Vec<PathBuf> {
     let mut found = Vec::new();
     for (dir, prefix) in places(target, kind) {
         let Ok(entries) = fs::read_dir(&dir) else {
@@ -95,7 +95,7 @@ pub fn find(target: &Path, kind: &str, suffix: &str) -> Vec<PathBuf> {
 /// `$XDG_STATE_HOME/kometa-trakt`, else `~/.local/state/kometa-trakt`:
 /// created 0700 if missing; refused unless it is a directory (not a
 /// link) of this user that no one else may enter.
-pub fn state_dir() -> io::Result<PathBuf> {
+pub(crate) fn state_dir() -> io::Result<PathBuf> {
     let base = std::env::var_os("XDG_STATE_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
@@ -129,16 +129,16 @@ mod platform {
     use std::path::Path;
 
     /// Mode 0600 from the file's creation.
-    pub fn private(builder: &mut tempfile::Builder<'_, '_>) {
+    pub(super) fn private(builder: &mut tempfile::Builder<'_, '_>) {
         builder.permissions(fs::Permissions::from_mode(0o600));
     }
 
     /// Whether users other than the owner may create files in `dir`.
-    pub fn shared(dir: &Path) -> bool {
+    pub(super) fn shared(dir: &Path) -> bool {
         fs::metadata(dir).is_ok_and(|m| m.mode() & 0o022 != 0)
     }
 
-    pub fn create_private_dir(dir: &Path) -> io::Result<()> {
+    pub(super) fn create_private_dir(dir: &Path) -> io::Result<()> {
         fs::DirBuilder::new()
             .recursive(true)
             .mode(0o700)
@@ -153,12 +153,12 @@ mod platform {
         m.file_type().is_file() && own(m) && m.mode() & 0o777 == 0o600
     }
 
-    pub fn trusted(path: &Path) -> bool {
+    pub(super) fn trusted(path: &Path) -> bool {
         fs::symlink_metadata(path).is_ok_and(|m| trusted_meta(&m))
     }
 
     /// Opens `path` without following a symlink, then checks what was opened.
-    pub fn open_trusted(path: &Path) -> io::Result<fs::File> {
+    pub(crate) fn open_trusted(path: &Path) -> io::Result<fs::File> {
         use std::os::unix::fs::OpenOptionsExt;
         let file = fs::OpenOptions::new()
             .read(true)
@@ -177,7 +177,7 @@ mod platform {
         Ok(file)
     }
 
-    pub fn trusted_dir(dir: &Path) -> bool {
+    pub(super) fn trusted_dir(dir: &Path) -> bool {
         fs::symlink_metadata(dir)
             .is_ok_and(|m| m.file_type().is_dir() && own(&m) && m.mode() & 0o077 == 0)
     }
@@ -217,7 +217,7 @@ mod platform {
     }
 }
 
-pub use platform::open_trusted;
+pub(crate) use platform::open_trusted;
 use platform::{create_private_dir, shared, trusted, trusted_dir};
 
 fn untrusted() -> io::Error {

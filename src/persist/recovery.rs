@@ -12,14 +12,14 @@ use crate::document::{Document, Node};
 use crate::authorization::Tokens;
 
 /// What recovery files are called among the private files.
-pub const KIND: &str = "kometa-trakt-recovery";
+pub(crate) const KIND: &str = "kometa-trakt-recovery";
 
 /// The end of a recovery file's name.
 const SUFFIX: &str = ".yml";
 
 /// Why a recovery file or pasted block cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum RecoveryError {
+pub(crate) enum RecoveryError {
     #[error("{path}: cannot read: {reason}")]
     Read { path: String, reason: String },
     #[error("{path}:{pos}: YAML syntax error: {message}")]
@@ -37,7 +37,7 @@ pub enum RecoveryError {
 /// Writes `tokens` for the config `target` to a new private recovery file;
 /// returns its path. The config's path is written as a quoted YAML value,
 /// never raw (a file name may hold a line break).
-pub fn write(target: &Path, tokens: &Tokens) -> std::io::Result<PathBuf> {
+pub(crate) fn write(target: &Path, tokens: &Tokens) -> std::io::Result<PathBuf> {
     let q = double_quoted;
     let body = format!(
         "# kometa-trakt: new Trakt tokens that could not be saved into the config named below.\n\
@@ -56,14 +56,14 @@ pub fn write(target: &Path, tokens: &Tokens) -> std::io::Result<PathBuf> {
 }
 
 /// The trusted recovery files of `target`.
-pub fn find(target: &Path) -> Vec<PathBuf> {
+pub(crate) fn find(target: &Path) -> Vec<PathBuf> {
     private::find(target, KIND, SUFFIX)
 }
 
 /// A recovery file of `target` holding other tokens than the config's
 /// `refresh_token`: tokens from a renewal that could not be saved, and
 /// likely the live ones.
-pub fn unapplied(target: &Path, refresh_token: Option<&str>) -> Option<PathBuf> {
+pub(crate) fn unapplied(target: &Path, refresh_token: Option<&str>) -> Option<PathBuf> {
     find(target).into_iter().find(|path| {
         read(path).is_ok_and(|tokens| Some(tokens.refresh_token.as_str()) != refresh_token)
     })
@@ -71,7 +71,7 @@ pub fn unapplied(target: &Path, refresh_token: Option<&str>) -> Option<PathBuf> 
 
 /// Removes the recovery files of `target` once new tokens are saved in it:
 /// they were applied or are superseded. Returns the files removed.
-pub fn clear(target: &Path) -> Vec<PathBuf> {
+pub(crate) fn clear(target: &Path) -> Vec<PathBuf> {
     find(target)
         .into_iter()
         .filter(|path| std::fs::remove_file(path).is_ok())
@@ -81,7 +81,7 @@ pub fn clear(target: &Path) -> Vec<PathBuf> {
 /// Reads an authorization block: `trakt: authorization: ...`,
 /// `authorization: ...`, or the six keys at the root; `-` is stdin. A file
 /// in a place for recovery files must be one this user can trust.
-pub fn read(path: &Path) -> Result<Tokens, RecoveryError> {
+pub(crate) fn read(path: &Path) -> Result<Tokens, RecoveryError> {
     let shown = path.display().to_string();
     let mut text = String::new();
     let read = if shown == "-" {

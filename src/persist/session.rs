@@ -3,7 +3,7 @@
 //! read. Whatever is spent between `begin` and `write` (a refresh token, a
 //! PIN) was spent knowing the save would work.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::file::{Loaded, ReadError, describe, read};
 use super::lock::{Lock, lock};
@@ -13,7 +13,7 @@ use super::write::{self, Method, WriteError};
 
 /// What must be proven before a session begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Needs {
+pub(crate) enum Needs {
     /// The file can be written.
     Write,
     /// The file can be written, and a recovery file can be made should the
@@ -23,7 +23,7 @@ pub enum Needs {
 
 /// Why a session could not begin or write.
 #[derive(Debug, thiserror::Error)]
-pub enum SaveError {
+pub(crate) enum SaveError {
     #[error("cannot read: {0}")]
     Read(#[from] ReadError),
     #[error("cannot write: {0}")]
@@ -39,7 +39,7 @@ pub enum SaveError {
 /// A config being changed: the save path proven, the lock held, the text
 /// as it is under the lock.
 #[derive(Debug)]
-pub struct Session {
+pub(crate) struct Session {
     loaded: Loaded,
     method: Method,
     _lock: Lock,
@@ -47,7 +47,7 @@ pub struct Session {
 
 /// Proves that `target` can be saved as `needs` says, without locking or
 /// changing anything; returns the method the write will use.
-pub fn preflight(target: &Path, needs: Needs) -> Result<Method, SaveError> {
+pub(crate) fn preflight(target: &Path, needs: Needs) -> Result<Method, SaveError> {
     let preferred = write::method(target).map_err(|e| SaveError::Unwritable(describe(&e)))?;
     let method = match write::probe(target, preferred) {
         Ok(()) => preferred,
@@ -70,7 +70,7 @@ pub fn preflight(target: &Path, needs: Needs) -> Result<Method, SaveError> {
 impl Session {
     /// Proves the save path of `path`, takes the lock and reads the file
     /// under it.
-    pub fn begin(path: &Path, needs: Needs) -> Result<Session, SaveError> {
+    pub(crate) fn begin(path: &Path, needs: Needs) -> Result<Session, SaveError> {
         let target = read(path)?.target;
         let method = preflight(&target, needs)?;
         let held = lock(&target).map_err(|e| SaveError::Lock(describe(&e)))?;
@@ -83,18 +83,18 @@ impl Session {
     }
 
     /// The file's text under the lock.
-    pub fn text(&self) -> &str {
+    pub(crate) fn text(&self) -> &str {
         &self.loaded.text
     }
 
     /// The file written (symlinks resolved).
-    pub fn target(&self) -> &Path {
+    pub(crate) fn target(&self) -> &Path {
         &self.loaded.target
     }
 
     /// Writes `text` if the file still holds what was read under the lock;
     /// a rename that fails unexpectedly falls back to an in-place write.
-    pub fn write(&self, text: &str) -> Result<Method, SaveError> {
+    pub(crate) fn write(&self, text: &str) -> Result<Method, SaveError> {
         let target = &self.loaded.target;
         let expected = &self.loaded.text;
         match write::write(target, expected, text, self.method) {
@@ -104,10 +104,5 @@ impl Session {
             }
             result => result.map(|()| self.method).map_err(SaveError::from),
         }
-    }
-
-    /// The config's recovery files, to remove once its new tokens are saved.
-    pub fn recovery_files(&self) -> Vec<PathBuf> {
-        recovery::find(&self.loaded.target)
     }
 }

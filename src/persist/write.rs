@@ -13,7 +13,7 @@ use super::private;
 
 /// How a file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Method {
+pub(crate) enum Method {
     /// A temp file in the same directory renamed over the original.
     Rename,
     /// Rewritten in place after a backup; the backup is removed again.
@@ -25,7 +25,7 @@ const BACKUP: &str = "kometa-trakt-backup";
 
 /// Why a file cannot be written.
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub(crate) enum WriteError {
     #[error("the file changed since it was read; nothing was written")]
     Changed,
     #[error("{}", describe(.0))]
@@ -36,7 +36,7 @@ pub enum WriteError {
 
 /// The method that keeps what `target` is: in place when a rename would
 /// split its hard links or could not give it back its owner.
-pub fn method(target: &Path) -> io::Result<Method> {
+pub(crate) fn method(target: &Path) -> io::Result<Method> {
     let meta = fs::metadata(target)?;
     Ok(if platform::rename_keeps(target, &meta) {
         Method::Rename
@@ -49,7 +49,7 @@ pub fn method(target: &Path) -> io::Result<Method> {
 /// file can be made in its directory and given the file's owner, mode and
 /// extended attributes (rename); or the file opens for writing and a
 /// backup can be made (in place).
-pub fn probe(target: &Path, method: Method) -> io::Result<()> {
+pub(crate) fn probe(target: &Path, method: Method) -> io::Result<()> {
     match method {
         Method::Rename => {
             let meta = fs::metadata(target)?;
@@ -66,7 +66,7 @@ pub fn probe(target: &Path, method: Method) -> io::Result<()> {
 /// Writes `text` over `target` by `method`, if the file still holds
 /// `expected` (the caller holds the lock: no kometa-trakt writer can change
 /// it between this check and the write).
-pub fn write(target: &Path, expected: &str, text: &str, method: Method) -> Result<(), WriteError> {
+pub(crate) fn write(target: &Path, expected: &str, text: &str, method: Method) -> Result<(), WriteError> {
     if fs::read(target)? != expected.as_bytes() {
         return Err(WriteError::Changed);
     }
@@ -144,7 +144,7 @@ mod platform {
 
     /// Whether a new file renamed over `target` can be what it is: a single
     /// link, and an owner and group this user can give it.
-    pub fn rename_keeps(_target: &Path, meta: &fs::Metadata) -> bool {
+    pub(super) fn rename_keeps(_target: &Path, meta: &fs::Metadata) -> bool {
         if meta.nlink() > 1 {
             return false;
         }
@@ -160,7 +160,7 @@ mod platform {
     /// Gives `file` the owner, group, mode bits (setuid/setgid and sticky
     /// included: chmod after chown, which clears them) and extended
     /// attributes of `target`.
-    pub fn keep_metadata(target: &Path, file: &File, meta: &fs::Metadata) -> io::Result<()> {
+    pub(super) fn keep_metadata(target: &Path, file: &File, meta: &fs::Metadata) -> io::Result<()> {
         let (uid, gid) = (Uid::from_raw(meta.uid()), Gid::from_raw(meta.gid()));
         fchown(file, Some(uid), Some(gid))?;
         file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;

@@ -8,7 +8,7 @@ use crate::kometa::sensitive::is_secret_key;
 
 /// Whether a diff shows secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reveal {
+pub(crate) enum Reveal {
     /// Masked, the default everywhere.
     Masked,
     /// In full: the user's explicit `--show-secrets`.
@@ -25,7 +25,7 @@ const RESET: &str = "\x1b[0m";
 /// `---`/`+++` name given; secret values are masked on every line. The
 /// diff is computed on the real text, so a changed secret always shows.
 /// Secret-looking pairs in comments (a commented-out token) are masked too.
-pub fn unified(old: &str, new: &str, name: &str, color: bool, reveal: Reveal) -> String {
+pub(crate) fn unified(old: &str, new: &str, name: &str, color: bool, reveal: Reveal) -> String {
     let masked = |text: &str| match reveal {
         Reveal::Shown => text.to_string(),
         Reveal::Masked => {

@@ -5,25 +5,25 @@ use crate::check::{Diagnostic, Severity};
 use crate::document::{Pos, Source};
 
 /// The findings of one file and the text they point into.
-pub struct FileReport {
-    pub path: String,
+pub(crate) struct FileReport {
+    pub(crate) path: String,
     /// The file's text, when it could be read.
-    pub text: Option<String>,
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) text: Option<String>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Byte ranges of secret values in the text, masked in excerpts.
-    pub secrets: Vec<std::ops::Range<usize>>,
+    pub(crate) secrets: Vec<std::ops::Range<usize>>,
 }
 
 /// A diagnostic's start and end (exclusive), 1-based, columns in characters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    pub start: Pos,
-    pub end: Pos,
+pub(crate) struct Span {
+    pub(crate) start: Pos,
+    pub(crate) end: Pos,
 }
 
 impl FileReport {
     /// The position of each diagnostic, `None` for whole-file findings.
-    pub fn spans(&self) -> Vec<Option<Span>> {
+    pub(crate) fn spans(&self) -> Vec<Option<Span>> {
         let source = self.text.as_deref().map(Source::new);
         self.diagnostics
             .iter()
@@ -40,16 +40,16 @@ impl FileReport {
 
 /// Counts over all files.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub errors: usize,
-    pub warnings: usize,
-    pub notes: usize,
-    pub files: usize,
+pub(crate) struct Summary {
+    pub(crate) errors: usize,
+    pub(crate) warnings: usize,
+    pub(crate) notes: usize,
+    pub(crate) files: usize,
 }
 
 impl Summary {
     /// The counts of `reports`.
-    pub fn of(reports: &[FileReport]) -> Summary {
+    pub(crate) fn of(reports: &[FileReport]) -> Summary {
         let all = || reports.iter().flat_map(|r| &r.diagnostics);
         let count = |s| all().filter(|d| d.severity == s).count();
         Summary {
@@ -61,7 +61,7 @@ impl Summary {
     }
 
     /// `2 errors, 1 warning in 1 file`.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let n = |count: usize, word: &str| {
             format!("{count} {word}{}", if count == 1 { "" } else { "s" })
         };

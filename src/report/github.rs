@@ -5,7 +5,7 @@ use crate::check::Severity;
 
 /// One `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`
 /// line per finding.
-pub fn render(reports: &[FileReport]) -> String {
+pub(crate) fn render(reports: &[FileReport]) -> String {
     let mut out = String::new();
     for r in reports {
         for (d, span) in r.diagnostics.iter().zip(r.spans()) {

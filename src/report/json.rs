@@ -5,12 +5,12 @@ use serde_json::{Value, json};
 use super::findings::{FileReport, Summary};
 
 /// The version of the JSON format; bumped on incompatible changes.
-pub const VERSION: u32 = 1;
+pub(crate) const VERSION: u32 = 1;
 
 /// `{version, files: [{path, diagnostics: [...]}], summary}`; ranges are
 /// 1-based, columns in characters, `end` exclusive; `null` for findings
 /// about the whole file.
-pub fn render(reports: &[FileReport]) -> String {
+pub(crate) fn render(reports: &[FileReport]) -> String {
     let files: Vec<Value> = reports
         .iter()
         .map(|r| {

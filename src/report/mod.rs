@@ -1,17 +1,17 @@
 //! How results are shown: diagnostics in four formats, masked secrets, diffs.
 
-pub mod diff;
-pub mod findings;
-pub mod github;
-pub mod json;
-pub mod sarif;
-pub mod text;
+pub(crate) mod diff;
+pub(crate) mod findings;
+pub(crate) mod github;
+pub(crate) mod json;
+pub(crate) mod sarif;
+pub(crate) mod text;
 
 use findings::FileReport;
 
 /// The output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
+pub(crate) enum Format {
     /// `path:line:col: severity[rule]: message`, the line, a caret, a hint.
     Text,
     /// One JSON document (documented in docs/rules.md).
@@ -23,7 +23,7 @@ pub enum Format {
 }
 
 /// The reports in `format`; `verbose` adds notes to the text.
-pub fn render(reports: &[FileReport], format: Format, color: bool, verbose: bool) -> String {
+pub(crate) fn render(reports: &[FileReport], format: Format, color: bool, verbose: bool) -> String {
     match format {
         Format::Text => text::render(reports, color, verbose),
         Format::Json => json::render(reports),

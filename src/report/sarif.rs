@@ -6,7 +6,7 @@ use super::findings::FileReport;
 use crate::check::{Rule, Severity};
 
 /// One SARIF log with one run; every rule is described in the driver.
-pub fn render(reports: &[FileReport]) -> String {
+pub(crate) fn render(reports: &[FileReport]) -> String {
     let rules: Vec<Value> = Rule::ALL
         .iter()
         .map(|rule| {

@@ -11,7 +11,7 @@ const RESET: &str = "\x1b[0m";
 
 /// Renders every report and the summary line; `verbose` adds each
 /// finding's notes.
-pub fn render(reports: &[FileReport], color: bool, verbose: bool) -> String {
+pub(crate) fn render(reports: &[FileReport], color: bool, verbose: bool) -> String {
     let paint = |code: &str, s: &str| {
         if color {
             format!("{code}{s}{RESET}")

@@ -15,7 +15,7 @@ use serde_json::Value;
 use crate::words::nearest;
 
 /// The branches of a union error, if it is one.
-pub fn branches<'e, 'a>(
+pub(super) fn branches<'e, 'a>(
     error: &'e ValidationError<'a>,
 ) -> Option<&'e [Vec<ValidationError<'static>>]> {
     match error.kind() {
@@ -36,7 +36,7 @@ fn weak(error: &ValidationError<'_>) -> bool {
 
 /// The keys the schema allows where `error` (an `additionalProperties`) was
 /// raised: the `properties` beside it in the schema.
-pub fn allowed_keys(error: &ValidationError<'_>, schema: &Value) -> Vec<String> {
+pub(super) fn allowed_keys(error: &ValidationError<'_>, schema: &Value) -> Vec<String> {
     allowed(error, schema).map(str::to_string).collect()
 }
 
@@ -65,7 +65,7 @@ fn key_distance(error: &ValidationError<'_>, schema: Option<&Value>) -> usize {
 }
 
 /// The best leaf error of `error`, descending through unions.
-pub fn best<'e>(error: &'e ValidationError<'e>, schema: Option<&Value>) -> &'e ValidationError<'e> {
+pub(super) fn best<'e>(error: &'e ValidationError<'e>, schema: Option<&Value>) -> &'e ValidationError<'e> {
     let Some(context) = branches(error) else {
         return error;
     };

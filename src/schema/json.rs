@@ -11,15 +11,15 @@ use crate::document::scalar::{Resolved, resolve};
 use crate::document::{Kind, Node};
 
 /// Aliases expanding to more nodes than this are refused (an alias bomb).
-pub const EXPANSION_LIMIT: usize = 1_000_000;
+pub(crate) const EXPANSION_LIMIT: usize = 1_000_000;
 
 /// The document grew past `EXPANSION_LIMIT` nodes when aliases were expanded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooLarge;
+pub(crate) struct TooLarge;
 
 /// How much of each string goes into the JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strings {
+pub(crate) enum Strings {
     /// All of it (any schema may look at any character).
     Whole,
     /// At most this many bytes (on a character boundary): for a schema
@@ -49,7 +49,7 @@ impl Strings {
 
 /// Converts `node` to JSON, expanding aliases (whose anchors may lie
 /// anywhere in `root`) and merge keys; keys become strings.
-pub fn to_json(node: &Node<'_>, root: &Node<'_>, strings: Strings) -> Result<Value, TooLarge> {
+pub(crate) fn to_json(node: &Node<'_>, root: &Node<'_>, strings: Strings) -> Result<Value, TooLarge> {
     let anchors = anchors(root);
     let mut convert = Convert {
         anchors,
@@ -60,7 +60,7 @@ pub fn to_json(node: &Node<'_>, root: &Node<'_>, strings: Strings) -> Result<Val
 }
 
 /// A key as the JSON of `to_json` names it.
-pub fn json_key(key: &Node<'_>, strings: Strings) -> String {
+pub(crate) fn json_key(key: &Node<'_>, strings: Strings) -> String {
     strings.take(&key_text(key))
 }
 
@@ -154,7 +154,7 @@ impl Convert<'_, '_> {
 }
 
 /// A key as the string JSON uses for it.
-pub fn key_text(key: &Node<'_>) -> String {
+pub(crate) fn key_text(key: &Node<'_>) -> String {
     match &key.kind {
         Kind::Scalar { value, .. } => value.to_string(),
         Kind::Alias(_) => "*alias".to_string(),
@@ -164,7 +164,7 @@ pub fn key_text(key: &Node<'_>) -> String {
 
 /// The node a JSON pointer names, and the key node holding it, as far as
 /// the pointer can be followed (aliases stop it).
-pub fn node_at<'d, 'a>(root: &'d Node<'a>, pointer: &str) -> (Option<&'d Node<'a>>, &'d Node<'a>) {
+pub(crate) fn node_at<'d, 'a>(root: &'d Node<'a>, pointer: &str) -> (Option<&'d Node<'a>>, &'d Node<'a>) {
     let mut key = None;
     let mut node = root;
     for segment in pointer.split('/').skip(1) {

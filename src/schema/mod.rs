@@ -3,7 +3,7 @@
 //! (a value may be a secret).
 
 mod best;
-pub mod json;
+pub(crate) mod json;
 mod prune;
 mod user;
 
@@ -15,12 +15,12 @@ use serde_json::Value;
 use user::UserSchema;
 
 /// The trakt block's schema, shipped inside the binary.
-pub const TRAKT_SCHEMA: &str = include_str!("../../schemas/trakt.schema.json");
+pub(crate) const TRAKT_SCHEMA: &str = include_str!("../../schemas/trakt.schema.json");
 
 /// How much of each string the trakt schema sees: its string rules (types,
 /// a minimum length of 1, the pattern of `Bearer`) read the same on a
 /// 64 KiB prefix, and a huge value is then not copied whole.
-pub const TRAKT_STRINGS: json::Strings = json::Strings::Prefix(64 * 1024);
+pub(crate) const TRAKT_STRINGS: json::Strings = json::Strings::Prefix(64 * 1024);
 
 /// The embedded trakt schema, compiled by jsonschema when this crate is
 /// built (as the 2020-12 schema the file declares): `check` pays nothing
@@ -32,7 +32,7 @@ pub const TRAKT_STRINGS: json::Strings = json::Strings::Prefix(64 * 1024);
 struct Trakt;
 
 /// A compiled schema.
-pub struct Schema {
+pub(crate) struct Schema {
     validator: Compiled,
     /// The embedded schema's JSON, to name the keys it allows (parsed only
     /// when a violation needs it).
@@ -49,33 +49,33 @@ enum Compiled {
 
 /// One way the instance fails the schema.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
+pub(crate) struct Violation {
     /// The JSON pointer of the failing value.
-    pub pointer: String,
+    pub(crate) pointer: String,
     /// The schema keyword that failed (`type`, `required`, ...).
-    pub keyword: String,
+    pub(crate) keyword: String,
     /// What failed, with the value itself masked.
-    pub message: String,
+    pub(crate) message: String,
     /// Keys the schema does not allow (`additionalProperties`).
-    pub unexpected: Vec<String>,
+    pub(crate) unexpected: Vec<String>,
     /// Keys the schema requires that are missing (`required`).
-    pub missing: Option<String>,
+    pub(crate) missing: Option<String>,
     /// The values an `enum` (or `const`) allows, as JSON.
-    pub expected: Vec<String>,
+    pub(crate) expected: Vec<String>,
     /// The type a `type` error wanted.
-    pub expected_type: Option<String>,
+    pub(crate) expected_type: Option<String>,
     /// The keys the schema allows where an unknown key was found.
-    pub allowed: Vec<String>,
+    pub(crate) allowed: Vec<String>,
     /// The failed `anyOf`/`oneOf` this was chosen from (its JSON pointer
     /// and its generic message), if it was.
-    pub union: Option<(String, String)>,
+    pub(crate) union: Option<(String, String)>,
     /// Every branch's errors of that union, one line each, for `--verbose`.
-    pub branches: Vec<String>,
+    pub(crate) branches: Vec<String>,
 }
 
 impl Schema {
     /// The embedded trakt schema.
-    pub fn trakt() -> Schema {
+    pub(crate) fn trakt() -> Schema {
         Schema {
             validator: Compiled::Built,
             raw: OnceLock::new(),
@@ -85,7 +85,7 @@ impl Schema {
     /// A schema of any draft from 4 to 2020-12 (its `$schema` says which),
     /// checked against its meta-schema now and compiled when a document
     /// needs it, for the part of it that document reaches.
-    pub fn compile(schema: Value) -> Result<Schema, String> {
+    pub(crate) fn compile(schema: Value) -> Result<Schema, String> {
         Ok(Schema {
             validator: Compiled::Runtime(Box::new(UserSchema::load(schema)?)),
             raw: OnceLock::new(),
@@ -95,7 +95,7 @@ impl Schema {
     /// Every violation of `instance`; a failed union reports its best
     /// branch's deepest error (see `best`). None if the schema does not
     /// compile for it (see `failure`).
-    pub fn validate(&self, instance: &Value) -> Vec<Violation> {
+    pub(crate) fn validate(&self, instance: &Value) -> Vec<Violation> {
         let errors = match &self.validator {
             Compiled::Built => Trakt::iter_errors(instance),
             Compiled::Runtime(user) => match user.validator(instance) {
@@ -107,7 +107,7 @@ impl Schema {
     }
 
     /// Why the schema did not compile when a document needed it.
-    pub fn failure(&self) -> Option<&str> {
+    pub(crate) fn failure(&self) -> Option<&str> {
         match &self.validator {
             Compiled::Runtime(user) => user.failure(),
             Compiled::Built => None,

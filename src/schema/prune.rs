@@ -56,7 +56,7 @@ const UNFOLLOWED: &[&str] = &[
 ];
 
 /// Every key of every mapping in `instance`.
-pub fn keys(instance: &Value) -> HashSet<&str> {
+pub(super) fn keys(instance: &Value) -> HashSet<&str> {
     let mut found = HashSet::new();
     let mut todo = vec![instance];
     while let Some(value) = todo.pop() {
@@ -75,7 +75,7 @@ pub fn keys(instance: &Value) -> HashSet<&str> {
 }
 
 /// Whether `prune` can follow every reference of `schema` exactly.
-pub fn prunable(schema: &Value) -> bool {
+pub(super) fn prunable(schema: &Value) -> bool {
     schema
         .as_object()
         .is_some_and(|root| followable(schema, root, true, draft4(root)))
@@ -83,7 +83,7 @@ pub fn prunable(schema: &Value) -> bool {
 
 /// The part of a `prunable` schema that a document with these `keys` can
 /// reach.
-pub fn prune(schema: &Value, keys: &HashSet<&str>) -> Value {
+pub(super) fn prune(schema: &Value, keys: &HashSet<&str>) -> Value {
     let Some(root) = schema.as_object() else {
         return schema.clone();
     };

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::{best, prune};
 
-pub struct UserSchema {
+pub(super) struct UserSchema {
     /// The whole schema (the keys it allows name the unknown ones).
     schema: Value,
     /// Whether `prune` can follow this schema's references.
@@ -36,7 +36,7 @@ impl UserSchema {
     /// Checks `schema` against its draft's meta-schema (a malformed
     /// keyword is refused here, before any document is read); a schema
     /// `prune` cannot follow is compiled whole now.
-    pub fn load(schema: Value) -> Result<UserSchema, String> {
+    pub(super) fn load(schema: Value) -> Result<UserSchema, String> {
         jsonschema::meta::validate(&schema).map_err(|e| {
             let leaf = best::best(&e, None);
             format!(
@@ -57,13 +57,13 @@ impl UserSchema {
         Ok(loaded)
     }
 
-    pub fn schema(&self) -> &Value {
+    pub(super) fn schema(&self) -> &Value {
         &self.schema
     }
 
     /// The validator for `instance`: the first document's pruned one while
     /// the keys it reaches cover the instance's, else the whole schema's.
-    pub fn validator(&self, instance: &Value) -> Result<&Validator, String> {
+    pub(super) fn validator(&self, instance: &Value) -> Result<&Validator, String> {
         if self.prunable {
             let keys = prune::keys(instance);
             let first = self.pruned.get_or_init(|| {
@@ -84,7 +84,7 @@ impl UserSchema {
     }
 
     /// Why the schema does not compile, once a document needed it whole.
-    pub fn failure(&self) -> Option<&str> {
+    pub(super) fn failure(&self) -> Option<&str> {
         self.whole.get()?.as_ref().err().map(String::as_str)
     }
 

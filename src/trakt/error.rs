@@ -4,7 +4,7 @@
 
 /// How bad a failure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
+pub(crate) enum Class {
     /// The request could not be made as asked (bad URL, placeholder...).
     Usage,
     /// The authorization is dead: the user must authorize again.
@@ -16,25 +16,25 @@ pub enum Class {
 /// A failed call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
-pub struct TraktError {
-    pub class: Class,
-    pub message: String,
+pub(crate) struct TraktError {
+    pub(crate) class: Class,
+    pub(crate) message: String,
 }
 
 impl TraktError {
-    pub fn dead(message: impl Into<String>) -> Self {
+    pub(crate) fn dead(message: impl Into<String>) -> Self {
         TraktError {
             class: Class::Dead,
             message: message.into(),
         }
     }
-    pub fn temporary(message: impl Into<String>) -> Self {
+    pub(crate) fn temporary(message: impl Into<String>) -> Self {
         TraktError {
             class: Class::Temporary,
             message: message.into(),
         }
     }
-    pub fn usage(message: impl Into<String>) -> Self {
+    pub(crate) fn usage(message: impl Into<String>) -> Self {
         TraktError {
             class: Class::Usage,
             message: message.into(),
@@ -43,7 +43,7 @@ impl TraktError {
 }
 
 /// The error Trakt answered a token or API call with.
-pub fn from_status(status: u16, body: &str, what: &str) -> TraktError {
+pub(crate) fn from_status(status: u16, body: &str, what: &str) -> TraktError {
     let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
     let code = json
         .as_ref()

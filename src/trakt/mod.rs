@@ -1,8 +1,8 @@
 //! The HTTP client for Trakt's OAuth and settings endpoints. It knows
 //! nothing of YAML: it takes credentials and returns tokens or errors.
 
-pub mod error;
-pub mod tokens;
+pub(crate) mod error;
+pub(crate) mod tokens;
 
 use std::thread::sleep;
 use std::time::Duration;
@@ -10,40 +10,40 @@ use std::time::Duration;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use serde_json::{Value, json};
 
-pub use error::{Class, TraktError};
+pub(crate) use error::{Class, TraktError};
 use crate::authorization::Tokens;
 
 /// Where and how to reach Trakt.
 #[derive(Debug, Clone)]
-pub struct Endpoints {
+pub(crate) struct Endpoints {
     /// `https://api.trakt.tv` (`/users/settings`).
-    pub api_url: String,
+    pub(crate) api_url: String,
     /// `https://auth.trakt.tv` (every `/oauth/...` call).
-    pub auth_url: String,
-    pub redirect_uri: String,
-    pub timeout: Duration,
-    pub connect_timeout: Duration,
+    pub(crate) auth_url: String,
+    pub(crate) redirect_uri: String,
+    pub(crate) timeout: Duration,
+    pub(crate) connect_timeout: Duration,
 }
 
 /// The account a token belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Account {
-    pub username: String,
+pub(crate) struct Account {
+    pub(crate) username: String,
 }
 
 /// What the device flow shows the user.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DeviceCode {
-    pub device_code: String,
-    pub user_code: String,
-    pub verification_url: String,
-    pub expires_in: u64,
-    pub interval: u64,
+pub(crate) struct DeviceCode {
+    pub(crate) device_code: String,
+    pub(crate) user_code: String,
+    pub(crate) verification_url: String,
+    pub(crate) expires_in: u64,
+    pub(crate) interval: u64,
 }
 
 /// One poll of the device flow.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Poll {
+pub(crate) enum Poll {
     Pending,
     SlowDown,
     Authorized(Tokens),
@@ -53,7 +53,7 @@ pub enum Poll {
 const ATTEMPTS: u32 = 3;
 
 /// A client for one Trakt application.
-pub struct Client {
+pub(crate) struct Client {
     http: Http,
     endpoints: Endpoints,
     client_id: String,
@@ -63,7 +63,7 @@ pub struct Client {
 /// Makes HTTPS available: ring, smaller and quicker to start than rustls'
 /// default provider. Called once by each command that goes online, never
 /// on the offline paths.
-pub fn go_online() {
+pub(crate) fn go_online() {
     let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
@@ -110,7 +110,7 @@ fn check_url(url: &str, flag: &str) -> Result<(), TraktError> {
 
 impl Client {
     /// A client; the URLs are checked first.
-    pub fn new(
+    pub(crate) fn new(
         endpoints: Endpoints,
         client_id: &str,
         client_secret: &str,
@@ -223,7 +223,7 @@ impl Client {
     }
 
     /// Exchanges a refresh token for new tokens (the old one dies).
-    pub fn refresh(&self, refresh_token: &str) -> Result<Tokens, TraktError> {
+    pub(crate) fn refresh(&self, refresh_token: &str) -> Result<Tokens, TraktError> {
         let body = json!({
             "refresh_token": refresh_token,
             "client_id": self.client_id,
@@ -235,7 +235,7 @@ impl Client {
     }
 
     /// Exchanges a one-time PIN for the first tokens.
-    pub fn exchange_pin(&self, pin: &str) -> Result<Tokens, TraktError> {
+    pub(crate) fn exchange_pin(&self, pin: &str) -> Result<Tokens, TraktError> {
         let body = json!({
             "code": pin,
             "client_id": self.client_id,
@@ -247,7 +247,7 @@ impl Client {
     }
 
     /// Starts the device flow.
-    pub fn device_code(&self) -> Result<DeviceCode, TraktError> {
+    pub(crate) fn device_code(&self) -> Result<DeviceCode, TraktError> {
         let request = self.post("/oauth/device/code", &json!({"client_id": self.client_id}));
         let (status, body, _) = self.send_repeatable(request, "device code request")?;
         if status != 200 {
@@ -276,7 +276,7 @@ impl Client {
     }
 
     /// Polls the device flow once.
-    pub fn poll_device(&self, device_code: &str) -> Result<Poll, TraktError> {
+    pub(crate) fn poll_device(&self, device_code: &str) -> Result<Poll, TraktError> {
         let body = json!({"code": device_code, "client_id": self.client_id, "client_secret": self.client_secret});
         let response =
             self.send_once(self.post("/oauth/device/token", &body), "device token poll")?;
@@ -308,7 +308,7 @@ impl Client {
     }
 
     /// The account an access token belongs to (`GET /users/settings`).
-    pub fn settings(&self, access_token: &str) -> Result<Account, TraktError> {
+    pub(crate) fn settings(&self, access_token: &str) -> Result<Account, TraktError> {
         let url = format!(
             "{}/users/settings",
             self.endpoints.api_url.trim_end_matches('/')
