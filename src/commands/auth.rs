@@ -9,11 +9,11 @@ use std::time::{Duration, Instant};
 
 use super::tokens::{self, block, plan};
 use super::{Context, Exit, Failure, NetArgs, config_file, emit, load, unsaved};
+use crate::authorization::Tokens;
 use crate::kometa::block::resolve;
 use crate::kometa::tokens::Pin;
 use crate::persist::{Needs, Session, recovery, session};
 use crate::time::{self, utc};
-use crate::authorization::Tokens;
 use crate::trakt::{self, Client, Poll, TraktError};
 
 /// Obtain the first tokens: --pin, --device, or --from-file.

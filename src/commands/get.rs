@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use super::{Context, Exit, Failure, emit, load, parse, refused};
 use crate::document::Kind;
 use crate::document::path::{parse_path, read};
-use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::mask::mask;
+use crate::kometa::sensitive::is_secret_key;
 
 /// Print the scalar at a dotted path (secrets masked).
 #[derive(Debug, clap::Args)]

@@ -13,13 +13,13 @@ use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, 
 use crate::document::diff::{Change, changes};
 use crate::document::scalar::Resolved;
 use crate::document::{Document, Edit, NewValue, Value, apply};
+use crate::kometa::mask::mask;
 use crate::kometa::placeholder;
 use crate::kometa::redump::made_by_kometa;
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
 use crate::persist::{Needs, Session, describe, private};
 use crate::report::diff::{Reveal, unified};
-use crate::kometa::mask::mask;
 
 /// Undo Kometa's re-dump: carry the values Kometa wrote back into your own formatting.
 #[derive(Debug, clap::Args)]

@@ -11,9 +11,9 @@ use super::{Context, Exit, Failure, NetArgs, config_file, emit, load, refused};
 use crate::document::{Document, Parse};
 use crate::kometa::TraktBlock;
 use crate::kometa::block::resolve;
+use crate::kometa::mask::mask;
 use crate::kometa::secrets::Secrets;
 use crate::persist::recovery;
-use crate::kometa::mask::mask;
 use crate::time::{self, relative, span, utc};
 use crate::trakt::{self, Client, Endpoints};
 

@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use super::{Failure, parse, refused};
+use crate::authorization::Tokens;
 use crate::document::apply;
 use crate::kometa::tokens::{Pin, token_edits, worst_case_answer};
 use crate::kometa::{PROTECT, TraktBlock};
 use crate::persist::{Session, recovery};
-use crate::authorization::Tokens;
 
 /// The config's trakt block, or a failure saying there is none.
 pub(crate) fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
@@ -64,7 +64,12 @@ impl Saved {
 /// Writes `tokens` into the config held by `session`, then removes its
 /// recovery files. If the write fails, the tokens go to a recovery file
 /// whose path and use are in the failure.
-pub(crate) fn save(session: &Session, file: &Path, tokens: &Tokens, pin: Pin) -> Result<Saved, Failure> {
+pub(crate) fn save(
+    session: &Session,
+    file: &Path,
+    tokens: &Tokens,
+    pin: Pin,
+) -> Result<Saved, Failure> {
     let before = session.text().to_string();
     let written = block(file, &before)
         .and_then(|current| {

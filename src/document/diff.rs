@@ -25,7 +25,10 @@ pub(crate) struct Uncarried {
 
 /// Every scalar of `after`'s root that differs from `before`'s, or the
 /// first difference that cannot be carried. Keys are compared as strings.
-pub(crate) fn changes(before: &Document<'_>, after: &Document<'_>) -> Result<Vec<Change>, Uncarried> {
+pub(crate) fn changes(
+    before: &Document<'_>,
+    after: &Document<'_>,
+) -> Result<Vec<Change>, Uncarried> {
     let mut found = Vec::new();
     match (before.roots.first(), after.roots.first()) {
         (Some(b), Some(a)) => walk(b, a, &mut Vec::new(), &mut found)?,

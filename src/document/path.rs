@@ -37,7 +37,10 @@ pub(crate) enum Walk<'d, 'a> {
 }
 
 /// Walks `path` from the root of the single document in `doc`.
-pub(crate) fn walk<'d, 'a>(doc: &'d Document<'a>, path: &[String]) -> Result<Walk<'d, 'a>, EditError> {
+pub(crate) fn walk<'d, 'a>(
+    doc: &'d Document<'a>,
+    path: &[String],
+) -> Result<Walk<'d, 'a>, EditError> {
     let Some(mut node) = doc.root()? else {
         return Ok(Walk::Missing {
             entry: None,

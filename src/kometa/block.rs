@@ -3,8 +3,8 @@
 
 use super::placeholder;
 use super::secrets::{Resolved, Secrets};
-use crate::document::{Document, Node};
 use crate::authorization::Lifetime;
+use crate::document::{Document, Node};
 
 /// The values of a trakt block as text (`None` for absent, null or empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,6 +142,10 @@ pub(crate) fn resolve(
 
 /// The value of `key` in a mapping node as YAML reads it (alias keys and
 /// merge keys followed), aliases resolved.
-pub(crate) fn find<'d, 'a>(doc: &'d Document<'a>, node: &'d Node<'a>, key: &str) -> Option<&'d Node<'a>> {
+pub(crate) fn find<'d, 'a>(
+    doc: &'d Document<'a>,
+    node: &'d Node<'a>,
+    key: &str,
+) -> Option<&'d Node<'a>> {
     doc.lookup(node, key).map(|found| doc.target(found.value()))
 }

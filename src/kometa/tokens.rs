@@ -3,8 +3,8 @@
 //! request is made.
 
 use super::{TraktBlock, value_type};
-use crate::document::{Edit, NewValue, Value};
 use crate::authorization::Tokens;
+use crate::document::{Edit, NewValue, Value};
 
 /// What happens to `trakt.pin` when tokens are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

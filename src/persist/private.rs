@@ -49,7 +49,12 @@ pub(crate) fn create(dir: &Path, prefix: &str, suffix: &str, bytes: &[u8]) -> io
 
 /// Creates `bytes` as a private file in the first of [`places`] that
 /// takes it; returns its path.
-pub(crate) fn create_near(target: &Path, kind: &str, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+pub(crate) fn create_near(
+    target: &Path,
+    kind: &str,
+    suffix: &str,
+    bytes: &[u8],
+) -> io::Result<PathBuf> {
     let mut last = io::Error::other("no place for the file");
     for (dir, prefix) in places(target, kind) {
         match create(&dir, &prefix, suffix, bytes) {

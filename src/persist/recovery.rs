@@ -7,9 +7,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::private;
+use crate::authorization::Tokens;
 use crate::document::scalar::double_quoted;
 use crate::document::{Document, Node};
-use crate::authorization::Tokens;
 
 /// What recovery files are called among the private files.
 pub(crate) const KIND: &str = "kometa-trakt-recovery";

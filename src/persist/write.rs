@@ -66,7 +66,12 @@ pub(crate) fn probe(target: &Path, method: Method) -> io::Result<()> {
 /// Writes `text` over `target` by `method`, if the file still holds
 /// `expected` (the caller holds the lock: no kometa-trakt writer can change
 /// it between this check and the write).
-pub(crate) fn write(target: &Path, expected: &str, text: &str, method: Method) -> Result<(), WriteError> {
+pub(crate) fn write(
+    target: &Path,
+    expected: &str,
+    text: &str,
+    method: Method,
+) -> Result<(), WriteError> {
     if fs::read(target)? != expected.as_bytes() {
         return Err(WriteError::Changed);
     }

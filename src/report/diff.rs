@@ -2,8 +2,8 @@
 
 use similar::{ChangeTag, TextDiff};
 
-use crate::kometa::mask::mask_text;
 use crate::document::{Document, Parse};
+use crate::kometa::mask::mask_text;
 use crate::kometa::sensitive::is_secret_key;
 
 /// Whether a diff shows secrets.

@@ -4,8 +4,8 @@
 use std::ops::Range;
 
 use super::findings::{FileReport, Summary};
-use crate::kometa::mask::{mask_source, pairs};
 use crate::check::Severity;
+use crate::kometa::mask::{mask_source, pairs};
 
 const RESET: &str = "\x1b[0m";
 

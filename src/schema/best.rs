@@ -65,7 +65,10 @@ fn key_distance(error: &ValidationError<'_>, schema: Option<&Value>) -> usize {
 }
 
 /// The best leaf error of `error`, descending through unions.
-pub(super) fn best<'e>(error: &'e ValidationError<'e>, schema: Option<&Value>) -> &'e ValidationError<'e> {
+pub(super) fn best<'e>(
+    error: &'e ValidationError<'e>,
+    schema: Option<&Value>,
+) -> &'e ValidationError<'e> {
     let Some(context) = branches(error) else {
         return error;
     };

@@ -49,7 +49,11 @@ impl Strings {
 
 /// Converts `node` to JSON, expanding aliases (whose anchors may lie
 /// anywhere in `root`) and merge keys; keys become strings.
-pub(crate) fn to_json(node: &Node<'_>, root: &Node<'_>, strings: Strings) -> Result<Value, TooLarge> {
+pub(crate) fn to_json(
+    node: &Node<'_>,
+    root: &Node<'_>,
+    strings: Strings,
+) -> Result<Value, TooLarge> {
     let anchors = anchors(root);
     let mut convert = Convert {
         anchors,
@@ -164,7 +168,10 @@ pub(crate) fn key_text(key: &Node<'_>) -> String {
 
 /// The node a JSON pointer names, and the key node holding it, as far as
 /// the pointer can be followed (aliases stop it).
-pub(crate) fn node_at<'d, 'a>(root: &'d Node<'a>, pointer: &str) -> (Option<&'d Node<'a>>, &'d Node<'a>) {
+pub(crate) fn node_at<'d, 'a>(
+    root: &'d Node<'a>,
+    pointer: &str,
+) -> (Option<&'d Node<'a>>, &'d Node<'a>) {
     let mut key = None;
     let mut node = root;
     for segment in pointer.split('/').skip(1) {

@@ -10,8 +10,8 @@ use std::time::Duration;
 use reqwest::blocking::{Client as Http, RequestBuilder, Response};
 use serde_json::{Value, json};
 
-pub(crate) use error::{Class, TraktError};
 use crate::authorization::Tokens;
+pub(crate) use error::{Class, TraktError};
 
 /// Where and how to reach Trakt.
 #[derive(Debug, Clone)]

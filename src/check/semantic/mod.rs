@@ -1,0 +1,89 @@
+//! The semantic rules of the trakt block, each as severe as what Kometa
+//! does with the value (see docs/rules.md): placeholders and redaction
+//! leftovers, tags, the PIN, keys Kometa adds by rewriting the file,
+//! completeness of the authorization, quoted numbers, expiry, plaintext
+//! secrets.
+
+mod authorization;
+mod credentials;
+mod expiry;
+mod pin;
+mod placeholders;
+mod rewrite;
+mod values;
+
+use super::Options;
+use super::diagnostic::Diagnostic;
+use crate::document::{Document, Entry, Node};
+
+/// A semantic finding and the JSON pointer (inside the trakt block) of the
+/// schema violation it stands in for, if any: the schema's generic finding
+/// on that value is then not shown.
+pub(super) struct Finding {
+    pub(crate) diagnostic: Diagnostic,
+    pub(crate) supersedes: Option<String>,
+}
+
+/// What the rules look at: the document (for aliases and merge keys) and
+/// the options.
+struct Rules<'d, 'a> {
+    doc: &'d Document<'a>,
+    options: &'d Options,
+    found: Vec<Finding>,
+}
+
+/// The semantic findings of the trakt block `trakt`.
+pub(super) fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) -> Vec<Finding> {
+    let block = doc.target(&trakt.value);
+    if block.entries().is_none() {
+        return Vec::new();
+    }
+    let mut rules = Rules {
+        doc,
+        options,
+        found: Vec::new(),
+    };
+    for e in block.entries().unwrap_or_default() {
+        let Some(key) = doc.key_text(&e.key) else {
+            continue;
+        };
+        if key != "authorization" {
+            rules.values(e, &format!("/{key}"), &["trakt", key]);
+        }
+    }
+    for key in ["client_id", "client_secret"] {
+        if let Some(e) = rules.get(block, key) {
+            rules.credential_format(e, key);
+        }
+    }
+    rules.rewrite(trakt, block);
+    rules.authorization(trakt, block);
+    rules.found
+}
+
+impl<'d, 'a> Rules<'d, 'a> {
+    fn push(&mut self, diagnostic: Diagnostic, supersedes: Option<String>) {
+        self.found.push(Finding {
+            diagnostic,
+            supersedes,
+        });
+    }
+
+    /// The entry of `key` in `mapping` as YAML reads it.
+    fn get(&self, mapping: &'d Node<'a>, key: &str) -> Option<&'d Entry<'a>> {
+        self.doc.lookup(mapping, key).map(|f| f.entry())
+    }
+
+    /// A value as YAML reads it (through an alias).
+    fn value(&self, e: &'d Entry<'a>) -> &'d Node<'a> {
+        self.doc.target(&e.value)
+    }
+
+    /// Whether a value is absent in substance: null or empty text.
+    fn empty(&self, e: Option<&'d Entry<'a>>) -> bool {
+        e.is_none_or(|e| {
+            let v = self.value(e);
+            v.is_null() || v.scalar() == Some("")
+        })
+    }
+}
