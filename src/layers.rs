@@ -1,0 +1,177 @@
+//! The layers of the crate and what each may use, as docs/layout.md's table
+//! says: every `crate::` path (in `use`, `pub use` or inline) and every
+//! `super::` path that climbs out of a layer must follow an arrow the table
+//! allows. The table is read from the docs, so the docs cannot drift.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::Path;
+
+const START: &str = "<!-- layers: held by src/layers.rs -->\n";
+const END: &str = "<!-- layers: end -->\n";
+
+/// The table: layer → the layers it may use.
+fn allowed() -> BTreeMap<String, BTreeSet<String>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let doc = fs::read_to_string(root.join("docs/layout.md")).expect("docs/layout.md");
+    let start = doc.find(START).expect("the layer table's start marker") + START.len();
+    let end = doc.find(END).expect("the layer table's end marker");
+    doc[start..end]
+        .lines()
+        .filter(|l| l.starts_with("| `"))
+        .map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let names = |cell: &str| -> BTreeSet<String> {
+                cell.split_whitespace()
+                    .map(|w| w.trim_matches(|c| c == '`' || c == ',').to_string())
+                    .filter(|w| !w.is_empty() && w != "nothing")
+                    .collect()
+            };
+            let layer = cells[1].trim_matches('`').to_string();
+            (layer, names(cells[2]))
+        })
+        .collect()
+}
+
+/// Every `.rs` file under `dir` with its module path (`check/semantic/pin.rs`
+/// is `["check", "semantic", "pin"]`; a `mod.rs` is its folder).
+fn sources(dir: &Path, prefix: &[String], out: &mut Vec<(Vec<String>, String)>) {
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if path.is_dir() {
+            let mut inner = prefix.to_vec();
+            inner.push(name);
+            sources(&path, &inner, out);
+        } else if path.extension().is_some_and(|x| x == "rs") {
+            let mut module = prefix.to_vec();
+            if name != "mod" {
+                module.push(name);
+            }
+            out.push((module, fs::read_to_string(&path).unwrap()));
+        }
+    }
+}
+
+/// The code of a file without its comments (doc comments included).
+fn code(text: &str) -> String {
+    text.lines()
+        .map(|l| l.split("//").next().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The top-level modules `module`'s code reaches through `crate::` paths
+/// and `super::` paths that climb to the crate root.
+fn reached(module: &[String], text: &str) -> BTreeSet<String> {
+    let code = code(text);
+    let mut found = BTreeSet::new();
+    let bytes = code.as_bytes();
+    for (at, _) in code.match_indices("crate::") {
+        if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'_') {
+            continue;
+        }
+        found.insert(ident(&code[at + "crate::".len()..]));
+    }
+    for (at, _) in code.match_indices("super::") {
+        if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b':') {
+            continue;
+        }
+        let mut rest = &code[at..];
+        let mut depth = 0;
+        while let Some(r) = rest.strip_prefix("super::") {
+            depth += 1;
+            rest = r;
+        }
+        // A file's module path ends in itself; `super` is its parent.
+        let parent_len = module.len().saturating_sub(depth);
+        if parent_len == 0 {
+            found.insert(ident(rest));
+        }
+    }
+    found.retain(|m| !m.is_empty() && Some(m) != module.first());
+    found
+}
+
+fn ident(text: &str) -> String {
+    text.chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Every arrow that leaves a layer and is not in the table.
+fn forbidden(files: &[(Vec<String>, String)]) -> Vec<String> {
+    let table = allowed();
+    let mut wrong = Vec::new();
+    for (module, text) in files {
+        let Some(layer) = module.first() else {
+            continue; // lib.rs declares the layers
+        };
+        let may = table
+            .get(layer)
+            .unwrap_or_else(|| panic!("the layer `{layer}` is not in docs/layout.md's table"));
+        for target in reached(module, text) {
+            if !may.contains(&target) {
+                wrong.push(format!("{} -> {target}", module.join("/")));
+            }
+        }
+    }
+    wrong
+}
+
+#[test]
+fn every_import_follows_the_layer_table() {
+    let mut files = Vec::new();
+    sources(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+        &[],
+        &mut files,
+    );
+    // lib.rs declares the layers; main.rs is held by the test below.
+    files.retain(|(m, _)| {
+        m.first()
+            .is_none_or(|l| !["lib", "main", "layers"].contains(&l.as_str()))
+    });
+    assert_eq!(forbidden(&files), Vec::<String>::new());
+}
+
+#[test]
+fn a_forbidden_arrow_is_caught() {
+    let table = allowed();
+    assert!(
+        !table["check"].contains("report"),
+        "the example below must stay forbidden"
+    );
+    let files = vec![
+        (
+            vec!["check".to_string(), "rule".to_string()],
+            "use crate::report::render;\n".to_string(),
+        ),
+        (
+            vec!["document".to_string(), "edit".to_string()],
+            "fn f() { super::super::kometa::PROTECT; }\n// crate::commands in a comment\n"
+                .to_string(),
+        ),
+    ];
+    assert_eq!(
+        forbidden(&files),
+        ["check/rule -> report", "document/edit -> kometa"]
+    );
+}
+
+#[test]
+fn the_binary_uses_nothing_but_run() {
+    let main = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/main.rs"))
+        .expect("src/main.rs");
+    let main = code(&main);
+    let uses: Vec<&str> = main
+        .match_indices("kometa_trakt::")
+        .map(|(at, _)| &main[at..])
+        .collect();
+    assert_eq!(uses.len(), 1);
+    assert!(uses[0].starts_with("kometa_trakt::run()"));
+}
