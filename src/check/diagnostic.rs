@@ -46,11 +46,15 @@ pub(crate) struct Diagnostic {
     chosen: bool,
 }
 
-/// A repair of the trakt block: minimal edits that change no secret's
-/// value and nothing outside the block.
+/// A repair `check --fix` makes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Fix {
-    pub(crate) edits: Vec<Edit>,
+pub(crate) enum Fix {
+    /// Minimal edits of the trakt block that change no secret's value and
+    /// nothing outside the block.
+    Edits(Vec<Edit>),
+    /// Each of these characters (a Unicode space after a key's colon)
+    /// becomes a plain space: the file then parses as it was meant to.
+    Respace(Vec<Range<usize>>),
 }
 
 impl Diagnostic {
@@ -93,13 +97,19 @@ impl Diagnostic {
     }
 
     /// The same finding with the fix `edits`.
-    pub(crate) fn fix(mut self, edits: Vec<Edit>) -> Self {
+    pub(crate) fn fix(self, edits: Vec<Edit>) -> Self {
+        self.repair(Fix::Edits(edits))
+    }
+
+    /// The same finding with the repair `fix`; only a rule the registry
+    /// marks fixable may carry one.
+    pub(crate) fn repair(mut self, fix: Fix) -> Self {
         assert!(
             self.rule.info().fixable,
             "a fix from the rule `{}`, which the registry does not mark fixable",
             self.rule.id()
         );
-        self.fix = Some(Fix { edits });
+        self.fix = Some(fix);
         self
     }
 

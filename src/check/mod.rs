@@ -6,6 +6,7 @@ pub(crate) mod diagnostic;
 mod document_schema;
 pub(crate) mod rule;
 mod semantic;
+mod spaces;
 mod structure;
 mod tabs;
 
@@ -14,11 +15,12 @@ use std::ops::Range;
 
 use crate::document::{Document, Entry, Node, Parse};
 use crate::kometa::Version;
+use crate::kometa::mask::{mask_message, shaped};
 use crate::kometa::sensitive::is_secret_key;
 use crate::schema::json::{Strings, TooLarge, to_json};
 use crate::schema::{Schema, TRAKT_STRINGS};
 use crate::words::{WORD, clip};
-pub(crate) use diagnostic::{Diagnostic, Severity};
+pub(crate) use diagnostic::{Diagnostic, Fix, Severity};
 pub(crate) use rule::Rule;
 
 /// What `check` demands beyond the defaults.
@@ -52,6 +54,7 @@ pub(crate) struct Checked {
 /// Every finding in `text`, in source order. Without a document schema
 /// only the trakt block gets a tree; the rest is streamed.
 pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
+    let respace = web_spaces(text);
     let parse = Parse::masking(is_secret_key);
     let parsed = match schemas.extra {
         Some(_) => Document::parse_with(text, parse),
@@ -70,13 +73,12 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
                 format!("YAML syntax error: {}", e.message),
             )
             .hint("fix the YAML first: nothing else was checked");
-            return Checked {
-                diagnostics: vec![syntax],
-                secrets: Vec::new(),
-            };
+            let found = respace.into_iter().chain([syntax]).collect();
+            return masked(text, found, Vec::new());
         }
     };
     let mut found = document_rules(&doc);
+    found.extend(respace);
     match doc.roots.first() {
         None => found.push(no_trakt(options)),
         Some(root) => {
@@ -91,12 +93,31 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
         }
     }
     found.sort_by_key(|d| d.range.as_ref().map(|r| r.start));
+    let found = found
+        .into_iter()
+        .map(|d| d.for_kometa(options.kometa))
+        .collect();
+    masked(text, found, doc.secrets)
+}
+
+/// The findings with the token-shaped runs of the trakt block masked in
+/// their words, and those runs added to the secret ranges every excerpt
+/// masks.
+fn masked(text: &str, mut diagnostics: Vec<Diagnostic>, mut secrets: Vec<Range<usize>>) -> Checked {
+    let shapes = shaped(text, &secrets);
+    let runs: Vec<&str> = shapes.iter().map(|r| &text[r.clone()]).collect();
+    for d in &mut diagnostics {
+        d.message = mask_message(&d.message, &runs);
+        d.hint = d.hint.as_deref().map(|h| mask_message(h, &runs));
+        for note in &mut d.notes {
+            *note = mask_message(note, &runs);
+        }
+    }
+    secrets.extend(shapes);
+    secrets.sort_by_key(|r| r.start);
     Checked {
-        diagnostics: found
-            .into_iter()
-            .map(|d| d.for_kometa(options.kometa))
-            .collect(),
-        secrets: doc.secrets,
+        diagnostics,
+        secrets,
     }
 }
 
@@ -149,6 +170,26 @@ fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
         );
     }
     found
+}
+
+/// Web spaces after a key's colon: one finding at the first, which fixes
+/// them all.
+fn web_spaces(text: &str) -> Option<Diagnostic> {
+    let found = spaces::after_colons(text);
+    let first = found.first()?.clone();
+    let more = match found.len() {
+        1 => String::new(),
+        n => format!(" (and on {} more lines)", n - 1),
+    };
+    Some(
+        Diagnostic::new(
+            Rule::NoBreakSpace,
+            first,
+            format!("a no-break space after a key's colon{more}: YAML reads the line as one scalar, not a key and a value, and Kometa's run aborts"),
+        )
+        .hint("replace it with a plain space (`check --fix` does)")
+        .repair(Fix::Respace(found)),
+    )
 }
 
 fn no_trakt(options: &Options) -> Diagnostic {

@@ -143,6 +143,15 @@ rules! {
         fixable: false,
         example: "`client_id:<TAB>abc` (a tab right after the colon)",
     }
+    NoBreakSpace {
+        id: "no-break-space",
+        severity: Error,
+        summary: "A no-break space (or another web space) right after a key's colon.",
+        kometa: "YAML separates a key from its value only with a plain space or a tab: the line is one scalar, the block falls apart and Kometa's run aborts on the file.",
+        decided_by: [],
+        fixable: true,
+        example: "`client_id:\u{a0}abc` pasted from a web page",
+    }
     YamlTab {
         id: "yaml-tab",
         severity: Error,

@@ -7,6 +7,7 @@ use super::diagnostic::{Diagnostic, Severity};
 use super::rule::Rule;
 use crate::document::scalar::resolve;
 use crate::document::{Entry, Kind, Node};
+use crate::links::APP_PAGE;
 use crate::schema::TRAKT_STRINGS;
 use crate::schema::Violation;
 use crate::schema::json::{json_key, node_at};
@@ -36,7 +37,7 @@ pub(super) fn diagnose(v: &Violation, trakt: &Entry<'_>, rel: String) -> Vec<Dia
     let name = clip(&format!("trakt{}", rel.replace('/', ".")), 2 * WORD).into_owned();
     let at = value_range(key, node);
     let d = |rule, message: String| Diagnostic::new(rule, at.clone(), message);
-    let copy = "copy it from your Trakt application at https://trakt.tv/oauth/applications";
+    let copy = format!("copy it from your Trakt application at {APP_PAGE}");
     let finding = match (rel.as_str(), v.keyword.as_str()) {
         (_, "additionalProperties") => return unknown_keys(v, node, &name, &rel),
         ("", "required") => {

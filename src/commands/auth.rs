@@ -8,11 +8,11 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use super::tokens::{self, block, plan};
-use super::{Context, Exit, Failure, NetArgs, config_file, emit, load, unsaved};
-use crate::authorization::Tokens;
+use super::{Context, Exit, Failure, NetArgs, config_file, emit, load};
 use crate::kometa::block::resolve;
 use crate::kometa::tokens::Pin;
-use crate::persist::{Needs, Session, recovery, session};
+use crate::persist::recovery;
+use crate::signals::Hold;
 use crate::time::{self, utc};
 use crate::trakt::{self, Client, Poll, TraktError};
 
@@ -39,22 +39,14 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let file = config_file(args.file.clone());
     let file = file.as_path();
     let name = file.display().to_string();
+    let now = time::now();
     let loaded = load(file)?;
     let current = block(file, &loaded.text)?;
     // Everything that could stop the save is checked before Trakt is called.
-    plan(file, &loaded.text, time::now(), Pin::Clear)?;
-    let begin = |needs| {
-        Session::begin(file, needs).map_err(|e| {
-            let mut failure = unsaved(file, e);
-            failure
-                .message
-                .push_str("; not contacting Trakt, since the new tokens could not be saved");
-            failure
-        })
-    };
-    let (session, fresh) = if let Some(path) = &args.from_file {
-        let fresh = recovery::read(path).map_err(|e| Failure::usage(e.to_string()))?;
-        (begin(Needs::Write)?, fresh)
+    plan(file, &loaded.text, now, Pin::Clear)?;
+    let saved = if let Some(path) = &args.from_file {
+        let answer = recovery::read(path).map_err(|e| Failure::usage(e.to_string()))?;
+        tokens::apply_answer(ctx, file, now, &answer, Pin::Clear)?
     } else {
         let secrets = ctx.secrets(file);
         let credentials = current
@@ -64,13 +56,11 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         let client = Client::new(
             args.net.endpoints(),
             &credentials.client_id,
-            &credentials.client_secret,
+            credentials.client_secret.as_deref(),
         )?;
         if args.device {
-            session::preflight(&loaded.target, Needs::WriteOrRecover)
-                .map_err(|e| unsaved(file, e))?;
-            let fresh = device(&client, out)?;
-            (begin(Needs::WriteOrRecover)?, fresh)
+            let ready = tokens::ready(ctx, file, now, Pin::Clear)?;
+            device(&client, ready, now, out)?
         } else {
             let pin = match &args.pin {
                 Some(pin) => pin.clone(),
@@ -82,12 +72,11 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
                         ))
                     })?,
             };
-            let session = begin(Needs::WriteOrRecover)?;
-            let fresh = client.exchange_pin(&pin)?;
-            (session, fresh)
+            let ready = tokens::ready(ctx, file, now, Pin::Clear)?;
+            ready.spend(now, || client.exchange_pin(&pin))?
         }
     };
-    let saved = tokens::save(&session, file, &fresh, Pin::Clear)?;
+    let fresh = &saved.tokens;
     let until = fresh.created_at.saturating_add(fresh.expires_in);
     emit(
         out,
@@ -97,11 +86,18 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             saved.notes()
         ),
     )?;
-    Ok(Exit::Ok)
+    Ok(saved.exit())
 }
 
 /// The device flow: show the code, poll until approved, denied or expired.
-fn device(client: &Client, out: &mut dyn Write) -> Result<Tokens, Failure> {
+/// Each poll holds the stop signals (an approved code is spent by the poll
+/// that returns its tokens); between polls a stop ends the run at once.
+fn device(
+    client: &Client,
+    ready: tokens::Ready,
+    now: i64,
+    out: &mut dyn Write,
+) -> Result<tokens::Saved, Failure> {
     let code = client.device_code()?;
     emit(
         out,
@@ -116,10 +112,18 @@ fn device(client: &Client, out: &mut dyn Write) -> Result<Tokens, Failure> {
     let mut interval = Duration::from_secs(code.interval.max(1));
     while Instant::now() < deadline {
         sleep(interval);
-        match client.poll_device(&code.device_code)? {
-            Poll::Authorized(tokens) => return Ok(tokens),
-            Poll::Pending => {}
-            Poll::SlowDown => interval += Duration::from_secs(1),
+        let hold = Hold::begin();
+        match client.poll_device(&code.device_code) {
+            Ok(Poll::Authorized(answer)) => return ready.save_answer(now, &answer, hold),
+            Ok(Poll::Pending) => {}
+            Ok(Poll::SlowDown) => interval += Duration::from_secs(1),
+            Err(e) => return Err(Failure::from(e)),
+        }
+        if let Some(sig) = hold.end() {
+            return Err(Failure {
+                exit: Exit::Stopped(sig),
+                message: "stopped while waiting for the approval; nothing was spent".into(),
+            });
         }
     }
     Err(TraktError::dead(

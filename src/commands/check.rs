@@ -6,14 +6,15 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Context, EditArgs, Exit, Failure, emit};
-use crate::check::{Diagnostic, Options, Rule, Schemas, Severity, check};
-use crate::document::{Protect, apply};
+use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check};
+use crate::document::{Document, Protect, Source, apply};
 use crate::kometa::Version;
 use crate::persist::{self, Needs, Session};
 use crate::report::diff::{Reveal, unified};
 use crate::report::findings::FileReport;
 use crate::report::{Format, render};
 use crate::schema::Schema;
+use crate::terminal::printable;
 use crate::time::{self, parse_duration};
 
 /// Validate the trakt block of each file (offline): every finding with file:line:col.
@@ -79,7 +80,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         kometa: args.kometa_version,
         now: time::now(),
     };
-    let mut fixed = 0;
+    let mut fixed = Vec::new();
     let reports: Vec<FileReport> = files
         .iter()
         .map(|file| {
@@ -109,7 +110,18 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         } else {
             "fixed"
         };
-        let line = format!("{fixed} {verb}, {remaining} remaining\n");
+        let mut line: String = fixed
+            .iter()
+            .map(|f| {
+                let f = if args.edit.preview() {
+                    f.replacen(": fixed [", ": would fix [", 1)
+                } else {
+                    f.clone()
+                };
+                format!("{f}\n")
+            })
+            .collect();
+        line.push_str(&format!("{} {verb}, {remaining} remaining\n", fixed.len()));
         match format {
             Format::Text => rendered.push_str(&line),
             _ => eprint!("{line}"),
@@ -121,7 +133,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     std::mem::forget(schemas);
     let failing = all().any(|d| d.severity == Severity::Error)
         || (args.strict && all().any(|d| d.severity == Severity::Warning))
-        || (args.edit.check && fixed > 0);
+        || (args.edit.check && !fixed.is_empty());
     Ok(if failing { Exit::Findings } else { Exit::Ok })
 }
 
@@ -136,7 +148,14 @@ fn report(
     let path = file.display().to_string();
     match previewed.map_or_else(|| persist::read(file).map(|l| l.text), Ok) {
         Ok(text) => {
-            let checked = check(&text, schemas, options);
+            let mut checked = check(&text, schemas, options);
+            if let Some(note) = super::torn(file) {
+                for d in &mut checked.diagnostics {
+                    if d.rule == Rule::YamlSyntax {
+                        d.hint = Some(note.clone());
+                    }
+                }
+            }
             FileReport {
                 path,
                 text: Some(text),
@@ -156,30 +175,82 @@ fn report(
     }
 }
 
-/// The text with every fix of its findings applied, one at a time: a fix
-/// the edit layer refuses is left out (its finding remains) and named.
-fn fixed_text(file: &Path, text: &str, schemas: &Schemas, options: &Options) -> (String, usize) {
+/// The text with every fix of its findings applied: first web spaces
+/// after a key's colon (the file may not parse before), then each other
+/// finding's edits, one at a time. A fix that does not take is left out
+/// (its finding remains) and named. Returns the text and a line for each
+/// fix made (its finding's place and words, secrets masked).
+fn fixed_text(
+    file: &Path,
+    text: &str,
+    schemas: &Schemas,
+    options: &Options,
+) -> (String, Vec<String>) {
+    let name = file.display();
     let mut current = text.to_string();
-    let mut applied = 0;
+    let mut made = Vec::new();
+    let said = |text: &str, d: &Diagnostic| {
+        let at = d
+            .range
+            .as_ref()
+            .map(|r| format!(":{}", Source::new(text).pos(r.start)))
+            .unwrap_or_default();
+        printable(&format!(
+            "{name}{at}: fixed [{}]: {}",
+            d.rule.id(),
+            d.message
+        ))
+        .into_owned()
+    };
     for d in check(text, schemas, options).diagnostics {
-        let Some(fix) = &d.fix else {
+        if let Some(Fix::Respace(ranges)) = &d.fix {
+            let respaced = respace(text, ranges);
+            match Document::parse(&respaced) {
+                Ok(_) => {
+                    made.push(said(text, &d));
+                    current = respaced;
+                }
+                Err(e) => eprintln!(
+                    "kometa-trakt: {name}: cannot fix [{}]: with plain spaces the file still does not parse ({e})",
+                    d.rule.id()
+                ),
+            }
+        }
+    }
+    let repaired = current.clone();
+    for d in check(&repaired, schemas, options).diagnostics {
+        let Some(Fix::Edits(edits)) = &d.fix else {
             continue;
         };
         // Every fix is built to change no secret and nothing outside the
         // trakt block, and may rename a placeholder: none is protected.
-        match apply(&current, &fix.edits, &Protect::NONE) {
+        match apply(&current, edits, &Protect::NONE) {
             Ok(outcome) => {
+                made.push(said(&repaired, &d));
                 current = outcome.text;
-                applied += 1;
             }
             Err(e) => eprintln!(
-                "kometa-trakt: {}: cannot fix [{}]: {e}",
-                file.display(),
-                d.rule.id()
+                "kometa-trakt: {name}: cannot fix [{}]: {}",
+                d.rule.id(),
+                printable(&e.to_string())
             ),
         }
     }
-    (current, applied)
+    (current, made)
+}
+
+/// `text` with each of `ranges` (web spaces) replaced by as many plain
+/// spaces as it holds characters.
+fn respace(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in ranges {
+        out.push_str(&text[at..r.start]);
+        out.push_str(&" ".repeat(text[r.clone()].chars().count()));
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    out
 }
 
 /// Applies the fixes of `file`, counting them in `fixed`; with
@@ -190,7 +261,7 @@ fn fix(
     schemas: &Schemas,
     options: &Options,
     ctx: &Context,
-    fixed: &mut usize,
+    fixed: &mut Vec<String>,
     out: &mut dyn Write,
 ) -> Result<Option<String>, Failure> {
     let Ok(loaded) = persist::read(file) else {
@@ -198,26 +269,27 @@ fn fix(
     };
     let shown = file.display().to_string();
     let diff = |old: &str, new: &str| unified(old, new, &shown, ctx.color, Reveal::Masked);
-    let (text, count) = fixed_text(file, &loaded.text, schemas, options);
-    if count == 0 {
+    let (text, made) = fixed_text(file, &loaded.text, schemas, options);
+    if made.is_empty() {
         return Ok(None);
     }
     if args.edit.preview() {
-        *fixed += count;
+        fixed.extend(made);
         if args.edit.dry_run || args.edit.diff {
             emit(out, &diff(&loaded.text, &text))?;
         }
         return Ok(Some(text));
     }
-    let session = Session::begin(file, Needs::Write).map_err(|e| super::unsaved(file, e))?;
-    let (text, count) = fixed_text(file, session.text(), schemas, options);
-    if count == 0 {
+    let mut session =
+        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| super::unsaved(file, e))?;
+    let (text, made) = fixed_text(file, session.text(), schemas, options);
+    if made.is_empty() {
         return Ok(None);
     }
     session
         .write(&text)
         .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
-    *fixed += count;
+    fixed.extend(made);
     if args.edit.diff {
         emit(out, &diff(session.text(), &text))?;
     }
@@ -236,7 +308,8 @@ fn bad_schema(path: &Path, why: String) -> Failure {
 
 fn load_schema(path: &Path) -> Result<Schema, Failure> {
     let bad = |why: String| bad_schema(path, why);
-    let text = std::fs::read_to_string(path).map_err(|e| bad(persist::describe(&e)))?;
+    let text = persist::file::read_text(path, persist::file::MAX_CONFIG)
+        .map_err(|e| bad(format!("cannot read: {e}")))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
     Schema::compile(value).map_err(|e| bad(format!("{INVALID_SCHEMA}: {e}")))

@@ -8,13 +8,19 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 use super::{Color, Context, Failure};
 use crate::kometa::args::split_args;
+use crate::terminal::printable;
+use crate::time::parse_duration;
 
 const EXIT_CODES: &str = "Exit codes:
-  0  success; nothing wrong or nothing to do
-  1  findings (check), or with --check: a change would be made; get: the path is not set
-  2  cannot run: bad arguments, unreadable or unparseable file, refused or unwritable edit
-  3  the Trakt authorization is dead: authorize again
-  4  temporary failure (network, rate limit, Trakt 5xx): retry later; nothing was lost";
+  0      success; nothing wrong or nothing to do
+  1      findings (check), or with --check: a change would be made; get: the path is not set
+  2      cannot run: bad arguments, unreadable or unparseable file, refused or unwritable
+         edit, no space for the save, a lock held too long; nothing was spent
+  3      the Trakt authorization is dead: authorize again
+  4      temporary failure (network, rate limit, Trakt 5xx): retry later; nothing was spent
+  5      a request that spends a token or code reached Trakt but got no answer: it may be
+         spent; run the command again, and authorize again if Trakt then refuses the token
+  128+n  stopped by signal n (after what Trakt answered was saved)";
 
 /// Validate, renew and edit the trakt block of a Kometa config.yml, changing
 /// only the values that change.
@@ -24,6 +30,10 @@ struct Cli {
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// How long a command that writes waits for another kometa-trakt run
+    /// on the same folder (30s, 2m).
+    #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    lock_timeout: i64,
     #[command(subcommand)]
     command: Command,
 }
@@ -56,6 +66,7 @@ pub fn run() -> ExitCode {
     let ctx = Context {
         color: cli.color.enabled(),
         secret_args,
+        lock_timeout: std::time::Duration::from_secs(cli.lock_timeout.max(0) as u64),
     };
     let out = &mut io::stdout().lock();
     let outcome = match cli.command {
@@ -69,10 +80,10 @@ pub fn run() -> ExitCode {
         Command::Completions(args) => super::completions::run(args, &mut Cli::command(), out),
     };
     match outcome {
-        Ok(exit) => ExitCode::from(exit as u8),
+        Ok(exit) => ExitCode::from(exit.code()),
         Err(Failure { exit, message }) => {
-            eprintln!("kometa-trakt: {message}");
-            ExitCode::from(exit as u8)
+            eprintln!("kometa-trakt: {}", printable(&message));
+            ExitCode::from(exit.code())
         }
     }
 }

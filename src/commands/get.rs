@@ -8,6 +8,7 @@ use crate::document::Kind;
 use crate::document::path::{parse_path, read};
 use crate::kometa::mask::mask;
 use crate::kometa::sensitive::is_secret_key;
+use crate::terminal::printable;
 
 /// Print the scalar at a dotted path (secrets masked).
 #[derive(Debug, clap::Args)]
@@ -55,6 +56,6 @@ pub(crate) fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Exi
     } else {
         value
     };
-    emit(out, &format!("{shown}\n"))?;
+    emit(out, &format!("{}\n", printable(&shown)))?;
     Ok(Exit::Ok)
 }

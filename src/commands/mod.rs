@@ -20,22 +20,45 @@ use std::time::Duration;
 
 use crate::document::{Document, EditError};
 use crate::kometa::secrets::Secrets;
-use crate::persist::{self, Loaded, SaveError};
+use crate::persist::{self, Loaded, SaveError, Wait};
 use crate::trakt::{Class, Endpoints, TraktError};
 
-/// Exit codes, as documented in the README and `--help`.
+/// Exit codes, as documented in the README and `--help` (`cli.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Exit {
     /// Success; nothing wrong or nothing to do.
-    Ok = 0,
+    Ok,
     /// Findings, or with `--check`: a change would be made.
-    Findings = 1,
-    /// Cannot run: bad arguments, unreadable or unparseable file, unwritable file.
-    Usage = 2,
+    Findings,
+    /// Cannot run: bad arguments, unreadable or unparseable file,
+    /// unwritable file. Nothing was spent.
+    Usage,
     /// The Trakt authorization is dead: authorize again.
-    Dead = 3,
-    /// A temporary failure (network, rate limit, Trakt 5xx): retry later.
-    Temporary = 4,
+    Dead,
+    /// A temporary failure (network, rate limit, Trakt 5xx): retry later;
+    /// nothing was spent.
+    Temporary,
+    /// A request that spends a token or code may have reached Trakt and
+    /// got no answer: it may be spent.
+    MaybeSpent,
+    /// Stopped by this signal, once what a spent request returned was
+    /// saved.
+    Stopped(i32),
+}
+
+impl Exit {
+    /// The process's exit status.
+    pub(crate) fn code(self) -> u8 {
+        match self {
+            Exit::Ok => 0,
+            Exit::Findings => 1,
+            Exit::Usage => 2,
+            Exit::Dead => 3,
+            Exit::Temporary => 4,
+            Exit::MaybeSpent => 5,
+            Exit::Stopped(sig) => u8::try_from(128 + sig).unwrap_or(u8::MAX),
+        }
+    }
 }
 
 /// A failed command: its exit code and what to tell the user.
@@ -75,6 +98,7 @@ impl From<TraktError> for Failure {
             Class::Usage => Exit::Usage,
             Class::Dead => Exit::Dead,
             Class::Temporary => Exit::Temporary,
+            Class::MaybeSpent => Exit::MaybeSpent,
         };
         Failure {
             exit,
@@ -90,13 +114,31 @@ pub(crate) struct Context {
     /// Kometa's secret arguments (`--kometa-x VALUE`) given on our command
     /// line, to resolve placeholders as Kometa would.
     pub(crate) secret_args: Vec<(String, String)>,
+    /// How long a writer waits for the lock.
+    pub(crate) lock_timeout: Duration,
 }
 
 impl Context {
+    /// How writers wait for the lock: at most `--lock-timeout`, saying so
+    /// on stderr once the wait passes a second.
+    pub(crate) fn wait(&self) -> Wait<'static> {
+        Wait {
+            timeout: self.lock_timeout,
+            notice: &|text| eprintln!("kometa-trakt: {text}"),
+        }
+    }
+
     /// Kometa's secrets for the config `file`: our secret arguments, the
-    /// environment, and a `.env` beside the config.
+    /// environment, and a `.env` beside the config when it can be trusted.
     pub(crate) fn secrets(&self, file: &Path) -> Secrets {
-        Secrets::from_process(&self.secret_args, file.parent())
+        let dotenv = file.parent().map(|dir| dir.join(".env"));
+        let text = dotenv.as_deref().and_then(|path| {
+            persist::file::read_trusted(path)
+                .map_err(|e| eprintln!("kometa-trakt: {} is not used: {e}", path.display()))
+                .ok()
+                .flatten()
+        });
+        Secrets::from_process(&self.secret_args, text.as_deref())
     }
 }
 
@@ -216,7 +258,26 @@ pub(crate) fn load(file: &Path) -> Result<Loaded, Failure> {
 
 /// Parses a config's text, with a message naming the file.
 pub(crate) fn parse<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Failure> {
-    Document::parse(text).map_err(|e| refused(file, e.into()))
+    Document::parse(text).map_err(|e| {
+        let mut failure = refused(file, e.into());
+        if let Some(note) = torn(file) {
+            failure.message.push_str(&format!("\n  {note}"));
+        }
+        failure
+    })
+}
+
+/// For a config that no longer parses: the backup an interrupted in-place
+/// write left of it, and how to put it back.
+pub(crate) fn torn(file: &Path) -> Option<String> {
+    let target = std::fs::canonicalize(file).ok()?;
+    let backup = persist::recovery::backups(&target).into_iter().next()?;
+    Some(format!(
+        "an interrupted kometa-trakt write left a backup of this file: {}; if the file was whole before, put it back with `cp {} {}`",
+        backup.display(),
+        backup.display(),
+        file.display()
+    ))
 }
 
 /// A refusal from the document layer, prefixed with the file name.

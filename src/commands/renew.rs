@@ -6,11 +6,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::tokens::{self, block, plan};
-use super::{Context, EditArgs, Exit, Failure, NetArgs, config_file, emit, load, unsaved};
+use super::{Context, EditArgs, Exit, Failure, NetArgs, config_file, emit, load};
 use crate::kometa::TraktBlock;
 use crate::kometa::placeholder;
 use crate::kometa::tokens::{Pin, likely_answer, token_edits};
-use crate::persist::{Needs, Session, recovery};
+use crate::persist::recovery;
 use crate::report::diff::{Reveal, unified};
 use crate::time::{self, parse_duration, relative, utc};
 use crate::trakt::{self, Client};
@@ -132,16 +132,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let client = Client::new(
         args.net.endpoints(),
         &credentials.client_id,
-        &credentials.client_secret,
+        credentials.client_secret.as_deref(),
     )?;
-    let session = Session::begin(file, Needs::WriteOrRecover).map_err(|e| {
-        let mut failure = unsaved(file, e);
-        failure
-            .message
-            .push_str("; not contacting Trakt, since the new tokens could not be saved");
-        failure
-    })?;
-    let locked = block(file, session.text())?;
+    let ready = tokens::ready(ctx, file, now, Pin::Keep)?;
+    let locked = block(file, ready.text())?;
     if locked.refresh_token.as_deref() != Some(refresh_token.as_str()) {
         emit(
             out,
@@ -149,11 +143,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         )?;
         return Ok(Exit::Ok);
     }
-    plan(file, session.text(), now, Pin::Keep)?;
-    let fresh = client
-        .refresh(&refresh_token)
-        .map_err(|e| point_to_recovery(e.into(), &name, session.target(), &refresh_token))?;
-    let saved = tokens::save(&session, file, &fresh, Pin::Keep)?;
+    let target = ready.target().to_path_buf();
+    let saved = ready
+        .spend(now, || client.refresh(&refresh_token))
+        .map_err(|e| point_to_recovery(e, &name, &target, &refresh_token))?;
     if args.edit.diff {
         emit(
             out,
@@ -166,6 +159,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             ),
         )?;
     }
+    let fresh = &saved.tokens;
     let until = fresh.created_at.saturating_add(fresh.expires_in);
     emit(
         out,
@@ -176,7 +170,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             saved.notes()
         ),
     )?;
-    if args.verify {
+    if args.verify && saved.stopped.is_none() {
         let account = client.settings(&fresh.access_token)?;
         emit(
             out,
@@ -186,7 +180,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             ),
         )?;
     }
-    Ok(Exit::Ok)
+    Ok(saved.exit())
 }
 
 /// A dead refresh token may have been replaced by a renewal whose save

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 
 use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, unsaved};
 use crate::document::diff::{Change, changes};
@@ -18,6 +18,7 @@ use crate::kometa::placeholder;
 use crate::kometa::redump::made_by_kometa;
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
+use crate::persist::file::{MAX_CONFIG, decode, read_capped, read_text};
 use crate::persist::{Needs, Session, describe, private};
 use crate::report::diff::{Reveal, unified};
 
@@ -65,7 +66,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let mut exit = Exit::Ok;
     for file in &files {
         let one = restore(file, &args, ctx, out)?;
-        if one as u8 > exit as u8 {
+        if one.code() > exit.code() {
             exit = one;
         }
     }
@@ -89,6 +90,24 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             "{name}: the original does not parse ({e}); nothing was written"
         ))
     })?;
+    // An empty original (or one that is not a mapping) would make every
+    // value of the config look added by Kometa.
+    if !args.force
+        && original_doc
+            .roots
+            .first()
+            .and_then(|r| r.entries())
+            .is_none()
+    {
+        let why = "the original is empty or not a YAML mapping (--force uses it anyway)";
+        if args.only_kometa {
+            eprintln!("kometa-trakt: {name}: left as it is: {why}");
+            return Ok(Exit::Ok);
+        }
+        return Err(Failure::usage(format!(
+            "{name}: {why}; nothing was written"
+        )));
+    }
     let current_doc = Document::parse(&current).map_err(|e| refused(file, e.into()))?;
     let leave = |why: String| -> Result<Exit, Failure> {
         if args.only_kometa {
@@ -152,7 +171,8 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         }
         return Ok(Exit::Ok);
     }
-    let session = Session::begin(file, Needs::Write).map_err(|e| unsaved(file, e))?;
+    let mut session =
+        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| unsaved(file, e))?;
     if session.text() != current {
         return Err(Failure::usage(format!(
             "{name}: the file changed while it was being restored; nothing was written"
@@ -188,10 +208,15 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
     Ok(Exit::Ok)
 }
 
-/// The original's text: the file given, or `git show REV:FILE`.
+/// The original's text: the file given, or the file at a revision of the
+/// git repository it is in. The revision is never read as an option: it
+/// must name a commit (`git rev-parse --verify --end-of-options`), and
+/// the file is then taken at that commit's id.
 fn original_text(file: &Path, args: &Args) -> Result<String, Failure> {
     if let Some(path) = &args.original {
-        return load(path).map(|l| l.text);
+        return read_text(path, MAX_CONFIG).map_err(|e| {
+            Failure::usage(format!("--original {}: cannot read: {e}", path.display()))
+        });
     }
     let rev = args.git.as_deref().unwrap_or("HEAD");
     let dir = match file.parent() {
@@ -202,21 +227,49 @@ fn original_text(file: &Path, args: &Args) -> Result<String, Failure> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(["show", &format!("{rev}:./{base}")])
-        .output()
-        .map_err(|e| Failure::usage(format!("--git: cannot run git: {}", describe(&e))))?;
-    if !out.status.success() {
-        return Err(Failure::usage(format!(
-            "--git: `git show {rev}:{}` failed: {}",
-            file.display(),
-            String::from_utf8_lossy(&out.stderr).trim()
-        )));
+    let git = |args: &[&str]| -> Result<Vec<u8>, Failure> {
+        let mut child = Command::new("git")
+            .arg("-C")
+            .arg(dir)
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| Failure::usage(format!("--git: cannot run git: {}", describe(&e))))?;
+        let stdout = child.stdout.take().expect("piped");
+        let read = read_capped(stdout, MAX_CONFIG);
+        let done = child
+            .wait_with_output()
+            .map_err(|e| Failure::usage(format!("--git: git failed: {}", describe(&e))))?;
+        if !done.status.success() {
+            return Err(Failure::usage(format!(
+                "--git: `git {}` failed: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&done.stderr).trim()
+            )));
+        }
+        read.map_err(|e| Failure::usage(format!("--git: {}: {e}", file.display())))
+    };
+    let commit = git(&[
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        "--end-of-options",
+        &format!("{rev}^{{commit}}"),
+    ])
+    .map_err(|_| {
+        Failure::usage(format!(
+            "--git: `{rev}` names no commit of the repository holding {}",
+            file.display()
+        ))
+    })?;
+    let commit = String::from_utf8_lossy(&commit).trim().to_string();
+    if commit.is_empty() || !commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Failure::usage(format!("--git: `{rev}` names no commit")));
     }
-    crate::persist::file::decode(out.stdout)
-        .map_err(|e| Failure::usage(format!("--git: {}: {e}", file.display())))
+    let text = git(&["show", "--end-of-options", &format!("{commit}:./{base}")])?;
+    decode(text).map_err(|e| Failure::usage(format!("--git: {}: {e}", file.display())))
 }
 
 /// Whether the original held a placeholder where Kometa wrote a value.

@@ -8,6 +8,7 @@ use super::{Context, EditArgs, Exit, Failure, emit, load, refused};
 use crate::document::path::parse_path;
 use crate::document::{Edit, NewValue, Outcome, ValueType, apply};
 use crate::kometa::{PROTECT, value_type};
+use crate::persist::file::{MAX_SMALL, read_text};
 use crate::persist::{Needs, SaveError, Session};
 use crate::report::diff::{Reveal, unified};
 
@@ -19,9 +20,15 @@ pub(crate) struct Args {
     /// A dotted path, e.g. trakt.authorization.access_token.
     #[arg(allow_hyphen_values = true)]
     pub(crate) path: String,
-    /// The new value. Without --type it keeps the type the file holds there.
-    #[arg(allow_hyphen_values = true)]
-    pub(crate) value: String,
+    /// The new value; `-` (or --stdin) reads it from standard input, so
+    /// that a secret never appears on a command line. Without --type it
+    /// keeps the type the file holds there.
+    #[arg(allow_hyphen_values = true, required_unless_present = "stdin")]
+    pub(crate) value: Option<String>,
+    /// Read the value from standard input (one line; its line break is
+    /// dropped).
+    #[arg(long, conflicts_with = "value")]
+    pub(crate) stdin: bool,
     /// Write the value as this type, even if the file holds another.
     #[arg(long = "type", value_enum)]
     pub(crate) kind: Option<ValueType>,
@@ -37,13 +44,17 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = args.file.as_path();
     let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
+    let raw = match args.value.as_deref() {
+        Some("-") | None => from_stdin()?,
+        Some(value) => value.to_string(),
+    };
     let value = match args.kind {
-        Some(kind) => NewValue::Typed(kind.read(&args.value).ok_or_else(|| {
+        Some(kind) => NewValue::Typed(kind.read(&raw).ok_or_else(|| {
             let name = kind.name();
             Failure::usage(format!("--type {name}: the value is not a valid {name}"))
         })?),
         None => NewValue::Text {
-            raw: args.value.clone(),
+            raw,
             fallback: value_type(&keys),
         },
     };
@@ -78,7 +89,8 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             Exit::Ok
         });
     }
-    let session = Session::begin(file, Needs::Write).map_err(|e| unchanged(file, e))?;
+    let mut session =
+        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| unchanged(file, e))?;
     let outcome = edited(file, session.text(), &edit)?;
     if !outcome.changed(session.text()) {
         return Ok(Exit::Ok);
@@ -90,6 +102,18 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         emit(out, &diff(session.text(), &outcome.text))?;
     }
     Ok(Exit::Ok)
+}
+
+/// The value on standard input: its text without the one line break that
+/// ends it (`echo`, a heredoc, a pipe from a password manager).
+fn from_stdin() -> Result<String, Failure> {
+    let text = read_text(Path::new("-"), MAX_SMALL)
+        .map_err(|e| Failure::usage(format!("cannot read the value from standard input: {e}")))?;
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(&text);
+    Ok(text.to_string())
 }
 
 fn edited(file: &Path, text: &str, edits: &[Edit]) -> Result<Outcome, Failure> {

@@ -14,6 +14,7 @@ use crate::kometa::block::resolve;
 use crate::kometa::mask::mask;
 use crate::kometa::secrets::Secrets;
 use crate::persist::recovery;
+use crate::terminal::printable;
 use crate::time::{self, relative, span, utc};
 use crate::trakt::{self, Client, Endpoints};
 
@@ -46,8 +47,14 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let file = file.as_path();
     let now = time::now();
     let loaded = load(file)?;
-    let doc = Document::parse_with(&loaded.text, Parse::full().root_keys(&["trakt"]))
-        .map_err(|e| refused(file, e.into()))?;
+    let doc =
+        Document::parse_with(&loaded.text, Parse::full().root_keys(&["trakt"])).map_err(|e| {
+            let mut failure = refused(file, e.into());
+            if let Some(note) = super::torn(file) {
+                failure.message.push_str(&format!("\n  {note}"));
+            }
+            failure
+        })?;
     let block = TraktBlock::read(&doc);
     let name = file.display().to_string();
     let account = match (args.online, &block) {
@@ -61,6 +68,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     };
     let refresh_token = block.as_ref().and_then(|b| b.refresh_token.as_deref());
     let unapplied = recovery::unapplied(&loaded.target, refresh_token);
+    let backup = recovery::backups(&loaded.target).into_iter().next();
     let json_format = args.format == Format::Json;
     let mut rendered = match (json_format, &block) {
         (true, _) => as_json(
@@ -69,6 +77,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             now,
             account.as_deref(),
             unapplied.as_deref(),
+            backup.as_deref(),
         ),
         (false, None) => format!("{name}: no trakt block\n"),
         (false, Some(block)) => as_text(&name, block, now, account.as_deref()),
@@ -76,6 +85,19 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     if let (false, Some(path)) = (json_format, &unapplied) {
         rendered.push_str(&format!("  recovery:    {}\n", advice(&name, path)));
     }
+    if let (false, Some(path)) = (json_format, &backup) {
+        rendered.push_str(&format!(
+            "  backup:      {} (left by an interrupted write; the config parses, so it is likely stale: remove it once you have checked)\n",
+            path.display()
+        ));
+    }
+    // Values from the file (and the account name from Trakt) may hold what
+    // a terminal would act on; JSON escapes control characters itself.
+    let rendered = if json_format {
+        rendered
+    } else {
+        printable(&rendered).into_owned()
+    };
     emit(out, &rendered)?;
     Ok(Exit::Ok)
 }
@@ -98,7 +120,7 @@ fn account(
         .ok_or_else(|| Failure::dead(format!("{name}: not authorized yet")))?;
     let id = resolved(block.client_id.as_deref(), "client_id")?.unwrap_or_default();
     trakt::go_online();
-    let client = Client::new(endpoints, &id, "")?;
+    let client = Client::new(endpoints, &id, None)?;
     Ok(client.settings(&token)?.username)
 }
 
@@ -168,6 +190,7 @@ fn as_json(
     now: i64,
     account: Option<&str>,
     unapplied: Option<&Path>,
+    backup: Option<&Path>,
 ) -> String {
     let life = block.and_then(TraktBlock::lifetime).map(|life| {
         json!({
@@ -188,6 +211,7 @@ fn as_json(
         "client_id": block.and_then(|b| b.client_id.as_deref().map(mask)),
         "account": account,
         "recovery": unapplied.map(|p| p.display().to_string()),
+        "backup": backup.map(|p| p.display().to_string()),
     });
     format!("{doc:#}\n")
 }

@@ -1,15 +1,31 @@
-//! Saving Trakt's tokens (for `renew` and `auth`): planned with stand-in
-//! answers before anything is spent, written through the session, and
-//! kept in a recovery file when the write still fails.
+//! Spending a refresh token, a PIN or an approved device code, and saving
+//! what Trakt answers, so that the authorization is never lost:
+//!
+//! 1. before anything is sent, the save is planned with a worst-case
+//!    answer, the lock is taken, and the space the save needs is reserved
+//!    (a recovery file and the config's temp file, written and synced):
+//!    anything that fails here fails with nothing spent (exit 2);
+//! 2. the stop signals are held from sending the request until its answer
+//!    is saved (a stop cuts the wait for the answer to 5 seconds);
+//! 3. the answer goes to the recovery file first (one write, one sync),
+//!    however incomplete it is, as long as it holds a refresh token;
+//! 4. then it is checked, planned and written into the config; the
+//!    recovery file is removed once the config holds it, and kept (and
+//!    named) when the config could not take it;
+//! 5. a stop signal that came meanwhile ends the process with 128 + its
+//!    number, after the save.
 
 use std::path::{Path, PathBuf};
 
-use super::{Failure, parse, refused};
-use crate::authorization::Tokens;
+use super::{Context, Exit, Failure, parse, refused};
+use crate::authorization::{Answer, Tokens};
 use crate::document::apply;
 use crate::kometa::tokens::{Pin, token_edits, worst_case_answer};
 use crate::kometa::{PROTECT, TraktBlock};
-use crate::persist::{Session, recovery};
+use crate::persist::recovery::{self, Reservation};
+use crate::persist::{Needs, SaveError, Session};
+use crate::signals::Hold;
+use crate::trakt::TraktError;
 
 /// The config's trakt block, or a failure saying there is none.
 pub(crate) fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
@@ -24,16 +40,52 @@ pub(crate) fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
 
 /// Refuses, before anything is spent, a config where an answer could not
 /// be stored: every value Trakt's answer may change is planned with a
-/// value that changes it.
-pub(crate) fn plan(file: &Path, text: &str, now: i64, pin: Pin) -> Result<(), Failure> {
+/// value that changes it. Returns the size of the planned text.
+pub(crate) fn plan(file: &Path, text: &str, now: i64, pin: Pin) -> Result<usize, Failure> {
     let current = block(file, text)?;
     let edits = token_edits(&current, &worst_case_answer(now, &current), pin);
-    apply(text, &edits, &PROTECT).map(|_| ()).map_err(|e| {
-        let mut failure = refused(file, e);
+    apply(text, &edits, &PROTECT)
+        .map(|outcome| outcome.text.len())
+        .map_err(|e| {
+            let mut failure = refused(file, e);
+            failure
+                .message
+                .push_str("; not contacting Trakt, since the new tokens could not be stored here");
+            failure
+        })
+}
+
+/// Room for a real answer beside the worst case planned (which has tokens
+/// of Trakt's 64 characters): tokens of up to 2 KiB each.
+const ANSWER_ROOM: u64 = 8 << 10;
+
+/// Everything made ready before something is spent: the lock held, the
+/// save planned on the text under it, the space reserved.
+pub(crate) struct Ready {
+    session: Session,
+    reservation: Reservation,
+    pin: Pin,
+    file: PathBuf,
+}
+
+/// Makes ready to spend something for the config `file`. Any failure
+/// here leaves nothing spent (exit 2).
+pub(crate) fn ready(ctx: &Context, file: &Path, now: i64, pin: Pin) -> Result<Ready, Failure> {
+    let not_sent = |e: SaveError| {
+        let mut failure = super::unsaved(file, e);
         failure
             .message
-            .push_str("; not contacting Trakt, since the new tokens could not be stored here");
+            .push_str("; nothing was sent to Trakt, so nothing was spent");
         failure
+    };
+    let mut session = Session::begin(file, Needs::WriteOrRecover, ctx.wait()).map_err(not_sent)?;
+    let size = plan(file, session.text(), now, pin)? as u64 + ANSWER_ROOM;
+    let reservation = session.reserve(size).map_err(not_sent)?;
+    Ok(Ready {
+        session,
+        reservation,
+        pin,
+        file: file.to_path_buf(),
     })
 }
 
@@ -42,69 +94,172 @@ pub(crate) struct Saved {
     /// The config's text before and after.
     pub(crate) before: String,
     pub(crate) after: String,
-    /// Its recovery files, removed: the saved tokens supersede them.
+    /// What was saved.
+    pub(crate) tokens: Tokens,
+    /// The keys the answer lacked, given stand-in values.
+    pub(crate) guessed: Vec<&'static str>,
+    /// Its recovery files and leftovers, removed: the saved tokens
+    /// supersede them.
     pub(crate) removed: Vec<PathBuf>,
+    /// A stop signal that came while the answer was being saved: the
+    /// command ends with 128 + its number.
+    pub(crate) stopped: Option<i32>,
 }
 
 impl Saved {
-    /// A line for each recovery file removed.
+    /// Lines about what else happened: stand-ins, recovery files removed.
     pub(crate) fn notes(&self) -> String {
-        self.removed
-            .iter()
-            .map(|p| {
-                format!(
-                    "removed {}: superseded by the tokens just saved\n",
-                    p.display()
-                )
-            })
-            .collect()
+        let mut out = String::new();
+        if !self.guessed.is_empty() {
+            out.push_str(&format!(
+                "note: Trakt's answer had no usable {}; stand-ins were saved (the next renewal writes Trakt's values)\n",
+                self.guessed.join(", ")
+            ));
+        }
+        for p in &self.removed {
+            out.push_str(&format!(
+                "removed {}: superseded by the tokens just saved\n",
+                p.display()
+            ));
+        }
+        out
+    }
+
+    /// The exit of a command that saved tokens: 0, or 128 + a stop signal
+    /// that came meanwhile.
+    pub(crate) fn exit(&self) -> Exit {
+        self.stopped.map_or(Exit::Ok, Exit::Stopped)
     }
 }
 
-/// Writes `tokens` into the config held by `session`, then removes its
-/// recovery files. If the write fails, the tokens go to a recovery file
-/// whose path and use are in the failure.
-pub(crate) fn save(
-    session: &Session,
+impl Ready {
+    /// The config's text under the lock.
+    pub(crate) fn text(&self) -> &str {
+        self.session.text()
+    }
+
+    /// Where the config is (symlinks resolved).
+    pub(crate) fn target(&self) -> &Path {
+        self.session.target()
+    }
+
+    /// Sends the spending request `send` with the stop signals held, and
+    /// saves its answer: first to the recovery file, then into the config.
+    pub(crate) fn spend(
+        self,
+        now: i64,
+        send: impl FnOnce() -> Result<Answer, TraktError>,
+    ) -> Result<Saved, Failure> {
+        let hold = Hold::begin();
+        match send() {
+            Ok(answer) => self.save_answer(now, &answer, hold),
+            Err(e) => Err(stopped(Failure::from(e), hold.end())),
+        }
+    }
+
+    /// Saves the answer to a spending request sent while `hold` held the
+    /// stop signals: first to the recovery file, then into the config.
+    pub(crate) fn save_answer(
+        mut self,
+        now: i64,
+        answer: &Answer,
+        hold: Hold,
+    ) -> Result<Saved, Failure> {
+        let target = self.session.target().to_path_buf();
+        let kept = self.reservation.keep(&target, answer);
+        let outcome = self.save(now, answer);
+        let signal = hold.end();
+        match (outcome, kept) {
+            (Ok(mut saved), _) => {
+                self.reservation.discard();
+                saved.removed = recovery::clear(&target);
+                saved.stopped = signal;
+                Ok(saved)
+            }
+            (Err(reason), Ok(())) => {
+                let name = self.file.display();
+                let path = self.reservation.path().display();
+                Err(stopped(
+                    Failure::usage(format!(
+                        "{name}: the new tokens could not be saved ({reason}). They are in {path} (readable by you only); apply them with:\n  kometa-trakt auth {name} --from-file {path}"
+                    )),
+                    signal,
+                ))
+            }
+            (Err(reason), Err(e)) => Err(stopped(
+                Failure::usage(format!(
+                    "{}: the new tokens could not be saved ({reason}), nor written to a recovery file ({}): authorize again",
+                    self.file.display(),
+                    crate::persist::describe(&e)
+                )),
+                signal,
+            )),
+        }
+    }
+
+    /// Writes `answer` into the config (re-read under the lock when the
+    /// session began, and compared again before the write).
+    fn save(&mut self, now: i64, answer: &Answer) -> Result<Saved, String> {
+        let before = self.session.text().to_string();
+        let current = block(&self.file, &before).map_err(|f| f.message)?;
+        let previous = current.expires_in.as_deref().and_then(|e| e.parse().ok());
+        let (tokens, guessed) = answer
+            .stored(now, previous)
+            .ok_or_else(|| "the answer holds no refresh token".to_string())?;
+        let outcome = apply(&before, &token_edits(&current, &tokens, self.pin), &PROTECT)
+            .map_err(|e| refused(&self.file, e).message)?;
+        self.session
+            .write(&outcome.text)
+            .map_err(|e| e.to_string())?;
+        Ok(Saved {
+            before,
+            after: outcome.text,
+            tokens,
+            guessed,
+            removed: Vec::new(),
+            stopped: None,
+        })
+    }
+}
+
+/// A failure with the stop signal that came meanwhile, if any: the
+/// process then ends with 128 + its number, having said what happened.
+fn stopped(mut failure: Failure, signal: Option<i32>) -> Failure {
+    if let Some(sig) = signal {
+        failure.exit = Exit::Stopped(sig);
+    }
+    failure
+}
+
+/// Applies an authorization that spends nothing (a recovery file, a pasted
+/// block) to the config `file`, under the lock.
+pub(crate) fn apply_answer(
+    ctx: &Context,
     file: &Path,
-    tokens: &Tokens,
+    now: i64,
+    answer: &Answer,
     pin: Pin,
 ) -> Result<Saved, Failure> {
+    let mut session =
+        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| super::unsaved(file, e))?;
     let before = session.text().to_string();
-    let written = block(file, &before)
-        .and_then(|current| {
-            apply(&before, &token_edits(&current, tokens, pin), &PROTECT)
-                .map_err(|e| refused(file, e))
-        })
-        .and_then(|outcome| {
-            session
-                .write(&outcome.text)
-                .map(|_| outcome.text)
-                .map_err(|e| Failure::usage(e.to_string()))
-        });
-    match written {
-        Ok(after) => Ok(Saved {
-            before,
-            after,
-            removed: recovery::clear(session.target()),
-        }),
-        Err(failure) => Err(recover(session.target(), file, tokens, &failure.message)),
-    }
-}
-
-/// The failure to tell when tokens could not be saved: where they are
-/// instead, or that they are lost.
-fn recover(target: &Path, file: &Path, tokens: &Tokens, reason: &str) -> Failure {
-    let name = file.display();
-    match recovery::write(target, tokens) {
-        Ok(path) => Failure::usage(format!(
-            "{name}: the new tokens could not be saved ({reason}). They are in {} (readable by you only); apply them with:\n  kometa-trakt auth {name} --from-file {}",
-            path.display(),
-            path.display()
-        )),
-        Err(e) => Failure::usage(format!(
-            "{name}: the new tokens could not be saved ({reason}), nor written to a recovery file ({}): authorize again",
-            crate::persist::describe(&e)
-        )),
-    }
+    let current = block(file, &before)?;
+    let previous = current.expires_in.as_deref().and_then(|e| e.parse().ok());
+    let (tokens, guessed) = answer
+        .stored(now, previous)
+        .ok_or_else(|| Failure::usage(format!("{}: no refresh token to apply", file.display())))?;
+    let outcome = apply(&before, &token_edits(&current, &tokens, pin), &PROTECT)
+        .map_err(|e| refused(file, e))?;
+    session
+        .write(&outcome.text)
+        .map_err(|e| super::unsaved(file, e))?;
+    let removed = recovery::clear(session.target());
+    Ok(Saved {
+        before,
+        after: outcome.text,
+        tokens,
+        guessed,
+        removed,
+        stopped: None,
+    })
 }

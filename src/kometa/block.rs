@@ -5,6 +5,7 @@ use super::placeholder;
 use super::secrets::{Resolved, Secrets};
 use crate::authorization::Lifetime;
 use crate::document::{Document, Node};
+use crate::links::{APP_PAGE, UTILITIES};
 
 /// The values of a trakt block as text (`None` for absent, null or empty).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -22,11 +23,12 @@ pub(crate) struct TraktBlock {
     pub(crate) created_at: Option<String>,
 }
 
-/// A Trakt application's credentials, placeholders resolved.
+/// A Trakt application's credentials, placeholders resolved. Apps made
+/// since late 2026 may have no secret: Trakt made it optional.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Credentials {
     pub(crate) client_id: String,
-    pub(crate) client_secret: String,
+    pub(crate) client_secret: Option<String>,
 }
 
 /// Why a value could not be resolved the way Kometa would.
@@ -50,7 +52,7 @@ pub(crate) enum ResolveError {
         variable: String,
     },
     #[error(
-        "`trakt.client_id` and `trakt.client_secret` are needed: create an application at https://trakt.tv/oauth/applications"
+        "`trakt.client_id` is needed: create an application at {APP_PAGE}, or authorize with Kometa's app on the Kometa Utilities page ({UTILITIES})"
     )]
     MissingCredentials,
 }
@@ -88,12 +90,12 @@ impl TraktBlock {
     pub(crate) fn credentials(&self, secrets: &Secrets) -> Result<Credentials, ResolveError> {
         let client_id = resolve(self.client_id.as_deref(), "client_id", secrets)?;
         let client_secret = resolve(self.client_secret.as_deref(), "client_secret", secrets)?;
-        match (client_id, client_secret) {
-            (Some(client_id), Some(client_secret)) => Ok(Credentials {
+        match client_id {
+            Some(client_id) => Ok(Credentials {
                 client_id,
                 client_secret,
             }),
-            _ => Err(ResolveError::MissingCredentials),
+            None => Err(ResolveError::MissingCredentials),
         }
     }
 

@@ -38,10 +38,123 @@ pub(crate) fn mask_source(secret: &str) -> String {
     format!("{q}{}{q}", mask(inner))
 }
 
+/// Runs of this many token characters (`[A-Za-z0-9_-]`) or more are
+/// masked inside the trakt block whatever key, or non-key, they sit under:
+/// a token pasted under the wrong key, left as a stray list item, or read
+/// as part of a larger scalar is still a token.
+const TOKEN_RUN: usize = 20;
+
+/// The byte range of the trakt block's lines in `text`, parsed or not:
+/// from a line that starts with the key `trakt` (any case, quoted or not)
+/// to the next line that starts at the left margin with something other
+/// than a comment.
+pub(crate) fn trakt_lines(text: &str) -> Option<Range<usize>> {
+    let mut start = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches('\u{feff}');
+        let margin = !body.starts_with([' ', '\t', '\r', '\n', '#']) && !body.is_empty();
+        match start {
+            None if margin && is_trakt_key(body) => start = Some(at),
+            Some(s) if margin => return Some(s..at),
+            _ => {}
+        }
+        at += line.len();
+    }
+    start.map(|s| s..text.len())
+}
+
+fn is_trakt_key(line: &str) -> bool {
+    let unquoted = line.trim_start_matches(['"', '\'']);
+    unquoted.len() >= 5
+        && unquoted.is_char_boundary(5)
+        && unquoted[..5].eq_ignore_ascii_case("trakt")
+        && unquoted[5..]
+            .trim_start_matches(['"', '\''])
+            .trim_start_matches([' ', '\t'])
+            .starts_with(':')
+}
+
+fn token_char(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'-'
+}
+
+/// The runs of [`TOKEN_RUN`] or more token characters in `range` of
+/// `text` that are not numbers and not inside a `<<placeholder>>`.
+pub(crate) fn token_runs(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = range.start;
+    while i < range.end {
+        if !token_char(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < range.end && token_char(bytes[i]) {
+            i += 1;
+        }
+        let run = &text[start..i];
+        let number = run
+            .trim_start_matches('-')
+            .bytes()
+            .all(|b| b.is_ascii_digit());
+        let placeholder = text[..start].ends_with("<<") && text[i..].starts_with(">>");
+        if i - start >= TOKEN_RUN && !number && !placeholder {
+            found.push(start..i);
+        }
+    }
+    found
+}
+
+/// The token-shaped runs of the trakt block of `text` that `ranges` do not
+/// already cover.
+pub(crate) fn shaped(text: &str, ranges: &[Range<usize>]) -> Vec<Range<usize>> {
+    let Some(block) = trakt_lines(text) else {
+        return Vec::new();
+    };
+    token_runs(text, block)
+        .into_iter()
+        .filter(|r| !ranges.iter().any(|s| s.start < r.end && r.start < s.end))
+        .collect()
+}
+
+/// `message` (about a file whose trakt block holds the token-shaped runs
+/// `runs`) with every run of token characters that is part of one of them
+/// masked: a key or value quoted in a message may be a token.
+pub(crate) fn mask_message(message: &str, runs: &[&str]) -> String {
+    if runs.is_empty() {
+        return message.to_string();
+    }
+    let bytes = message.as_bytes();
+    let mut out = String::with_capacity(message.len());
+    let mut at = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if !token_char(bytes[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && token_char(bytes[i]) {
+            i += 1;
+        }
+        let run = &message[start..i];
+        if run.len() >= TOKEN_RUN && runs.iter().any(|r| r.contains(run)) {
+            out.push_str(&message[at..start]);
+            out.push_str(&mask(run));
+            at = i;
+        }
+    }
+    out.push_str(&message[at..]);
+    out
+}
+
 /// `text` with every secret range replaced by its mask, and the values of
 /// secret-looking `key: value` pairs the ranges miss (in comments, or in a
-/// text that does not parse) masked too; a secret spanning lines keeps its
-/// line breaks so that line numbers stay true.
+/// text that does not parse) masked too, and every token-shaped run of the
+/// trakt block; a secret spanning lines keeps its line breaks so that line
+/// numbers stay true.
 pub(crate) fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
     let mut all: Vec<Range<usize>> = ranges.to_vec();
     let mut line_start = 0;
@@ -54,6 +167,8 @@ pub(crate) fn mask_text(text: &str, ranges: &[Range<usize>]) -> String {
         }
         line_start += line.len();
     }
+    let shapes = shaped(text, &all);
+    all.extend(shapes);
     all.sort_by_key(|r| r.start);
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
@@ -150,5 +265,22 @@ mod tests {
             "  client_secret: <<trakt-secret>>"
         );
         assert_eq!(masked("  url: http://x:1"), "  url: http://x:1");
+    }
+
+    #[test]
+    fn token_shaped_runs_of_the_trakt_block_are_masked_whatever_their_key() {
+        let text = "plex:\n  note: abcdefghijklmnopqrstuvwxyz\ntrakt:\n  scope: abcdefghijklmnopqrstuvwxyz # ok\n  - 0f9e8d7c6b5a49382716a5b4c3d2e1f0\n  id: <<trakt_client_id_for_kometa>>\n  created_at: 12345678901234567890123\nmal:\n  x: abcdefghijklmnopqrstuvwxyz\n";
+        assert_eq!(
+            masked(text),
+            "plex:\n  note: abcdefghijklmnopqrstuvwxyz\ntrakt:\n  scope: abcd…(26 chars) # ok\n  - 0f9e…(32 chars)\n  id: <<trakt_client_id_for_kometa>>\n  created_at: 12345678901234567890123\nmal:\n  x: abcdefghijklmnopqrstuvwxyz\n"
+        );
+        assert_eq!(trakt_lines("'Trakt' :\n  a: b\n# c\nx: 1\n"), Some(0..21));
+        assert_eq!(
+            mask_message(
+                "unknown key `abcdefghijklmnopqrstu…` in `trakt`",
+                &["abcdefghijklmnopqrstuvwxyz"]
+            ),
+            "unknown key `abcd…(21 chars)…` in `trakt`"
+        );
     }
 }

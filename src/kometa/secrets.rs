@@ -8,8 +8,6 @@
 //! becomes null. Variables come from the process environment and a `.env`
 //! file.
 
-use std::path::Path;
-
 /// Kometa's settings variables (`static_envs` in kometa.py: each option's
 /// `KOMETA_` name and those of its longer aliases), never secrets.
 const SETTINGS: &[&str] = &[
@@ -137,12 +135,12 @@ impl Secrets {
     }
 
     /// The secrets of this process: `args` from the command line, the
-    /// environment, and a `.env` file in `dir` (Kometa loads
+    /// environment, and the text of a `.env` file (Kometa loads
     /// `config/.env`; its variables never override the environment's).
-    pub(crate) fn from_process(args: &[(String, String)], dir: Option<&Path>) -> Secrets {
+    pub(crate) fn from_process(args: &[(String, String)], dotenv_text: Option<&str>) -> Secrets {
         let mut vars: Vec<(String, String)> = std::env::vars().collect();
-        if let Some(text) = dir.and_then(|d| std::fs::read_to_string(d.join(".env")).ok()) {
-            for (name, value) in dotenv(&text) {
+        if let Some(text) = dotenv_text {
+            for (name, value) in dotenv(text) {
                 if !vars.iter().any(|(n, _)| *n == name) {
                     vars.push((name, value));
                 }

@@ -13,4 +13,4 @@ pub(crate) mod session;
 pub(crate) mod write;
 
 pub(crate) use file::{Loaded, describe, read};
-pub(crate) use session::{Needs, SaveError, Session};
+pub(crate) use session::{Needs, SaveError, Session, Wait};

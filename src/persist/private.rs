@@ -32,8 +32,14 @@ pub(crate) fn places(target: &Path, kind: &str) -> Vec<(PathBuf, String)> {
 }
 
 /// Creates a new private file in `dir` named `prefix`, a random part and
-/// `suffix`, holding `bytes`, synced. A partial file is removed.
-pub(crate) fn create(dir: &Path, prefix: &str, suffix: &str, bytes: &[u8]) -> io::Result<PathBuf> {
+/// `suffix`, holding `bytes`, synced; returns it open, with its path. A
+/// partial file is removed.
+pub(crate) fn create_open(
+    dir: &Path,
+    prefix: &str,
+    suffix: &str,
+    bytes: &[u8],
+) -> io::Result<(fs::File, PathBuf)> {
     let mut builder = tempfile::Builder::new();
     builder.prefix(prefix).suffix(suffix).rand_bytes(8);
     platform::private(&mut builder);
@@ -44,7 +50,24 @@ pub(crate) fn create(dir: &Path, prefix: &str, suffix: &str, bytes: &[u8]) -> io
         let _ = fs::remove_file(&path);
         return Err(e);
     }
-    Ok(path)
+    Ok((file, path))
+}
+
+/// [`create_open`] in the first of [`places`] that takes it.
+pub(crate) fn create_open_near(
+    target: &Path,
+    kind: &str,
+    suffix: &str,
+    bytes: &[u8],
+) -> io::Result<(fs::File, PathBuf)> {
+    let mut last = io::Error::other("no place for the file");
+    for (dir, prefix) in places(target, kind) {
+        match create_open(&dir, &prefix, suffix, bytes) {
+            Ok(made) => return Ok(made),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
 }
 
 /// Creates `bytes` as a private file in the first of [`places`] that
@@ -55,14 +78,7 @@ pub(crate) fn create_near(
     suffix: &str,
     bytes: &[u8],
 ) -> io::Result<PathBuf> {
-    let mut last = io::Error::other("no place for the file");
-    for (dir, prefix) in places(target, kind) {
-        match create(&dir, &prefix, suffix, bytes) {
-            Ok(path) => return Ok(path),
-            Err(e) => last = e,
-        }
-    }
-    Err(last)
+    create_open_near(target, kind, suffix, bytes).map(|(_, path)| path)
 }
 
 /// Proves that a private file about `target` could be created: creates an

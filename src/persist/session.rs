@@ -1,15 +1,18 @@
-//! The one path every writer takes: prove the save path, take the lock,
-//! re-read the file under it, and write only if it still holds what was
-//! read. Whatever is spent between `begin` and `write` (a refresh token, a
-//! PIN) was spent knowing the save would work.
+//! The one path every writer takes: prove the save path, take the lock
+//! (waiting a bounded time), re-read the file under it, reserve the space
+//! a save needs, and write only if the file still holds what was read.
+//! Whatever is spent between `begin` and `write` (a refresh token, a PIN)
+//! was spent knowing the save would work.
 
+use std::io;
 use std::path::Path;
+use std::time::Duration;
 
-use super::file::{Loaded, ReadError, describe, read};
-use super::lock::{Lock, lock};
+use super::file::{Loaded, ReadError, describe, read, read_target};
+use super::lock::{Lock, LockError, lock};
 use super::private;
-use super::recovery;
-use super::write::{self, Method, WriteError};
+use super::recovery::{self, Reservation};
+use super::write::{self, Method, Spare, WriteError};
 
 /// What must be proven before a session begins.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,6 +24,13 @@ pub(crate) enum Needs {
     WriteOrRecover,
 }
 
+/// How long to wait for the lock, and whom to tell that we wait.
+#[derive(Clone, Copy)]
+pub(crate) struct Wait<'a> {
+    pub(crate) timeout: Duration,
+    pub(crate) notice: &'a dyn Fn(&str),
+}
+
 /// Why a session could not begin or write.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum SaveError {
@@ -30,8 +40,10 @@ pub(crate) enum SaveError {
     Unwritable(String),
     #[error("no place for a recovery file ({0})")]
     NoRecoveryPlace(String),
-    #[error("cannot lock its directory: {0}")]
-    Lock(String),
+    #[error("not enough space for the save ({0})")]
+    NoSpace(String),
+    #[error("{0}")]
+    Lock(#[from] LockError),
     #[error("cannot write: {0}")]
     Write(#[from] WriteError),
 }
@@ -42,13 +54,15 @@ pub(crate) enum SaveError {
 pub(crate) struct Session {
     loaded: Loaded,
     method: Method,
+    spare: Option<Spare>,
     _lock: Lock,
 }
 
-/// Proves that `target` can be saved as `needs` says, without locking or
-/// changing anything; returns the method the write will use.
-pub(crate) fn preflight(target: &Path, needs: Needs) -> Result<Method, SaveError> {
-    let preferred = write::method(target).map_err(|e| SaveError::Unwritable(describe(&e)))?;
+/// Proves that the config `loaded` can be saved as `needs` says, without
+/// locking or changing anything; returns the method the write will use.
+pub(crate) fn preflight(loaded: &Loaded, needs: Needs) -> Result<Method, SaveError> {
+    let target = &loaded.target;
+    let preferred = write::method(&loaded.meta);
     let method = match write::probe(target, preferred) {
         Ok(()) => preferred,
         Err(first) => {
@@ -70,14 +84,15 @@ pub(crate) fn preflight(target: &Path, needs: Needs) -> Result<Method, SaveError
 impl Session {
     /// Proves the save path of `path`, takes the lock and reads the file
     /// under it.
-    pub(crate) fn begin(path: &Path, needs: Needs) -> Result<Session, SaveError> {
-        let target = read(path)?.target;
-        let method = preflight(&target, needs)?;
-        let held = lock(&target).map_err(|e| SaveError::Lock(describe(&e)))?;
-        let loaded = read(&target)?;
+    pub(crate) fn begin(path: &Path, needs: Needs, wait: Wait<'_>) -> Result<Session, SaveError> {
+        let first = read(path)?;
+        let method = preflight(&first, needs)?;
+        let held = lock(&first.target, wait.timeout, wait.notice)?;
+        let loaded = read_target(&first.target)?;
         Ok(Session {
             loaded,
             method,
+            spare: None,
             _lock: held,
         })
     }
@@ -92,14 +107,34 @@ impl Session {
         &self.loaded.target
     }
 
+    /// Before a request that spends something: makes the recovery file its
+    /// answer will go to first, and the temp file a rename will use, each
+    /// at the size it may need (`size` for the config's new text), written
+    /// and synced. A full disk or quota shows here, before anything is
+    /// spent.
+    pub(crate) fn reserve(&mut self, size: u64) -> Result<Reservation, SaveError> {
+        let no_space = |e: io::Error| SaveError::NoSpace(describe(&e));
+        let reservation = recovery::reserve(&self.loaded.target).map_err(no_space)?;
+        if self.method == Method::Rename {
+            match write::spare(&self.loaded.target, size) {
+                Ok(spare) => self.spare = Some(spare),
+                Err(e) => {
+                    reservation.discard();
+                    return Err(no_space(e));
+                }
+            }
+        }
+        Ok(reservation)
+    }
+
     /// Writes `text` if the file still holds what was read under the lock;
     /// a rename that fails unexpectedly falls back to an in-place write.
-    pub(crate) fn write(&self, text: &str) -> Result<Method, SaveError> {
+    pub(crate) fn write(&mut self, text: &str) -> Result<Method, SaveError> {
         let target = &self.loaded.target;
         let expected = &self.loaded.text;
-        match write::write(target, expected, text, self.method) {
+        match write::write(target, expected, text, self.method, self.spare.take()) {
             Err(WriteError::Io(_)) if self.method == Method::Rename => {
-                write::write(target, expected, text, Method::InPlace)?;
+                write::write(target, expected, text, Method::InPlace, None)?;
                 Ok(Method::InPlace)
             }
             result => result.map(|()| self.method).map_err(SaveError::from),

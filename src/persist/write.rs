@@ -3,13 +3,19 @@
 //! keeps its owner, group, mode and extended attributes; in place, after a
 //! private backup, where a rename cannot keep them (another owner, several
 //! hard links, a single-file bind mount, a read-only directory).
+//!
+//! What the file is (its content, owner, mode, attributes) is always taken
+//! from one descriptor: the one whose content was just compared with what
+//! the edit was planned on. A path swapped for another file or a symlink
+//! after that comparison cannot lend the new file its owner or mode.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::file::describe;
+use super::file::{MAX_CONFIG, ReadError, describe, open_regular, read_capped};
 use super::private;
+use crate::signals::Hold;
 
 /// How a file is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,7 +27,7 @@ pub(crate) enum Method {
 }
 
 /// What a backup file is called among the private files.
-const BACKUP: &str = "kometa-trakt-backup";
+pub(crate) const BACKUP: &str = "kometa-trakt-backup";
 
 /// Why a file cannot be written.
 #[derive(Debug, thiserror::Error)]
@@ -34,15 +40,53 @@ pub(crate) enum WriteError {
     Stranded { reason: String, backup: String },
 }
 
-/// The method that keeps what `target` is: in place when a rename would
-/// split its hard links or could not give it back its owner.
-pub(crate) fn method(target: &Path) -> io::Result<Method> {
-    let meta = fs::metadata(target)?;
-    Ok(if platform::rename_keeps(target, &meta) {
+impl From<ReadError> for WriteError {
+    fn from(e: ReadError) -> Self {
+        match e {
+            ReadError::Io(e) => WriteError::Io(e),
+            // Not a regular file, a symlink, or other text now: changed.
+            _ => WriteError::Changed,
+        }
+    }
+}
+
+/// The method that keeps what the file of `meta` is: in place when a
+/// rename would split its hard links or could not give it back its owner.
+pub(crate) fn method(meta: &Metadata) -> Method {
+    if platform::rename_keeps(meta) {
         Method::Rename
     } else {
         Method::InPlace
-    })
+    }
+}
+
+/// A temp file beside a config, made before anything is spent and filled
+/// to the size the result may need, so that a full disk shows before a
+/// token is sent rather than after.
+#[derive(Debug)]
+pub(crate) struct Spare {
+    tmp: tempfile::NamedTempFile,
+}
+
+/// Makes a [`Spare`] of `size` bytes beside `target`, synced.
+pub(crate) fn spare(target: &Path, size: u64) -> io::Result<Spare> {
+    let mut tmp = temp_beside(target)?;
+    fill(tmp.as_file_mut(), size)?;
+    Ok(Spare { tmp })
+}
+
+/// Writes `size` bytes of filler (real blocks, not a sparse hole or a
+/// reservation a copy-on-write or network filesystem may not honour) and
+/// syncs them.
+pub(crate) fn fill(file: &mut File, size: u64) -> io::Result<()> {
+    let chunk = vec![b'\n'; 64 << 10];
+    let mut left = size;
+    while left > 0 {
+        let n = left.min(chunk.len() as u64) as usize;
+        file.write_all(&chunk[..n])?;
+        left -= n as u64;
+    }
+    file.sync_all()
 }
 
 /// Proves, without changing `target`, that `method` can write it: a temp
@@ -50,14 +94,14 @@ pub(crate) fn method(target: &Path) -> io::Result<Method> {
 /// extended attributes (rename); or the file opens for writing and a
 /// backup can be made (in place).
 pub(crate) fn probe(target: &Path, method: Method) -> io::Result<()> {
+    let (current, meta) = open_regular(target, false).map_err(read_io)?;
     match method {
         Method::Rename => {
-            let meta = fs::metadata(target)?;
             let tmp = temp_beside(target)?;
-            platform::keep_metadata(target, tmp.as_file(), &meta)
+            platform::keep_metadata(&current, tmp.as_file(), &meta)
         }
         Method::InPlace => {
-            OpenOptions::new().write(true).open(target)?;
+            writable(target)?;
             private::probe_near(target, BACKUP)
         }
     }
@@ -65,19 +109,31 @@ pub(crate) fn probe(target: &Path, method: Method) -> io::Result<()> {
 
 /// Writes `text` over `target` by `method`, if the file still holds
 /// `expected` (the caller holds the lock: no kometa-trakt writer can change
-/// it between this check and the write).
+/// it between this check and the write). A `spare` made beforehand is used
+/// as the temp file of a rename.
 pub(crate) fn write(
     target: &Path,
     expected: &str,
     text: &str,
     method: Method,
+    spare: Option<Spare>,
 ) -> Result<(), WriteError> {
-    if fs::read(target)? != expected.as_bytes() {
+    let (current, meta) = open_regular(target, false)?;
+    if read_capped(&current, MAX_CONFIG)? != expected.as_bytes() {
         return Err(WriteError::Changed);
     }
     match method {
-        Method::Rename => write_renamed(target, text).map_err(WriteError::from),
-        Method::InPlace => write_in_place(target, expected.as_bytes(), text.as_bytes()),
+        Method::Rename => {
+            write_renamed(target, &current, &meta, text, spare).map_err(WriteError::from)
+        }
+        Method::InPlace => write_in_place(target, &meta, expected.as_bytes(), text.as_bytes()),
+    }
+}
+
+fn read_io(e: ReadError) -> io::Error {
+    match e {
+        ReadError::Io(e) => e,
+        other => io::Error::other(other.to_string()),
     }
 }
 
@@ -93,11 +149,19 @@ fn temp_beside(target: &Path) -> io::Result<tempfile::NamedTempFile> {
         .tempfile_in(dir)
 }
 
-fn write_renamed(target: &Path, text: &str) -> io::Result<()> {
-    let meta = fs::metadata(target)?;
-    let mut tmp = temp_beside(target)?;
-    tmp.write_all(text.as_bytes())?;
-    platform::keep_metadata(target, tmp.as_file(), &meta)?;
+fn write_renamed(
+    target: &Path,
+    current: &File,
+    meta: &Metadata,
+    text: &str,
+    spare: Option<Spare>,
+) -> io::Result<()> {
+    let mut tmp = match spare {
+        Some(Spare { tmp }) => tmp,
+        None => temp_beside(target)?,
+    };
+    overwrite(tmp.as_file_mut(), text.as_bytes())?;
+    platform::keep_metadata(current, tmp.as_file(), meta)?;
     tmp.as_file().sync_all()?;
     tmp.persist(target).map_err(|e| e.error)?;
     if let Some(dir) = target.parent()
@@ -108,14 +172,40 @@ fn write_renamed(target: &Path, text: &str) -> io::Result<()> {
     Ok(())
 }
 
+/// Opens `target` for writing in place, refusing anything but the regular
+/// file that was read.
+fn writable(target: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    platform::no_follow(&mut options);
+    let file = options.open(target)?;
+    if !file.metadata()?.is_file() {
+        return Err(io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
 /// Rewrites `target` in place after saving `original` to a private backup,
 /// which is removed once the new contents are on disk. If the write fails
-/// the original is put back; if even that fails, the backup stays.
-fn write_in_place(target: &Path, original: &[u8], text: &[u8]) -> Result<(), WriteError> {
-    let mut file = OpenOptions::new().write(true).open(target)?;
+/// the original is put back; if even that fails, the backup stays. The
+/// stop signals are held meanwhile: a stopped container does not leave a
+/// half-written config.
+fn write_in_place(
+    target: &Path,
+    read: &Metadata,
+    original: &[u8],
+    text: &[u8],
+) -> Result<(), WriteError> {
+    let mut file = writable(target)?;
+    if !platform::same_file(&file.metadata()?, read) {
+        return Err(WriteError::Changed);
+    }
     let backup = private::create_near(target, BACKUP, ".yml", original)?;
-    if let Err(e) = overwrite(&mut file, text) {
-        return match overwrite(&mut file, original) {
+    let hold = Hold::begin();
+    let written = overwrite(&mut file, text);
+    let outcome = match written {
+        Ok(()) => fs::remove_file(&backup).map_err(WriteError::from),
+        Err(e) => match overwrite(&mut file, original) {
             Ok(()) => {
                 let _ = fs::remove_file(&backup);
                 Err(WriteError::Io(e))
@@ -124,10 +214,11 @@ fn write_in_place(target: &Path, original: &[u8], text: &[u8]) -> Result<(), Wri
                 reason: describe(&e),
                 backup: backup.display().to_string(),
             }),
-        };
-    }
-    fs::remove_file(&backup)?;
-    Ok(())
+        },
+    };
+    // A stop signal that came meanwhile is delivered now, the file whole.
+    drop(hold);
+    outcome
 }
 
 fn overwrite(file: &mut File, bytes: &[u8]) -> io::Result<()> {
@@ -139,17 +230,16 @@ fn overwrite(file: &mut File, bytes: &[u8]) -> io::Result<()> {
 
 #[cfg(unix)]
 mod platform {
-    use std::fs::{self, File};
+    use std::fs::{self, File, OpenOptions};
     use std::io;
-    use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    use std::path::Path;
+    use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 
-    use rustix::fs::{XattrFlags, fchown, fgetxattr, flistxattr, fsetxattr};
+    use rustix::fs::{OFlags, XattrFlags, fchown, fgetxattr, flistxattr, fsetxattr};
     use rustix::process::{Gid, Uid, getegid, geteuid, getgroups};
 
-    /// Whether a new file renamed over `target` can be what it is: a single
-    /// link, and an owner and group this user can give it.
-    pub(super) fn rename_keeps(_target: &Path, meta: &fs::Metadata) -> bool {
+    /// Whether a new file renamed over the file of `meta` can be what it
+    /// is: a single link, and an owner and group this user can give it.
+    pub(super) fn rename_keeps(meta: &fs::Metadata) -> bool {
         if meta.nlink() > 1 {
             return false;
         }
@@ -162,14 +252,26 @@ mod platform {
         meta.uid() == euid.as_raw() && group_ok
     }
 
+    pub(super) fn no_follow(options: &mut OpenOptions) {
+        options.custom_flags((OFlags::NOFOLLOW | OFlags::NONBLOCK).bits() as i32);
+    }
+
+    pub(super) fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+        a.dev() == b.dev() && a.ino() == b.ino()
+    }
+
     /// Gives `file` the owner, group, mode bits (setuid/setgid and sticky
     /// included: chmod after chown, which clears them) and extended
-    /// attributes of `target`.
-    pub(super) fn keep_metadata(target: &Path, file: &File, meta: &fs::Metadata) -> io::Result<()> {
+    /// attributes of `current` (whose metadata is `meta`).
+    pub(super) fn keep_metadata(
+        current: &File,
+        file: &File,
+        meta: &fs::Metadata,
+    ) -> io::Result<()> {
         let (uid, gid) = (Uid::from_raw(meta.uid()), Gid::from_raw(meta.gid()));
         fchown(file, Some(uid), Some(gid))?;
         file.set_permissions(fs::Permissions::from_mode(meta.mode() & 0o7777))?;
-        copy_xattrs(&File::open(target)?, file)
+        copy_xattrs(current, file)
     }
 
     fn copy_xattrs(from: &File, to: &File) -> io::Result<()> {
@@ -194,15 +296,24 @@ mod platform {
 
 #[cfg(not(unix))]
 mod platform {
-    use std::fs::{self, File};
+    use std::fs::{self, File, OpenOptions};
     use std::io;
-    use std::path::Path;
 
-    pub fn rename_keeps(_target: &Path, _meta: &fs::Metadata) -> bool {
+    pub(super) fn rename_keeps(_meta: &fs::Metadata) -> bool {
         true
     }
 
-    pub fn keep_metadata(_target: &Path, file: &File, meta: &fs::Metadata) -> io::Result<()> {
+    pub(super) fn no_follow(_options: &mut OpenOptions) {}
+
+    pub(super) fn same_file(_a: &fs::Metadata, _b: &fs::Metadata) -> bool {
+        true
+    }
+
+    pub(super) fn keep_metadata(
+        _current: &File,
+        file: &File,
+        meta: &fs::Metadata,
+    ) -> io::Result<()> {
         file.set_permissions(meta.permissions())
     }
 }

@@ -5,6 +5,7 @@ use similar::{ChangeTag, TextDiff};
 use crate::document::{Document, Parse};
 use crate::kometa::mask::mask_text;
 use crate::kometa::sensitive::is_secret_key;
+use crate::terminal::printable;
 
 /// Whether a diff shows secrets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,7 @@ pub(crate) fn unified(old: &str, new: &str, name: &str, color: bool, reveal: Rev
     let mut out = String::new();
     for hunk in diff.unified_diff().context_radius(3).iter_hunks() {
         if out.is_empty() {
+            let name = printable(name);
             out.push_str(&paint(BOLD, &format!("--- {name}")));
             out.push('\n');
             out.push_str(&paint(BOLD, &format!("+++ {name}")));
@@ -63,7 +65,7 @@ pub(crate) fn unified(old: &str, new: &str, name: &str, color: bool, reveal: Rev
                 ChangeTag::Insert => ('+', new_lines[change.new_index().unwrap_or(0)], GREEN),
             };
             let body = line.strip_suffix('\n').unwrap_or(line);
-            let text = format!("{sign}{body}");
+            let text = format!("{sign}{}", printable(body));
             out.push_str(&if code.is_empty() {
                 text
             } else {

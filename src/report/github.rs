@@ -2,6 +2,7 @@
 
 use super::findings::FileReport;
 use crate::check::Severity;
+use crate::terminal::printable;
 
 /// One `::error file=…,line=…,col=…,endLine=…,endColumn=…,title=…::message`
 /// line per finding.
@@ -45,9 +46,11 @@ pub(crate) fn render(reports: &[FileReport]) -> String {
     out
 }
 
-/// Escapes a command's message.
+/// Escapes a command's message (and first what a terminal would act on:
+/// workflow logs are read in terminals too).
 fn data(s: &str) -> String {
-    s.replace('%', "%25")
+    printable(s)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

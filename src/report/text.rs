@@ -6,6 +6,7 @@ use std::ops::Range;
 use super::findings::{FileReport, Summary};
 use crate::check::Severity;
 use crate::kometa::mask::{mask_source, pairs};
+use crate::terminal::printable;
 
 const RESET: &str = "\x1b[0m";
 
@@ -34,9 +35,9 @@ pub(crate) fn render(reports: &[FileReport], color: bool, verbose: bool) -> Stri
             };
             out.push_str(&format!(
                 "{}: {}: {}\n",
-                paint("\x1b[1m", &place),
+                paint("\x1b[1m", &printable(&place)),
                 paint(code, &format!("{}[{}]", d.severity.as_str(), d.rule.id())),
-                d.message
+                printable(&d.message)
             ));
             if let (Some(text), Some(range), Some(span)) =
                 (report.text.as_deref(), d.range.as_ref(), span)
@@ -52,10 +53,10 @@ pub(crate) fn render(reports: &[FileReport], color: bool, verbose: bool) -> Stri
                 let lines = d.hint.iter().map(|h| ("hint", h));
                 let notes = d.notes.iter().filter(|_| verbose).map(|n| ("note", n));
                 for (label, text) in lines.chain(notes) {
-                    out.push_str(&format!("{gutter} = {label}: {text}\n"));
+                    out.push_str(&format!("{gutter} = {label}: {}\n", printable(text)));
                 }
             } else if let Some(hint) = &d.hint {
-                out.push_str(&format!("  = hint: {hint}\n"));
+                out.push_str(&format!("  = hint: {}\n", printable(hint)));
             }
         }
     }
@@ -107,8 +108,12 @@ fn excerpt(text: &str, range: &Range<usize>, secrets: &[Range<usize>]) -> (Strin
     let mut segments: Vec<(Range<usize>, String)> = Vec::new();
     let plain = |from: usize, to: usize, segments: &mut Vec<(Range<usize>, String)>| {
         for (i, c) in text[from..to].char_indices() {
-            let shown = if c == '\t' { ' ' } else { c };
-            segments.push((from + i..from + i + c.len_utf8(), shown.to_string()));
+            let shown = if c == '\t' {
+                " ".to_string()
+            } else {
+                printable(c.encode_utf8(&mut [0; 4])).into_owned()
+            };
+            segments.push((from + i..from + i + c.len_utf8(), shown));
         }
     };
     if start > line_start {

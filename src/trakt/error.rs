@@ -2,6 +2,8 @@
 //! whether the authorization is dead (exit 3) or the failure is temporary
 //! (exit 4). Bodies are summarised, never dumped.
 
+use crate::links::APP_PAGE;
+
 /// How bad a failure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Class {
@@ -9,8 +11,12 @@ pub(crate) enum Class {
     Usage,
     /// The authorization is dead: the user must authorize again.
     Dead,
-    /// Try again later; nothing was lost.
+    /// Try again later; nothing was spent.
     Temporary,
+    /// A request that spends something may have reached Trakt and got no
+    /// answer (a timeout after sending, a dropped connection, a stop
+    /// signal): the token or code may be spent.
+    MaybeSpent,
 }
 
 /// A failed call.
@@ -31,6 +37,12 @@ impl TraktError {
     pub(crate) fn temporary(message: impl Into<String>) -> Self {
         TraktError {
             class: Class::Temporary,
+            message: message.into(),
+        }
+    }
+    pub(crate) fn maybe_spent(message: impl Into<String>) -> Self {
+        TraktError {
+            class: Class::MaybeSpent,
             message: message.into(),
         }
     }
@@ -55,18 +67,18 @@ pub(crate) fn from_status(status: u16, body: &str, what: &str) -> TraktError {
         (400 | 401, "invalid_grant") | (400, "") if !html => TraktError::dead(format!(
             "Trakt refused the {what} (invalid_grant): it was already used, expired or revoked; authorize again with `kometa-trakt auth --pin PIN` or `--device`"
         )),
-        (401, "invalid_client") => TraktError::dead(
-            "Trakt does not know this client_id/client_secret (invalid_client): check them at https://trakt.tv/oauth/applications",
-        ),
+        (401, "invalid_client") => TraktError::dead(format!(
+            "Trakt does not know this client_id/client_secret (invalid_client): check them at {APP_PAGE}"
+        )),
         (401, _) => TraktError::dead(format!(
             "Trakt refused the {what} (401 Unauthorized): authorize again"
         )),
         (403, _) if html => TraktError::temporary(
             "Trakt's Cloudflare front blocked the request (403, an HTML page); try again later or from another network",
         ),
-        (403, _) => TraktError::dead(
-            "Trakt answered 403 Forbidden: the application was probably deleted; create one at https://trakt.tv/oauth/applications and authorize again",
-        ),
+        (403, _) => TraktError::dead(format!(
+            "Trakt answered 403 Forbidden: the application was probably deleted; create one at {APP_PAGE} and authorize again"
+        )),
         (410, _) => TraktError::dead("Trakt says the account is deactivated (410 Gone)"),
         (423, _) => TraktError::dead("Trakt says the account is locked (423 Locked)"),
         (429, _) => TraktError::temporary(

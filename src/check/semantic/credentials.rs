@@ -8,6 +8,7 @@ use crate::document::scalar::{Resolved, resolve};
 use crate::document::{Entry, Kind};
 use crate::kometa::is_template;
 use crate::kometa::placeholder::{self};
+use crate::links::APP_PAGE;
 
 impl<'d, 'a> Rules<'d, 'a> {
     /// Trakt client ids and secrets are 64 hex characters.
@@ -34,7 +35,7 @@ impl<'d, 'a> Rules<'d, 'a> {
                         "`trakt.{key}` is not 64 hex characters, the form of Trakt credentials"
                     ),
                 )
-                .hint("copy it again from https://trakt.tv/oauth/applications"),
+                .hint(format!("copy it again from {APP_PAGE}")),
                 None,
             );
         }
