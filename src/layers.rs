@@ -77,6 +77,7 @@ fn reached(module: &[String], text: &str) -> BTreeSet<String> {
         }
         found.insert(ident(&code[at + "crate::".len()..]));
     }
+    let inline = inline_modules(&code);
     for (at, _) in code.match_indices("super::") {
         if at > 0 && (bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b':') {
             continue;
@@ -87,13 +88,49 @@ fn reached(module: &[String], text: &str) -> BTreeSet<String> {
             depth += 1;
             rest = r;
         }
-        // A file's module path ends in itself; `super` is its parent.
-        let parent_len = module.len().saturating_sub(depth);
+        // A file's module path ends in itself, and in the inline modules
+        // (`mod tests { ... }`) around the path; `super` is its parent.
+        let around = inline.iter().filter(|r| r.contains(&at)).count();
+        let parent_len = (module.len() + around).saturating_sub(depth);
         if parent_len == 0 {
             found.insert(ident(rest));
         }
     }
     found.retain(|m| !m.is_empty() && Some(m) != module.first());
+    found
+}
+
+/// The byte ranges of the bodies of the inline modules (`mod name { }`)
+/// in `code`.
+fn inline_modules(code: &str) -> Vec<std::ops::Range<usize>> {
+    let bytes = code.as_bytes();
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let mut depth = 0;
+    let mut found = Vec::new();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' => {
+                depth += 1;
+                let before = code[..i].trim_end();
+                let word_start = before
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                    .map_or(0, |j| j + 1);
+                if before[..word_start].trim_end().ends_with("mod")
+                    && !before[..word_start].trim_end().ends_with("_mod")
+                {
+                    open.push((depth, i));
+                }
+            }
+            b'}' => {
+                if open.last().is_some_and(|&(d, _)| d == depth) {
+                    let (_, start) = open.pop().expect("checked");
+                    found.push(start..i);
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
     found
 }
 
@@ -153,7 +190,7 @@ fn a_forbidden_arrow_is_caught() {
         ),
         (
             vec!["document".to_string(), "edit".to_string()],
-            "fn f() { super::super::kometa::PROTECT; }\n// crate::commands in a comment\n"
+            "fn f() { super::super::kometa::PROTECT; }\n// crate::commands in a comment\nmod t { use super::super::Edit; }\n"
                 .to_string(),
         ),
     ];
