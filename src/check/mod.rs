@@ -230,13 +230,18 @@ fn trakt_block(
         .into_iter()
         .filter_map(|v| {
             let rel = v.pointer.strip_prefix("/trakt")?.to_string();
-            (!superseded.contains(rel.as_str())).then_some((v, rel))
+            // A missing key is superseded by its own pointer.
+            let at = match (v.keyword.as_str(), &v.missing) {
+                ("required", Some(key)) => format!("{rel}/{key}"),
+                _ => rel.clone(),
+            };
+            (!superseded.contains(at.as_str())).then_some((v, rel))
         })
         .flat_map(|(v, rel)| structure::diagnose(&v, trakt, rel))
         .collect();
     semantic
         .into_iter()
-        .map(|f| f.diagnostic)
+        .filter_map(|f| f.diagnostic)
         .chain(structural)
         .collect()
 }

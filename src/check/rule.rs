@@ -433,6 +433,15 @@ rules! {
         fixable: true,
         example: "a trakt block without a `pin:` or `force_refresh:` line",
     }
+    ObsoleteKey {
+        id: "obsolete-key",
+        severity: Warning,
+        summary: "A key Kometa no longer reads (`pin`, `force_refresh` under --kometa-version latest).",
+        kometa: "Kometa releases after August 2026 removed the PIN flow and `force_refresh` (its PR #3461, from its documentation): the key is ignored.",
+        decided_by: [],
+        fixable: false,
+        example: "`force_refresh: false` for Kometa after August 2026",
+    }
     PlaintextSecret {
         id: "plaintext-secret",
         severity: Error,

@@ -8,7 +8,6 @@ use std::path::{Path, PathBuf};
 use super::{Context, EditArgs, Exit, Failure, emit};
 use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check};
 use crate::document::{Document, Protect, Source, apply};
-use crate::kometa::Version;
 use crate::persist::{self, Needs, Session};
 use crate::report::diff::{Reveal, unified};
 use crate::report::findings::FileReport;
@@ -37,10 +36,6 @@ pub(crate) struct Args {
     /// Literal secrets and tokens are errors: the file must hold <<placeholders>>.
     #[arg(long)]
     pub(crate) no_plaintext_secrets: bool,
-    /// The Kometa that reads the config: 2.4, or latest (releases after
-    /// August 2026, which read no pin or force_refresh).
-    #[arg(long, value_enum, default_value_t = Version::V2_4)]
-    pub(crate) kometa_version: Version,
     /// Also validate the whole document against this JSON Schema (draft-04 to 2020-12).
     #[arg(long, value_name = "FILE")]
     pub(crate) schema: Option<PathBuf>,
@@ -77,7 +72,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         require_trakt: args.require_trakt,
         require_valid_for: args.require_valid_for,
         no_plaintext_secrets: args.no_plaintext_secrets,
-        kometa: args.kometa_version,
+        kometa: ctx.kometa,
         now: time::now(),
     };
     let mut fixed = Vec::new();

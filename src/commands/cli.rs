@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 use super::{Color, Context, Failure};
+use crate::kometa::Version;
 use crate::kometa::args::split_args;
 use crate::terminal::printable;
 use crate::time::parse_duration;
@@ -34,6 +35,17 @@ struct Cli {
     /// on the same folder (30s, 2m).
     #[arg(long, global = true, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     lock_timeout: i64,
+    /// The Kometa that reads the config: 2.4, or latest (releases after
+    /// August 2026, which read no pin or force_refresh and refresh the
+    /// token on every run). KOMETA_VERSION sets it for every command.
+    #[arg(
+        long,
+        global = true,
+        env = "KOMETA_VERSION",
+        value_enum,
+        default_value_t = Version::V2_4
+    )]
+    kometa_version: Version,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,6 +79,7 @@ pub fn run() -> ExitCode {
         color: cli.color.enabled(),
         secret_args,
         lock_timeout: std::time::Duration::from_secs(cli.lock_timeout.max(0) as u64),
+        kometa: cli.kometa_version,
     };
     let out = &mut io::stdout().lock();
     let outcome = match cli.command {

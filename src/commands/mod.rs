@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::document::{Document, EditError};
+use crate::kometa::Version;
 use crate::kometa::secrets::Secrets;
 use crate::persist::{self, Loaded, SaveError, Wait};
 use crate::trakt::{Class, Endpoints, TraktError};
@@ -116,6 +117,8 @@ pub(crate) struct Context {
     pub(crate) secret_args: Vec<(String, String)>,
     /// How long a writer waits for the lock.
     pub(crate) lock_timeout: Duration,
+    /// The Kometa that reads the config.
+    pub(crate) kometa: Version,
 }
 
 impl Context {

@@ -7,9 +7,9 @@ use std::path::{Path, PathBuf};
 
 use super::tokens::{self, block, plan};
 use super::{Context, EditArgs, Exit, Failure, NetArgs, config_file, emit, load};
-use crate::kometa::TraktBlock;
 use crate::kometa::placeholder;
 use crate::kometa::tokens::{Pin, likely_answer, token_edits};
+use crate::kometa::{TraktBlock, Version};
 use crate::persist::recovery;
 use crate::report::diff::{Reveal, unified};
 use crate::time::{self, parse_duration, relative, utc};
@@ -157,6 +157,12 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
                 ctx.color,
                 Reveal::Masked,
             ),
+        )?;
+    }
+    if ctx.kometa == Version::Latest {
+        emit(
+            out,
+            "note: Kometa releases after August 2026 refresh the token on every run themselves: this renewal is redundant for them (not harmful), as long as it never runs while Kometa does\n",
         )?;
     }
     let fresh = &saved.tokens;

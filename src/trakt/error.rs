@@ -2,7 +2,8 @@
 //! whether the authorization is dead (exit 3) or the failure is temporary
 //! (exit 4). Bodies are summarised, never dumped.
 
-use crate::links::APP_PAGE;
+use crate::links::{APP_PAGE, UTILITIES};
+use crate::time;
 
 /// How bad a failure is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,42 +55,86 @@ impl TraktError {
     }
 }
 
-/// The error Trakt answered a token or API call with.
-pub(crate) fn from_status(status: u16, body: &str, what: &str) -> TraktError {
+/// What to run to authorize again.
+const AUTHORIZE: &str = "authorize again: `kometa-trakt auth --device`, or paste a new block from the Kometa Utilities page with `kometa-trakt auth --paste`";
+
+/// The error Trakt answered a call with: its status, body and the seconds
+/// of its `Retry-After`.
+pub(crate) fn from_status(
+    status: u16,
+    body: &str,
+    retry_after: Option<u64>,
+    what: &str,
+) -> TraktError {
     let json: Option<serde_json::Value> = serde_json::from_str(body).ok();
-    let code = json
-        .as_ref()
-        .and_then(|v| v.get("error"))
-        .and_then(|v| v.as_str())
-        .unwrap_or_default();
+    let field = |key: &str| {
+        json.as_ref()
+            .and_then(|v| v.get(key))
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (code, description) = (field("error"), field("error_description"));
     let html = body.trim_start().starts_with('<');
-    match (status, code) {
+    match (status, code.as_str()) {
+        (400 | 401, "invalid_grant")
+            if description.to_lowercase().contains("session not found") =>
+        {
+            TraktError::dead(format!(
+                "Trakt refused the {what}: this refresh token predates Trakt's July 2026 auth migration, after which old tokens cannot be exchanged; authorize once more: `kometa-trakt auth --device`, or paste a new block from the Kometa Utilities page with `kometa-trakt auth --paste`"
+            ))
+        }
         (400 | 401, "invalid_grant") | (400, "") if !html => TraktError::dead(format!(
-            "Trakt refused the {what} (invalid_grant): it was already used, expired or revoked; authorize again with `kometa-trakt auth --pin PIN` or `--device`"
+            "Trakt refused the {what} (invalid_grant): it was already used, expired or revoked; {AUTHORIZE}"
         )),
-        (401, "invalid_client") => TraktError::dead(format!(
-            "Trakt does not know this client_id/client_secret (invalid_client): check them at {APP_PAGE}"
+        (_, "invalid_client") | (403, _) if !html => TraktError::dead(format!(
+            "Trakt does not know this app ({}): it was deleted (Trakt deletes apps unused for 30 days, and deleted free users' apps in July 2026) or its client_id/client_secret is wrong; create an app at {APP_PAGE}, or use Kometa's app on the Kometa Utilities page ({UTILITIES}), then {AUTHORIZE}",
+            if code.is_empty() {
+                "403 Forbidden"
+            } else {
+                "invalid_client"
+            }
         )),
         (401, _) => TraktError::dead(format!(
-            "Trakt refused the {what} (401 Unauthorized): authorize again"
+            "Trakt refused the {what} (401 Unauthorized): {AUTHORIZE}"
         )),
-        (403, _) if html => TraktError::temporary(
+        (403, _) => TraktError::temporary(
             "Trakt's Cloudflare front blocked the request (403, an HTML page); try again later or from another network",
         ),
-        (403, _) => TraktError::dead(format!(
-            "Trakt answered 403 Forbidden: the application was probably deleted; create one at {APP_PAGE} and authorize again"
-        )),
         (410, _) => TraktError::dead("Trakt says the account is deactivated (410 Gone)"),
         (423, _) => TraktError::dead("Trakt says the account is locked (423 Locked)"),
-        (429, _) => TraktError::temporary(
-            "Trakt's rate limit was hit (429 Too Many Requests); try again in a minute",
-        ),
+        (426, _) => {
+            TraktError::dead("Trakt answered 426 Upgrade Required: this needs a Trakt VIP account")
+        }
+        (429, _) => rate_limited(retry_after, body),
         (500..=599, _) => TraktError::temporary(format!(
             "Trakt is having trouble ({status}); try again later"
         )),
         _ => TraktError::temporary(format!(
             "Trakt answered {status} to the {what}{}",
             summary(body, html)
+        )),
+    }
+}
+
+/// A rate limit (Trakt's JSON 429, Cloudflare's HTML 429 page or its
+/// "error 1015" page): when to try again, in seconds and as a UTC time.
+pub(crate) fn rate_limited(retry_after: Option<u64>, body: &str) -> TraktError {
+    let whose = if body.contains("1015") {
+        "Cloudflare's rate limit (error 1015)"
+    } else {
+        "Trakt's rate limit"
+    };
+    match retry_after {
+        Some(seconds) => {
+            let at = time::now().saturating_add(i64::try_from(seconds).unwrap_or(i64::MAX));
+            TraktError::temporary(format!(
+                "{whose} was hit (429 Too Many Requests): nothing was spent; try again in {seconds} s (after {})",
+                time::utc(at)
+            ))
+        }
+        None => TraktError::temporary(format!(
+            "{whose} was hit (429 Too Many Requests): nothing was spent; try again in a few minutes (Trakt blocks for 5 minutes)"
         )),
     }
 }

@@ -123,6 +123,10 @@ struct Reply {
     body: String,
 }
 
+/// The longest `Retry-After` a token request waits out before its one
+/// more try.
+const RETRY_WAIT: u64 = 60;
+
 /// How long a request in flight may go on once a stop signal came
 /// (container runtimes kill about 10 seconds after asking to stop).
 const AFTER_STOP: Duration = Duration::from_secs(5);
@@ -287,12 +291,25 @@ impl Client {
     /// The token call: one POST, never repeated once it may have arrived.
     /// Any answer holding a refresh token is returned, however incomplete.
     fn token(&self, body: Value, what: &str) -> Result<Answer, TraktError> {
-        let reply = self.send_once(self.post("/oauth/token", &self.credentials(body)), what)?;
+        let request = self.post("/oauth/token", &self.credentials(body));
+        let mut reply = self.send_once(request.try_clone().expect("a JSON body"), what)?;
+        // A 429 refused the request before it spent anything: wait as Trakt
+        // asks, if briefly, and try once more.
+        if let (429, Some(seconds @ 0..=RETRY_WAIT)) = (reply.status, reply.retry_after) {
+            wait_unless_stopped(Duration::from_secs(seconds))
+                .map_err(|()| error::rate_limited(reply.retry_after, &reply.body))?;
+            reply = self.send_once(request, what)?;
+        }
         if let Some(e) = redirected(&reply, what) {
             return Err(e);
         }
         if reply.status != 200 {
-            return Err(error::from_status(reply.status, &reply.body, what));
+            return Err(error::from_status(
+                reply.status,
+                &reply.body,
+                reply.retry_after,
+                what,
+            ));
         }
         usable(tokens::read_answer(&reply.body), what)
     }
@@ -323,7 +340,12 @@ impl Client {
         let request = self.post("/oauth/device/code", &json!({"client_id": self.client_id}));
         let reply = self.send_repeatable(request, what)?;
         if reply.status != 200 {
-            return Err(error::from_status(reply.status, &reply.body, what));
+            return Err(error::from_status(
+                reply.status,
+                &reply.body,
+                reply.retry_after,
+                what,
+            ));
         }
         let v: Value = serde_json::from_str(&reply.body)
             .map_err(|_| TraktError::temporary("Trakt's device code answer was not JSON"))?;
@@ -371,7 +393,12 @@ impl Client {
             418 => Err(TraktError::dead(
                 "the authorization was denied on Trakt's page (418)",
             )),
-            status => Err(error::from_status(status, &reply.body, what)),
+            status => Err(error::from_status(
+                status,
+                &reply.body,
+                reply.retry_after,
+                what,
+            )),
         }
     }
 
@@ -387,6 +414,7 @@ impl Client {
             return Err(error::from_status(
                 reply.status,
                 &reply.body,
+                reply.retry_after,
                 "access token",
             ));
         }
@@ -399,6 +427,18 @@ impl Client {
             .to_string();
         Ok(Account { username })
     }
+}
+
+/// Sleeps `wait`, unless a stop signal comes first.
+fn wait_unless_stopped(wait: Duration) -> Result<(), ()> {
+    let end = Instant::now() + wait;
+    while Instant::now() < end {
+        if signals::pending().is_some() {
+            return Err(());
+        }
+        sleep(WATCH.min(end - Instant::now()));
+    }
+    Ok(())
 }
 
 /// A TLS setup for a client that speaks plain HTTP only: no CA

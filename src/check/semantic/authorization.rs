@@ -1,6 +1,6 @@
 //! The authorization: its keys, its tokens, and its numbers.
 
-use super::Rules;
+use super::{PUBLIC_MODE, Rules};
 use crate::authorization::Lifetime;
 use crate::check::diagnostic::Diagnostic;
 use crate::check::rule::Rule;
@@ -69,8 +69,9 @@ impl<'d, 'a> Rules<'d, 'a> {
                         Rule::AuthorizationPartial,
                         at.start..at.end,
                         format!(
-                            "`trakt.authorization.{key}` is {}, but the block holds tokens: Kometa fails at its next refresh",
-                            if e.is_some() { "empty" } else { "missing" }
+                            "`trakt.authorization.{key}` is {}, but the block holds tokens: Kometa fails at its next refresh{}",
+                            if e.is_some() { "empty" } else { "missing" },
+                            if self.options.kometa.reads_pin() { "" } else { PUBLIC_MODE }
                         ),
                     )
                     .hint("authorize again (`kometa-trakt auth --device`), or restore the missing value"),

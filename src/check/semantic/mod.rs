@@ -18,11 +18,16 @@ use crate::document::{Document, Entry, Node};
 
 /// A semantic finding and the JSON pointer (inside the trakt block) of the
 /// schema violation it stands in for, if any: the schema's generic finding
-/// on that value is then not shown.
+/// on that value is then not shown. A finding without a diagnostic only
+/// silences the schema's (the value is fine for the Kometa judged).
 pub(super) struct Finding {
-    pub(crate) diagnostic: Diagnostic,
+    pub(crate) diagnostic: Option<Diagnostic>,
     pub(crate) supersedes: Option<String>,
 }
+
+/// What Kometa after August 2026 does when the authorization fails: it
+/// carries on without it, and what needs an account stops silently.
+const PUBLIC_MODE: &str = ", and Kometa (after August 2026) then carries on in public mode: user ratings, `me` and private lists, recommendations and list sync stop without the run failing";
 
 /// What the rules look at: the document (for aliases and merge keys) and
 /// the options.
@@ -56,6 +61,7 @@ pub(super) fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) ->
             rules.credential_format(e, key);
         }
     }
+    rules.blank_credentials(trakt, block);
     rules.rewrite(trakt, block);
     rules.authorization(trakt, block);
     rules.found
@@ -64,8 +70,16 @@ pub(super) fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) ->
 impl<'d, 'a> Rules<'d, 'a> {
     fn push(&mut self, diagnostic: Diagnostic, supersedes: Option<String>) {
         self.found.push(Finding {
-            diagnostic,
+            diagnostic: Some(diagnostic),
             supersedes,
+        });
+    }
+
+    /// The schema's finding at `pointer` does not apply.
+    fn silence(&mut self, pointer: &str) {
+        self.found.push(Finding {
+            diagnostic: None,
+            supersedes: Some(pointer.to_string()),
         });
     }
 

@@ -1,6 +1,6 @@
 //! The PIN, and a block that holds no tokens yet.
 
-use super::Rules;
+use super::{PUBLIC_MODE, Rules};
 use crate::check::diagnostic::{Diagnostic, Severity};
 use crate::check::rule::Rule;
 use crate::check::structure::value_range;
@@ -68,7 +68,7 @@ impl<'d, 'a> Rules<'d, 'a> {
             let prompt = if self.options.kometa.reads_pin() {
                 ": Kometa would prompt for a PIN, which fails without a terminal (Docker, cron)"
             } else {
-                ""
+                PUBLIC_MODE
             };
             Diagnostic::new(
                 Rule::NotAuthorized,

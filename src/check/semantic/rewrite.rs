@@ -10,6 +10,7 @@ impl<'d, 'a> Rules<'d, 'a> {
     /// (a missing credential is an error of its own, which says so).
     pub(super) fn rewrite(&mut self, trakt: &Entry<'_>, block: &'d Node<'a>) {
         if !self.options.kometa.reads_pin() {
+            self.obsolete(block);
             return;
         }
         let keys = ["pin", "force_refresh"];
@@ -58,5 +59,24 @@ impl<'d, 'a> Rules<'d, 'a> {
             "add {lines} to the trakt block (`check --fix` does)"
         ));
         self.push(d.fix(edits), None);
+    }
+
+    /// Kometa after August 2026 reads no `pin` or `force_refresh` (its PR
+    /// #3461): each is a warning, removed by `check --fix`.
+    fn obsolete(&mut self, block: &'d Node<'a>) {
+        for key in ["pin", "force_refresh"] {
+            let Some(e) = self.get(block, key) else {
+                continue;
+            };
+            let d = Diagnostic::new(
+                Rule::ObsoleteKey,
+                e.key.start..e.key.end,
+                format!(
+                    "`trakt.{key}` is obsolete: Kometa releases after August 2026 read no `{key}`"
+                ),
+            )
+            .hint(format!("remove the `{key}:` line"));
+            self.push(d, Some(format!("/{key}")));
+        }
     }
 }
