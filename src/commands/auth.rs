@@ -1,35 +1,48 @@
-//! `auth`: obtain the first tokens (a PIN, the device flow) or apply a
-//! pasted block or a recovery file, and store them safely. A PIN or an
-//! approved device code works once: the save path is proven first.
+//! `auth`: obtain the first tokens and store them safely. The device flow
+//! by default (no browser or TTY needed on this machine); `--paste` (or
+//! `--from-file`) for the block the Kometa Utilities page prints; `--pin`
+//! for apps and configs that still hold one (Trakt retired its PIN page).
+//! A PIN or an approved device code works once: the save path is proven
+//! and the space reserved first (see `tokens`).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use super::tokens::{self, block, plan};
+use super::paste::{Source, apply_pasted};
+use super::tokens::{self, Saved, block, plan};
 use super::{Context, Exit, Failure, NetArgs, config_file, emit, load};
 use crate::kometa::block::resolve;
 use crate::kometa::tokens::Pin;
-use crate::persist::recovery;
 use crate::signals::Hold;
 use crate::time::{self, utc};
 use crate::trakt::{self, Client, Poll, TraktError};
 
-/// Obtain the first tokens: --pin, --device, or --from-file.
+/// Obtain the first tokens: the device flow (by default), a pasted block, or a PIN (legacy).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The config file [default: $KOMETA_CONFIG, else config/config.yml].
     pub(crate) file: Option<PathBuf>,
-    /// The PIN from Trakt's authorize page [default: the file's trakt.pin].
-    #[arg(long, conflicts_with_all = ["device", "from_file"])]
-    pub(crate) pin: Option<String>,
-    /// The device-code flow: prints a URL and a code, then waits (works without a TTY).
-    #[arg(long, conflicts_with = "from_file")]
+    /// The device flow (the default): prints a URL and a code, then waits
+    /// for your approval; works without a browser or a TTY (Docker).
+    #[arg(long, conflicts_with_all = ["paste", "from_file", "pin"])]
     pub(crate) device: bool,
-    /// Apply a block pasted from Kometa's web utility or a recovery file (- for stdin).
-    #[arg(long, value_name = "FILE")]
+    /// Read, on standard input, the block the Kometa Utilities page prints
+    /// after you authorize there (with or without its `trakt:` line).
+    #[arg(long, conflicts_with_all = ["from_file", "pin"])]
+    pub(crate) paste: bool,
+    /// The same from a file, or from a recovery file kometa-trakt wrote.
+    #[arg(long, value_name = "FILE", conflicts_with = "pin")]
     pub(crate) from_file: Option<PathBuf>,
+    /// With --paste or --from-file: prove the tokens with Trakt (GET
+    /// /users/settings) before writing, and name the account.
+    #[arg(long)]
+    pub(crate) verify: bool,
+    /// Legacy: exchange a PIN from Trakt's PIN page, which Trakt retired in
+    /// late 2026 [default: the file's trakt.pin].
+    #[arg(long, value_name = "PIN", num_args = 0..=1, default_missing_value = "")]
+    pub(crate) pin: Option<String>,
     #[command(flatten)]
     pub(crate) net: NetArgs,
 }
@@ -40,48 +53,80 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let file = file.as_path();
     let name = file.display().to_string();
     let now = time::now();
+    let pasted = match (&args.from_file, args.paste) {
+        (Some(path), _) => Some(Source::File(path)),
+        (None, true) => Some(Source::Stdin),
+        (None, false) => None,
+    };
+    if let Some(source) = pasted {
+        let verify = args.verify.then_some(&args.net);
+        let (saved, account) = apply_pasted(ctx, file, source, verify, now)?;
+        let whose = account
+            .map(|a| format!(" for Trakt user {a}"))
+            .unwrap_or_default();
+        return done(out, &name, &saved, &whose);
+    }
+    if args.verify {
+        return Err(Failure::usage(
+            "--verify goes with --paste or --from-file (the device flow and a PIN prove the tokens themselves)",
+        ));
+    }
     let loaded = load(file)?;
     let current = block(file, &loaded.text)?;
     // Everything that could stop the save is checked before Trakt is called.
     plan(file, &loaded.text, now, Pin::Clear)?;
-    let saved = if let Some(path) = &args.from_file {
-        let answer = recovery::read(path).map_err(|e| Failure::usage(e.to_string()))?;
-        tokens::apply_answer(ctx, file, now, &answer, Pin::Clear)?
-    } else {
-        let secrets = ctx.secrets(file);
-        let credentials = current
-            .credentials(&secrets)
-            .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
-        trakt::go_online();
-        let client = Client::new(
-            args.net.endpoints(),
-            &credentials.client_id,
-            credentials.client_secret.as_deref(),
-        )?;
-        if args.device {
+    let secrets = ctx.secrets(file);
+    let credentials = current
+        .credentials(&secrets)
+        .map_err(|e| Failure::usage(format!("{name}: {e}")))?;
+    trakt::go_online();
+    let client = Client::new(
+        args.net.endpoints(),
+        &credentials.client_id,
+        credentials.client_secret.as_deref(),
+    )?;
+    let saved = match &args.pin {
+        None => {
+            if current.pin.is_some() {
+                emit(
+                    out,
+                    "note: the file holds a PIN; `--pin` would use it (legacy: Trakt retired its PIN page), the device flow does not\n",
+                )?;
+            }
             let ready = tokens::ready(ctx, file, now, Pin::Clear)?;
             device(&client, ready, now, out)?
-        } else {
-            let pin = match &args.pin {
-                Some(pin) => pin.clone(),
-                None => resolve(current.pin.as_deref(), "pin", &secrets)
+        }
+        Some(given) => {
+            emit(
+                out,
+                "note: Trakt retired its PIN page in late 2026; a PIN still works for apps that have one (`auth --device` needs none)\n",
+            )?;
+            let pin = match given.as_str() {
+                "" => resolve(current.pin.as_deref(), "pin", &secrets)
                     .map_err(|e| Failure::usage(format!("{name}: {e}")))?
                     .ok_or_else(|| {
                         Failure::usage(format!(
-                            "{name}: no PIN: pass --pin PIN, or put it in `trakt.pin` (or use --device)"
+                            "{name}: no PIN: pass --pin PIN, or put it in `trakt.pin` (or use the device flow: `auth` alone)"
                         ))
                     })?,
+                pin => pin.to_string(),
             };
             let ready = tokens::ready(ctx, file, now, Pin::Clear)?;
             ready.spend(now, || client.exchange_pin(&pin))?
         }
     };
+    done(out, &name, &saved, "")
+}
+
+/// Says what was saved; the exit is 0, or 128 + a stop signal that came
+/// while the answer was being saved.
+fn done(out: &mut dyn Write, name: &str, saved: &Saved, whose: &str) -> Result<Exit, Failure> {
     let fresh = &saved.tokens;
     let until = fresh.created_at.saturating_add(fresh.expires_in);
     emit(
         out,
         &format!(
-            "{name}: authorized; the token is valid until {}\n{}",
+            "{name}: authorized{whose}; the token is valid until {}\n{}",
             utc(until),
             saved.notes()
         ),

@@ -7,6 +7,7 @@ pub(crate) mod check;
 pub(crate) mod cli;
 pub(crate) mod completions;
 pub(crate) mod get;
+mod paste;
 pub(crate) mod renew;
 pub(crate) mod restore;
 pub(crate) mod set;

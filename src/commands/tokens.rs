@@ -230,36 +230,3 @@ fn stopped(mut failure: Failure, signal: Option<i32>) -> Failure {
     }
     failure
 }
-
-/// Applies an authorization that spends nothing (a recovery file, a pasted
-/// block) to the config `file`, under the lock.
-pub(crate) fn apply_answer(
-    ctx: &Context,
-    file: &Path,
-    now: i64,
-    answer: &Answer,
-    pin: Pin,
-) -> Result<Saved, Failure> {
-    let mut session =
-        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| super::unsaved(file, e))?;
-    let before = session.text().to_string();
-    let current = block(file, &before)?;
-    let previous = current.expires_in.as_deref().and_then(|e| e.parse().ok());
-    let (tokens, guessed) = answer
-        .stored(now, previous)
-        .ok_or_else(|| Failure::usage(format!("{}: no refresh token to apply", file.display())))?;
-    let outcome = apply(&before, &token_edits(&current, &tokens, pin), &PROTECT)
-        .map_err(|e| refused(file, e))?;
-    session
-        .write(&outcome.text)
-        .map_err(|e| super::unsaved(file, e))?;
-    let removed = recovery::clear(session.target());
-    Ok(Saved {
-        before,
-        after: outcome.text,
-        tokens,
-        guessed,
-        removed,
-        stopped: None,
-    })
-}

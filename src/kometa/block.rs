@@ -99,6 +99,22 @@ impl TraktBlock {
         }
     }
 
+    /// The text of `key`: a key of the block or of its authorization.
+    pub(crate) fn value(&self, key: &str) -> Option<&str> {
+        match key {
+            "client_id" => self.client_id.as_deref(),
+            "client_secret" => self.client_secret.as_deref(),
+            "pin" => self.pin.as_deref(),
+            "access_token" => self.access_token.as_deref(),
+            "token_type" => self.token_type.as_deref(),
+            "expires_in" => self.expires_in.as_deref(),
+            "refresh_token" => self.refresh_token.as_deref(),
+            "scope" => self.scope.as_deref(),
+            "created_at" => self.created_at.as_deref(),
+            _ => None,
+        }
+    }
+
     /// The token's lifetime, when both numbers are there.
     pub(crate) fn lifetime(&self) -> Option<Lifetime> {
         let created_at = self.created_at.as_deref()?.parse().ok()?;

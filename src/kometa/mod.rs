@@ -5,6 +5,7 @@
 pub(crate) mod args;
 pub(crate) mod block;
 pub(crate) mod mask;
+pub(crate) mod paste;
 pub(crate) mod placeholder;
 pub(crate) mod redump;
 pub(crate) mod secrets;

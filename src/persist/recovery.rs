@@ -10,12 +10,12 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::file::{MAX_SMALL, ReadError, read_capped};
+use super::file::{MAX_CONFIG, ReadError, read_capped};
 use super::private;
 use super::write::{BACKUP, fill};
 use crate::authorization::Answer;
+use crate::document::Document;
 use crate::document::scalar::double_quoted;
-use crate::document::{Document, Node};
 
 /// What recovery files are called among the private files.
 pub(crate) const KIND: &str = "kometa-trakt-recovery";
@@ -26,21 +26,6 @@ const SUFFIX: &str = ".yml";
 /// The room a recovery file is made with: its text with tokens of up to
 /// 2 KiB each (Trakt's are 64 characters).
 pub(crate) const RESERVED: u64 = 16 << 10;
-
-/// Why a recovery file or pasted block cannot be used.
-#[derive(Debug, thiserror::Error)]
-pub(crate) enum RecoveryError {
-    #[error("{path}: cannot read: {reason}")]
-    Read { path: String, reason: String },
-    #[error("{path}:{pos}: YAML syntax error: {message}")]
-    Syntax {
-        path: String,
-        pos: crate::document::Pos,
-        message: String,
-    },
-    #[error("{path}: holds no refresh token (`trakt: authorization: refresh_token:`)")]
-    Incomplete { path: String },
-}
 
 /// A recovery file made before a request, waiting for its answer. Unless
 /// it was given one to keep, it is removed when dropped.
@@ -178,7 +163,7 @@ pub(crate) fn unapplied(target: &Path, refresh_token: Option<&str>) -> Option<Pa
         .into_iter()
         .chain(leftovers(target))
         .find(|path| {
-            read(path).is_ok_and(|answer| answer.refresh_token.as_deref() != refresh_token)
+            refresh_token_of(path).is_some_and(|token| Some(token.as_str()) != refresh_token)
         })
 }
 
@@ -193,72 +178,24 @@ pub(crate) fn clear(target: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-/// Reads an authorization: `trakt: authorization: ...`, `authorization:
-/// ...`, or the keys at the root; `-` is stdin. A file in a place for
-/// recovery files must be one this user can trust. It must hold a refresh
-/// token; the other values are taken as far as they are there.
-pub(crate) fn read(path: &Path) -> Result<Answer, RecoveryError> {
-    let shown = path.display().to_string();
-    let unreadable = |reason: String| RecoveryError::Read {
-        path: shown.clone(),
-        reason,
-    };
-    let text = if shown == "-" {
-        super::file::read_text(path, MAX_SMALL).map_err(|e| unreadable(e.to_string()))?
-    } else {
-        let file = open(path).map_err(|e| unreadable(super::describe(&e)))?;
-        let bytes = read_capped(file, MAX_SMALL).map_err(|e| unreadable(e.to_string()))?;
-        super::file::decode(bytes).map_err(|e: ReadError| unreadable(e.to_string()))?
-    };
-    let doc = Document::parse(&text).map_err(|e| RecoveryError::Syntax {
-        path: shown.clone(),
-        pos: e.pos,
-        message: e.message.clone(),
-    })?;
-    let incomplete = || RecoveryError::Incomplete {
-        path: shown.clone(),
-    };
-    let root = doc.roots.first().ok_or_else(incomplete)?;
-    fn mapping<'d, 'a>(
-        doc: &'d Document<'a>,
-        node: &'d Node<'a>,
-        key: &str,
-    ) -> Option<&'d Node<'a>> {
-        doc.lookup(node, key)
-            .map(|f| doc.target(f.value()))
-            .filter(|n| n.entries().is_some())
+/// The refresh token a recovery file or leftover holds (at `trakt:
+/// authorization: refresh_token:`), if it can be read and trusted.
+fn refresh_token_of(path: &Path) -> Option<String> {
+    let file = open(path).ok()?;
+    let text = super::file::decode(read_capped(file, MAX_CONFIG).ok()?).ok()?;
+    let doc = Document::parse(&text).ok()?;
+    let mut node = doc.roots.first()?;
+    for key in ["trakt", "authorization", "refresh_token"] {
+        node = doc.target(doc.lookup(node, key)?.value());
     }
-    let find = |node, key| mapping(&doc, node, key);
-    let block = find(root, "trakt")
-        .and_then(|t| find(t, "authorization"))
-        .or_else(|| find(root, "authorization"))
-        .unwrap_or(root);
-    let text_of = |key: &str| {
-        doc.lookup(block, key)
-            .map(|f| doc.target(f.value()))
-            .filter(|n| !n.is_null())
-            .and_then(|n| n.scalar().map(str::to_string))
-            .filter(|s| !s.is_empty())
-    };
-    let number = |key: &str| text_of(key).and_then(|v| v.parse::<i64>().ok());
-    let answer = Answer {
-        access_token: text_of("access_token"),
-        token_type: text_of("token_type"),
-        expires_in: number("expires_in"),
-        refresh_token: text_of("refresh_token"),
-        scope: text_of("scope"),
-        created_at: number("created_at"),
-    };
-    if answer.refresh_token.is_none() {
-        return Err(incomplete());
-    }
-    Ok(answer)
+    node.scalar()
+        .filter(|s| !s.is_empty() && !node.is_null())
+        .map(str::to_string)
 }
 
-/// Opens a file given to `--from-file`: one lying among the private files
-/// must pass their checks; any other is the user's own choice, but it must
-/// be a regular file.
-fn open(path: &Path) -> io::Result<File> {
+/// Opens a recovery file or leftover: one lying among the private files
+/// must pass their checks; any other must be a regular file.
+pub(crate) fn open(path: &Path) -> io::Result<File> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
