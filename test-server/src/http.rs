@@ -21,14 +21,14 @@ pub struct Request {
 pub fn read_request(stream: &TcpStream) -> Option<Request> {
     let mut reader = BufReader::new(stream.try_clone().ok()?);
     let mut line = String::new();
-    reader.read_line(&mut line).ok()?;
+    read_line_lossy(&mut reader, &mut line)?;
     let mut parts = line.split_whitespace();
     let method = parts.next()?.to_string();
     let path = parts.next()?.to_string();
     let mut headers = HashMap::new();
     loop {
         let mut header = String::new();
-        reader.read_line(&mut header).ok()?;
+        read_line_lossy(&mut reader, &mut header)?;
         let header = header.trim_end();
         if header.is_empty() {
             break;
@@ -49,6 +49,16 @@ pub fn read_request(stream: &TcpStream) -> Option<Request> {
         headers,
         body: String::from_utf8_lossy(&body).into_owned(),
     })
+}
+
+/// Reads a line; bytes that are not UTF-8 (a client may send Latin-1 in a
+/// header value, as Python's http.client does) become U+FFFD instead of
+/// dropping the connection, as a real server answers such a request.
+fn read_line_lossy(reader: &mut impl BufRead, line: &mut String) -> Option<()> {
+    let mut bytes = Vec::new();
+    reader.read_until(b'\n', &mut bytes).ok()?;
+    line.push_str(&String::from_utf8_lossy(&bytes));
+    Some(())
 }
 
 /// An answer to send.
