@@ -70,9 +70,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let loaded = load(file)?;
     let current = block(file, &loaded.text)?;
     let Some(refresh_token) = current.refresh_token.clone() else {
-        return Err(Failure::dead(format!(
-            "{name}: not authorized yet (no refresh token): run `kometa-trakt auth {name} --device` (or `--pin PIN`)"
-        )));
+        let failure = Failure::dead(format!(
+            "{name}: not authorized yet (no refresh token): run `kometa-trakt auth {name}` (the device flow), or paste the Kometa Utilities block with `kometa-trakt auth {name} --paste`"
+        ));
+        return Err(point_to_recovery(failure, &name, &loaded.target, ""));
     };
     for (key, value) in [
         ("access_token", &current.access_token),
@@ -199,7 +200,7 @@ fn point_to_recovery(
     refresh_token: &str,
 ) -> Failure {
     if failure.exit == Exit::Dead
-        && let Some(path) = recovery::unapplied(target, Some(refresh_token))
+        && let Some(path) = recovery::unapplied(target, Some(refresh_token).filter(|t| !t.is_empty()))
     {
         failure
             .message
