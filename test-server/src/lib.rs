@@ -6,9 +6,10 @@
 mod http;
 
 use std::collections::HashMap;
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use http::{Request, Response};
@@ -42,6 +43,10 @@ pub enum Fault {
     RateLimited(u32),
     /// Wait this long, then answer normally.
     Slow(Duration),
+    /// Wait until [`Server::release`] (or the server is dropped), then
+    /// answer normally: a client stays inside its request as long as a
+    /// test needs.
+    Hold,
     /// `200` with a body that is not JSON (after rotating the tokens).
     Malformed,
     /// `200` with only some of the six fields (after rotating the tokens).
@@ -116,12 +121,17 @@ struct State {
     issued: Vec<Issued>,
     log: Vec<Request>,
     counter: u64,
+    /// Set by [`Server::release`]: held requests go on.
+    released: bool,
 }
 
-/// A running server; it stops when dropped.
+/// A running server; it stops when dropped: it accepts no more
+/// connections, and its port is closed.
 pub struct Server {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
+    stop: Arc<AtomicBool>,
+    accept: Option<JoinHandle<()>>,
 }
 
 impl Server {
@@ -144,15 +154,27 @@ impl Server {
             issued: Vec::new(),
             log: Vec::new(),
             counter: 0,
+            released: false,
         }));
-        let shared = Arc::clone(&state);
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let (shared, stopping) = (Arc::clone(&state), Arc::clone(&stop));
+        // The thread owns the listener: when it returns, the port closes.
+        let accept = thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
                 let state = Arc::clone(&shared);
                 thread::spawn(move || handle(&stream, &state));
             }
         });
-        Server { addr, state }
+        Server {
+            addr,
+            state,
+            stop,
+            accept: Some(accept),
+        }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:40123`.
@@ -200,6 +222,51 @@ impl Server {
     pub fn refresh_token(&self) -> Option<String> {
         self.state().refresh_token.clone()
     }
+
+    /// Every secret the server knows: its client secret and every access
+    /// and refresh token it started with or issued. None may be printed.
+    pub fn secrets(&self) -> Vec<String> {
+        let s = self.state();
+        let mut secrets = vec![
+            s.config.client_secret.clone(),
+            s.config.access_token.clone(),
+            s.config.refresh_token.clone(),
+        ];
+        for i in &s.issued {
+            secrets.push(i.access_token.clone());
+            secrets.push(i.refresh_token.clone());
+        }
+        secrets
+    }
+
+    /// Lets every request held by [`Fault::Hold`] go on, and those held
+    /// from now on.
+    pub fn release(&self) {
+        self.state().released = true;
+    }
+}
+
+impl Drop for Server {
+    /// Stops accepting: the accept thread is woken by a connection of our
+    /// own, returns and closes the listener; held requests are released.
+    /// Requests already being answered finish on their own threads.
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        self.release();
+        let mut wake = self.addr;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake {
+                SocketAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                SocketAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        // Without the wake-up connection the thread would wait forever.
+        if TcpStream::connect_timeout(&wake, Duration::from_secs(5)).is_ok()
+            && let Some(accept) = self.accept.take()
+        {
+            let _ = accept.join();
+        }
+    }
 }
 
 fn now() -> i64 {
@@ -244,6 +311,12 @@ fn handle(stream: &TcpStream, state: &Mutex<State>) {
         }
         Some(Fault::Slow(delay)) => {
             thread::sleep(delay);
+            route(&request, &mut lock())
+        }
+        Some(Fault::Hold) => {
+            while !lock().released {
+                thread::sleep(Duration::from_millis(5));
+            }
             route(&request, &mut lock())
         }
         Some(Fault::Malformed) => {

@@ -1,0 +1,173 @@
+//! Property test: generated configs with random indentation, quoting,
+//! comments, blank lines, CRLF, BOM, final newline and key order. Setting
+//! the three renewal values changes exactly their lines (or inserts exactly
+//! them), means what was asked (read back by yaml-rust2), and is idempotent.
+
+use crate::support::regressions;
+use kometa_trakt::document::{Edit, NewValue, Value, apply};
+use kometa_trakt::kometa::PROTECT;
+use proptest::prelude::*;
+use similar::{ChangeTag, TextDiff};
+use yaml_rust2::YamlLoader;
+
+const AUTH_KEYS: [&str; 6] = [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "scope",
+    "created_at",
+];
+
+#[derive(Debug, Clone)]
+struct Shape {
+    indent: usize,
+    crlf: bool,
+    bom: bool,
+    final_newline: bool,
+    /// Which authorization keys exist, in this order, each with its
+    /// value style (0 plain, 1 single, 2 double, 3 empty), a comment flag,
+    /// and blank lines before it.
+    keys: Vec<(usize, u8, bool, bool)>,
+}
+
+fn shape() -> impl Strategy<Value = Shape> {
+    (
+        2usize..=4,
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        Just((0..6).collect::<Vec<usize>>()).prop_shuffle(),
+        proptest::collection::vec((0u8..4, any::<bool>(), any::<bool>()), 6),
+        0usize..=6,
+    )
+        .prop_map(
+            |(indent, crlf, bom, final_newline, order, decor, count)| Shape {
+                indent,
+                crlf,
+                bom,
+                final_newline,
+                keys: order
+                    .into_iter()
+                    .take(count)
+                    .zip(decor)
+                    .map(|(k, (s, c, b))| (k, s, c, b))
+                    .collect(),
+            },
+        )
+}
+
+fn render(shape: &Shape) -> String {
+    let eol = if shape.crlf { "\r\n" } else { "\n" };
+    let one = " ".repeat(shape.indent);
+    let mut out = String::new();
+    if shape.bom {
+        out.push('\u{feff}');
+    }
+    out.push_str(&format!(
+        "# Kometa config{eol}plex:{eol}{one}url: http://plex:32400{eol}trakt:{eol}"
+    ));
+    out.push_str(&format!(
+        "{one}client_id: abc   # id{eol}{one}authorization:{eol}"
+    ));
+    for &(key, style, comment, blank) in &shape.keys {
+        if blank {
+            out.push_str(eol);
+        }
+        let name = AUTH_KEYS[key];
+        let value = match (name, style) {
+            (_, 3) => String::new(),
+            ("expires_in" | "created_at", 0) => " 86400".into(),
+            (_, 0) => " old".into(),
+            (_, 1) => " 'old'".into(),
+            _ => " \"old\"".into(),
+        };
+        let comment = if comment { "  # note" } else { "" };
+        out.push_str(&format!("{one}{one}{name}:{value}{comment}{eol}"));
+    }
+    out.push_str(&format!("# services{eol}mal:{eol}{one}client_id: x"));
+    if shape.final_newline {
+        out.push_str(eol);
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: regressions(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn renewal_edits_touch_only_their_lines(shape in shape(), token in "[ -~äé✓]{1,40}") {
+        let text = render(&shape);
+        let edits = vec![
+            Edit { path: path("access_token"), value: NewValue::Typed(Value::Str(token.clone())) },
+            Edit { path: path("refresh_token"), value: NewValue::Typed(Value::Str("r3fr35h".into())) },
+            Edit { path: path("created_at"), value: NewValue::Typed(Value::Int(1_764_200_000)) },
+        ];
+        let outcome = apply(&text, &edits, &PROTECT).expect("generated configs are editable");
+        let new = &outcome.text;
+
+        let diff = TextDiff::from_lines(text.as_str(), new.as_str());
+        let (mut deleted, mut inserted) = (0, 0);
+        for change in diff.iter_all_changes() {
+            let line = change.value();
+            let target = ["access_token:", "refresh_token:", "created_at:"].iter().any(|k| line.trim_start().starts_with(k));
+            match change.tag() {
+                ChangeTag::Equal => {}
+                ChangeTag::Delete => { deleted += 1; prop_assert!(target, "deleted {line:?}"); }
+                ChangeTag::Insert => { inserted += 1; prop_assert!(target, "inserted {line:?}"); }
+            }
+        }
+        let existing = shape.keys.iter().filter(|(k, ..)| matches!(AUTH_KEYS[*k], "access_token" | "refresh_token" | "created_at")).count();
+        prop_assert_eq!(inserted, 3, "one line per value");
+        prop_assert!(deleted <= existing);
+        prop_assert_eq!(new.starts_with('\u{feff}'), shape.bom);
+        prop_assert_eq!(new.ends_with('\n'), shape.final_newline);
+        prop_assert_eq!(new.contains("\r\n"), shape.crlf);
+        prop_assert_eq!(new.replace("\r\n", "").contains('\r'), false);
+
+        let docs = YamlLoader::load_from_str(new.trim_start_matches('\u{feff}')).expect("yaml-rust2 reads it");
+        let auth = &docs[0]["trakt"]["authorization"];
+        prop_assert_eq!(auth["access_token"].as_str(), Some(token.as_str()));
+        prop_assert_eq!(auth["refresh_token"].as_str(), Some("r3fr35h"));
+        prop_assert_eq!(auth["created_at"].as_i64(), Some(1_764_200_000));
+        prop_assert_eq!(docs[0]["mal"]["client_id"].as_str(), Some("x"));
+
+        let again = apply(new, &edits, &PROTECT).expect("edits apply again");
+        prop_assert_eq!(&again.text, new);
+    }
+}
+
+fn path(key: &str) -> Vec<String> {
+    vec!["trakt".into(), "authorization".into(), key.into()]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: regressions(), ..ProptestConfig::default() })]
+
+    /// The fuzz targets' invariants, bounded for CI: parsing, checking and
+    /// editing arbitrary YAML-ish text never panic, findings point inside
+    /// the text, and an edit is refused or verified.
+    #[test]
+    fn arbitrary_text_never_panics(text in "[a-z:\\-\\[\\]{}&*!|>'\"#, \\n\\t~0-9é]{0,120}", value in "[ -~é]{0,12}") {
+        use kometa_trakt::check::{Options, Schemas, check};
+        use kometa_trakt::document::Document;
+        let schemas = Schemas { trakt: kometa_trakt::schema::Schema::trakt(), extra: None };
+        let options = Options { require_trakt: true, require_valid_for: Some(60), no_plaintext_secrets: true, kometa: Default::default(), now: 0 };
+        for d in check(&text, &schemas, &options).diagnostics {
+            if let Some(r) = d.range {
+                prop_assert!(r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
+            }
+        }
+        let keys: Vec<String> = Document::parse(&text)
+            .ok()
+            .and_then(|d| d.roots.first().and_then(|r| r.entries().map(|es| es.iter().filter_map(|e| e.key.scalar().map(str::to_string)).collect())))
+            .unwrap_or_default();
+        for key in keys.iter().filter(|k| !k.is_empty() && !k.contains('.')).take(3) {
+            let edit = Edit { path: vec![key.clone()], value: NewValue::Typed(Value::Str(value.clone())) };
+            match apply(&text, std::slice::from_ref(&edit), &PROTECT) {
+                Ok(outcome) => prop_assert_eq!(apply(&outcome.text, &[edit], &PROTECT).map(|o| o.text).ok(), Some(outcome.text.clone())),
+                Err(e) => prop_assert!(!e.message.contains("internal check failed"), "{}", e),
+            }
+        }
+    }
+}

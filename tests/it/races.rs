@@ -1,0 +1,153 @@
+//! Writers run together, for real and many times: every writer takes the
+//! same lock (on the config's directory, which the rename that replaces the
+//! file leaves in place) and writes only what it read under it, so no edit
+//! is lost and a spent refresh token is never left in the config.
+//!
+//! That the runs overlapped is not left to chance: in every round each
+//! writer is seen in `/proc/locks` waiting for the lock while another
+//! holds it (the test itself, or a renewal whose token call the test
+//! server holds), so both were running at once, between their first read
+//! of the config and their write.
+
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::support::trakt::config_text;
+use crate::support::{
+    Running, hold_lock, kt, lockers, temp_file, wait_until, wait_until_waiting_for_lock,
+};
+use trakt_test_server::{Config, Fault, Server, TOKEN};
+
+const ROUNDS: usize = 25;
+
+/// Releases `held` once every one of `writers` waits for the lock of `dir`.
+fn release_when_all_wait(dir: &Path, held: fs::File, writers: &[&Running]) {
+    let pids: Vec<u32> = writers.iter().map(|w| w.pid()).collect();
+    wait_until_waiting_for_lock(dir, &pids);
+    drop(held);
+}
+
+#[test]
+fn two_sets_on_different_keys_both_land() {
+    for round in 0..ROUNDS {
+        let (dir, file) = temp_file("config.yml", config_text().as_bytes());
+        let path = file.to_str().unwrap();
+        // Both start while the lock is ours, and wait for it together.
+        let held = hold_lock(dir.path());
+        let a = kt(["set", path, "trakt.authorization.scope", "public private"]).spawn();
+        let b = kt(["set", path, "trakt.authorization.token_type", "bearer"]).spawn();
+        release_when_all_wait(dir.path(), held, &[&a, &b]);
+        let (a, b) = (a.wait(), b.wait());
+        assert_eq!(
+            (a.code, b.code),
+            (0, 0),
+            "round {round}: {}{}",
+            a.stderr,
+            b.stderr
+        );
+        let after = fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            after,
+            config_text()
+                .replace("scope: public\n", "scope: public private\n")
+                .replace("token_type: Bearer\n", "token_type: bearer\n"),
+            "round {round}: an edit was lost"
+        );
+    }
+    println!("races: {ROUNDS} rounds of two sets, both waiting for the lock at once in each");
+}
+
+#[test]
+fn a_fix_and_a_set_both_land() {
+    // `check --fix` unquotes the number; the set changes another line.
+    let quoted = config_text().replace("expires_in: 86400  ", "expires_in: '86400'");
+    assert_ne!(quoted, config_text());
+    let both = quoted
+        .replace("'86400'", "86400")
+        .replace("scope: public\n", "scope: public private\n");
+    for round in 0..ROUNDS {
+        let (dir, file) = temp_file("config.yml", quoted.as_bytes());
+        let path = file.to_str().unwrap();
+        let held = hold_lock(dir.path());
+        let fix = kt(["check", "--fix", path]).spawn();
+        let set = kt(["set", path, "trakt.authorization.scope", "public private"]).spawn();
+        release_when_all_wait(dir.path(), held, &[&fix, &set]);
+        let (fix, set) = (fix.wait(), set.wait());
+        assert_eq!(
+            (fix.code, set.code),
+            (0, 0),
+            "round {round}: {}{}",
+            fix.stderr,
+            set.stderr
+        );
+        assert!(
+            fix.stdout.ends_with("1 fixed, 1 remaining\n"),
+            "round {round}: {}",
+            fix.stdout
+        );
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            both,
+            "round {round}: an edit was lost"
+        );
+    }
+    println!(
+        "races: {ROUNDS} rounds of check --fix and a set, both waiting for the lock at once in each"
+    );
+}
+
+#[test]
+fn a_renewal_racing_a_set_never_leaves_a_spent_token() {
+    for round in 0..ROUNDS {
+        let server = Server::start(Config::default());
+        let (dir, file) = temp_file("config.yml", config_text().as_bytes());
+        let path = file.to_str().unwrap();
+        let renew = || {
+            kt(["renew", path, "--force"])
+                .against(&server)
+                .env("XDG_STATE_HOME", dir.path().join("state"))
+                .spawn()
+        };
+        // A key the renewal does not write (scope it may: Trakt's answer wins).
+        let set = || kt(["set", path, "settings.cache_expiration", "90"]).spawn();
+        let (renew, set) = if round % 2 == 0 {
+            // The renewal first: its token call is held, so it holds the
+            // lock, having read the config, while the set waits for it.
+            server.fault(TOKEN, Fault::Hold, 1);
+            let mut renew = renew();
+            wait_until("the token request", Duration::from_secs(10), || {
+                server.count(TOKEN) == 1
+            });
+            let set = set();
+            wait_until_waiting_for_lock(dir.path(), &[set.pid()]);
+            assert!(
+                renew.is_running() && lockers(dir.path()).contains(&(renew.pid(), false)),
+                "round {round}: the renewal does not hold the lock"
+            );
+            server.release();
+            (renew, set)
+        } else {
+            // Both start while the lock is ours and wait for it together:
+            // either may take it first.
+            let held = hold_lock(dir.path());
+            let (renew, set) = (renew(), set());
+            release_when_all_wait(dir.path(), held, &[&renew, &set]);
+            (renew, set)
+        };
+        let (renew, set) = (renew.wait(), set.wait());
+        assert_eq!(set.code, 0, "round {round}: {}", set.stderr);
+        assert_eq!(renew.code, 0, "round {round}: {}", renew.stderr);
+        assert_eq!(server.count(TOKEN), 1, "round {round}");
+        let after = fs::read_to_string(&file).unwrap();
+        let live = server.refresh_token().unwrap();
+        assert!(
+            after.contains(&format!("refresh_token: {live}\n"))
+                && after.contains("cache_expiration: 90\n"),
+            "round {round}: the config lost the live token or the edit:\n{after}"
+        );
+    }
+    println!(
+        "races: {ROUNDS} rounds of a renewal and a set, each waiting for the lock while the other or the test held it"
+    );
+}
