@@ -7,6 +7,7 @@ mod http;
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -118,10 +119,11 @@ struct State {
     counter: u64,
 }
 
-/// A running server; it stops when dropped.
+/// A running server; it stops accepting connections when dropped.
 pub struct Server {
     addr: SocketAddr,
     state: Arc<Mutex<State>>,
+    stopped: Arc<AtomicBool>,
 }
 
 impl Server {
@@ -146,13 +148,31 @@ impl Server {
             counter: 0,
         }));
         let shared = Arc::clone(&state);
+        let stopped = Arc::new(AtomicBool::new(false));
+        let stop = Arc::clone(&stopped);
+        let active = Arc::new(AtomicUsize::new(0));
+        let counted = Arc::clone(&active);
         thread::spawn(move || {
             for stream in listener.incoming().flatten() {
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                // Counted here, in accept order, before the handler runs:
+                // see `settle`.
+                counted.fetch_add(1, Ordering::SeqCst);
                 let state = Arc::clone(&shared);
-                thread::spawn(move || handle(&stream, &state));
+                let counted = Arc::clone(&counted);
+                thread::spawn(move || {
+                    handle(&stream, &state, &counted);
+                    counted.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
-        Server { addr, state }
+        Server {
+            addr,
+            state,
+            stopped,
+        }
     }
 
     /// The base URL, e.g. `http://127.0.0.1:40123`.
@@ -200,6 +220,39 @@ impl Server {
     pub fn refresh_token(&self) -> Option<String> {
         self.state().refresh_token.clone()
     }
+
+    /// Returns once every connection made before this call has been
+    /// handled to its end (for a client killed after sending a request:
+    /// whether the server acted on it is then settled, not a race). A
+    /// connection of its own is queued behind every earlier one (accept
+    /// order), and is answered when it is the only one left open.
+    pub fn settle(&self) {
+        use std::io::{Read, Write};
+        let mut barrier = TcpStream::connect(self.addr).expect("connect to the test server");
+        let _ = barrier.set_read_timeout(Some(Duration::from_secs(60)));
+        barrier
+            .write_all(format!("{SETTLE} / HTTP/1.1\r\n\r\n").as_bytes())
+            .expect("send the settle request");
+        let mut answer = Vec::new();
+        let _ = barrier.read_to_end(&mut answer);
+        assert!(
+            answer.starts_with(b"HTTP/1.1 200"),
+            "the test server did not settle: {}",
+            String::from_utf8_lossy(&answer)
+        );
+    }
+}
+
+/// The method of the request `Server::settle` sends (never logged).
+const SETTLE: &str = "SETTLE";
+
+impl Drop for Server {
+    /// Stops the listener: the flag is seen when the connection made here
+    /// wakes its `accept`, and the port is freed.
+    fn drop(&mut self) {
+        self.stopped.store(true, Ordering::SeqCst);
+        let _ = TcpStream::connect(self.addr);
+    }
 }
 
 fn now() -> i64 {
@@ -208,10 +261,16 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn handle(stream: &TcpStream, state: &Mutex<State>) {
+fn handle(stream: &TcpStream, state: &Mutex<State>, active: &AtomicUsize) {
     let Some(request) = http::read_request(stream) else {
         return;
     };
+    if request.method == SETTLE {
+        while active.load(Ordering::SeqCst) > 1 {
+            thread::sleep(Duration::from_millis(1));
+        }
+        return Response::empty(200).send(stream);
+    }
     let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
     let fault = {
         let mut s = lock();
