@@ -104,8 +104,10 @@ impl Response {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
+        // One write: the client sees the whole answer arrive at once, not
+        // the head and the body in one or two reads depending on timing.
+        head.push_str(&self.body);
         let _ = stream.write_all(head.as_bytes());
-        let _ = stream.write_all(self.body.as_bytes());
         let _ = stream.flush();
     }
 }

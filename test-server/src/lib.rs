@@ -7,7 +7,7 @@ mod http;
 
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -159,14 +159,22 @@ impl Server {
         let stop = Arc::new(AtomicBool::new(false));
         let (shared, stopping) = (Arc::clone(&state), Arc::clone(&stop));
         // The thread owns the listener: when it returns, the port closes.
+        let active = Arc::new(AtomicUsize::new(0));
         let accept = thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
                 let Ok(stream) = stream else { continue };
+                // Counted here, in accept order, before the handler runs:
+                // see `settle`.
+                active.fetch_add(1, Ordering::SeqCst);
                 let state = Arc::clone(&shared);
-                thread::spawn(move || handle(&stream, &state));
+                let counted = Arc::clone(&active);
+                thread::spawn(move || {
+                    handle(&stream, &state, &counted);
+                    counted.fetch_sub(1, Ordering::SeqCst);
+                });
             }
         });
         Server {
@@ -239,12 +247,36 @@ impl Server {
         secrets
     }
 
+    /// Returns once every connection made before this call has been
+    /// handled to its end (for a client killed after sending a request:
+    /// whether the server acted on it is then settled, not a race). A
+    /// connection of its own is queued behind every earlier one (accept
+    /// order), and is answered when it is the only one left open.
+    pub fn settle(&self) {
+        use std::io::{Read, Write};
+        let mut barrier = TcpStream::connect(self.addr).expect("connect to the test server");
+        let _ = barrier.set_read_timeout(Some(Duration::from_secs(60)));
+        barrier
+            .write_all(format!("{SETTLE} / HTTP/1.1\r\n\r\n").as_bytes())
+            .expect("send the settle request");
+        let mut answer = Vec::new();
+        let _ = barrier.read_to_end(&mut answer);
+        assert!(
+            answer.starts_with(b"HTTP/1.1 200"),
+            "the test server did not settle: {}",
+            String::from_utf8_lossy(&answer)
+        );
+    }
+
     /// Lets every request held by [`Fault::Hold`] go on, and those held
     /// from now on.
     pub fn release(&self) {
         self.state().released = true;
     }
 }
+
+/// The method of the request `Server::settle` sends (never logged).
+const SETTLE: &str = "SETTLE";
 
 impl Drop for Server {
     /// Stops accepting: the accept thread is woken by a connection of our
@@ -275,10 +307,16 @@ fn now() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-fn handle(stream: &TcpStream, state: &Mutex<State>) {
+fn handle(stream: &TcpStream, state: &Mutex<State>, active: &AtomicUsize) {
     let Some(request) = http::read_request(stream) else {
         return;
     };
+    if request.method == SETTLE {
+        while active.load(Ordering::SeqCst) > 1 {
+            thread::sleep(Duration::from_millis(1));
+        }
+        return Response::empty(200).send(stream);
+    }
     let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
     let fault = {
         let mut s = lock();
