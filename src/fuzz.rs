@@ -128,3 +128,30 @@ fn key_paths(doc: &Document<'_>) -> Vec<Vec<String>> {
     }
     paths
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::{check_text, index_bytes, set_value};
+    use crate::test_data::regressions;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, failure_persistence: regressions(), ..ProptestConfig::default() })]
+
+        /// The fuzz targets' invariants, bounded for CI: parsing, checking
+        /// and editing arbitrary YAML-ish text never panic, findings point
+        /// inside the text, and an edit is refused or verified and
+        /// idempotent.
+        #[test]
+        fn arbitrary_text_never_panics(
+            text in "[a-z:\\-\\[\\]{}&*!|>'\"#, \\n\\t~0-9é\u{a0}]{0,120}",
+            pick in any::<u8>(),
+            value in "[ -~é]{0,12}",
+        ) {
+            check_text(&text);
+            index_bytes(text.as_bytes());
+            set_value(&text, pick, &value);
+        }
+    }
+}

@@ -17,6 +17,8 @@ mod report;
 mod schema;
 mod signals;
 mod terminal;
+#[cfg(test)]
+mod test_data;
 mod time;
 mod trakt;
 mod words;

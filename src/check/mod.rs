@@ -4,6 +4,8 @@
 
 pub(crate) mod diagnostic;
 mod document_schema;
+#[cfg(test)]
+mod registry;
 pub(crate) mod rule;
 mod semantic;
 mod spaces;

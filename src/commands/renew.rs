@@ -200,7 +200,8 @@ fn point_to_recovery(
     refresh_token: &str,
 ) -> Failure {
     if failure.exit == Exit::Dead
-        && let Some(path) = recovery::unapplied(target, Some(refresh_token).filter(|t| !t.is_empty()))
+        && let Some(path) =
+            recovery::unapplied(target, Some(refresh_token).filter(|t| !t.is_empty()))
     {
         failure
             .message

@@ -124,3 +124,8 @@ impl From<SyntaxError> for EditError {
         EditError::new(Some(e.pos), format!("YAML syntax error: {}", e.message))
     }
 }
+
+#[cfg(test)]
+mod properties;
+#[cfg(test)]
+mod yaml_suite;

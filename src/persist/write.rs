@@ -317,3 +317,36 @@ mod platform {
         file.set_permissions(meta.permissions())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::fs;
+
+    use super::{Method, WriteError, write};
+    use crate::persist::read;
+
+    #[test]
+    fn a_file_changed_or_gone_between_read_and_write_is_not_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("config.yml");
+        fs::write(&file, "trakt:\n  pin: a\n").unwrap();
+        let loaded = read(&file).unwrap();
+        fs::write(&file, "trakt:\n  pin: someone else's edit\n").unwrap();
+        let write = |text: &str| write(&loaded.target, &loaded.text, text, Method::Rename, None);
+        let err = write("trakt:\n  pin: b\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "the file changed since it was read; nothing was written"
+        );
+        assert_eq!(
+            fs::read_to_string(&file).unwrap(),
+            "trakt:\n  pin: someone else's edit\n"
+        );
+        fs::remove_file(&file).unwrap();
+        assert!(matches!(
+            write("x").unwrap_err(),
+            WriteError::Io(e) if e.kind() == std::io::ErrorKind::NotFound
+        ));
+        assert!(!file.exists());
+    }
+}

@@ -218,3 +218,6 @@ fn type_words(kind: &jsonschema::error::TypeKind) -> String {
             .join(" or "),
     }
 }
+
+#[cfg(test)]
+mod tests;

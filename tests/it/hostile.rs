@@ -7,8 +7,6 @@ use std::process::Command;
 
 use crate::support;
 use crate::support::{kt, temp_file};
-use kometa_trakt::persist::Method;
-use kometa_trakt::persist::write::WriteError;
 
 fn check(file: &std::path::Path) -> support::Run {
     kt(["check", "--format", "json", file.to_str().unwrap()]).run()
@@ -168,31 +166,6 @@ fn a_fifo_is_not_read() {
         (set.code, set.stderr.contains("not a regular file")),
         (2, true)
     );
-}
-
-#[test]
-fn a_file_changed_or_gone_between_read_and_write_is_not_overwritten() {
-    let (_dir, file) = temp_file("config.yml", b"trakt:\n  pin: a\n");
-    let loaded = kometa_trakt::persist::read(&file).unwrap();
-    fs::write(&file, "trakt:\n  pin: someone else's edit\n").unwrap();
-    let write = |text: &str| {
-        kometa_trakt::persist::write::write(&loaded.target, &loaded.text, text, Method::Rename)
-    };
-    let err = write("trakt:\n  pin: b\n").unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "the file changed since it was read; nothing was written"
-    );
-    assert_eq!(
-        fs::read_to_string(&file).unwrap(),
-        "trakt:\n  pin: someone else's edit\n"
-    );
-    fs::remove_file(&file).unwrap();
-    assert!(matches!(
-        write("x").unwrap_err(),
-        WriteError::Io(e) if e.kind() == std::io::ErrorKind::NotFound
-    ));
-    assert!(!file.exists());
 }
 
 /// GNU time, which measures the peak resident memory of a process.

@@ -13,23 +13,24 @@ mod check_rules;
 mod cli;
 mod completion;
 mod corpus;
+mod crash_sweep;
 mod docker;
 mod docs;
 mod faults;
 mod fix;
 mod hostile;
-mod kometa;
+
 mod leak_audit;
 mod masking;
 mod metadata;
 mod preflight;
 mod private_files;
-mod properties;
+
 mod races;
 mod recovery;
 mod renew;
 mod restore;
-mod schema;
+
 mod schema_messages;
 mod schema_pruning;
 mod status;
@@ -37,4 +38,3 @@ mod test_server;
 mod tls;
 mod traps;
 mod write;
-mod yaml_suite;

@@ -10,14 +10,14 @@ use std::thread::JoinHandle;
 use trakt_test_server::Server;
 
 /// The binary under test.
-pub const BIN: &str = env!("CARGO_BIN_EXE_kometa-trakt");
+pub(crate) const BIN: &str = env!("CARGO_BIN_EXE_kometa-trakt");
 
 /// Clears what the binary would otherwise inherit from the environment the
 /// tests run in (a developer's or CI's): every `KOMETA_*` variable (the
 /// config path, the pinned clock, Kometa's variables and version), every
 /// `TRAKT_*` variable (the API URLs), `GITHUB_ACTIONS` (the output format);
 /// and sets `NO_COLOR`. What a test sets itself comes after this.
-pub fn clean(command: &mut Command) -> &mut Command {
+pub(crate) fn clean(command: &mut Command) -> &mut Command {
     for (key, _) in std::env::vars_os() {
         let name = key.to_string_lossy();
         if name.starts_with("KOMETA_") || name.starts_with("TRAKT_") || name == "GITHUB_ACTIONS" {
@@ -29,7 +29,7 @@ pub fn clean(command: &mut Command) -> &mut Command {
 
 /// A run of the binary with `args`, to be configured, then [`Kt::run`] or
 /// [`Kt::spawn`].
-pub fn kt<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Kt {
+pub(crate) fn kt<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Kt {
     Kt {
         args: args.into_iter().map(|a| a.as_ref().to_owned()).collect(),
         dir: None,
@@ -41,7 +41,7 @@ pub fn kt<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>) -> Kt {
 
 /// A run being configured (see [`kt`]).
 #[must_use = "a run does nothing until `.run()` or `.spawn()`"]
-pub struct Kt {
+pub(crate) struct Kt {
     args: Vec<OsString>,
     dir: Option<PathBuf>,
     /// Set (`Some`) or removed (`None`), in order, after [`clean`].
@@ -54,33 +54,33 @@ pub struct Kt {
 
 impl Kt {
     /// One more argument.
-    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Kt {
+    pub(crate) fn arg(mut self, arg: impl AsRef<OsStr>) -> Kt {
         self.args.push(arg.as_ref().to_owned());
         self
     }
 
     /// More arguments.
-    pub fn args<S: AsRef<OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Kt {
+    pub(crate) fn args<S: AsRef<OsStr>>(mut self, args: impl IntoIterator<Item = S>) -> Kt {
         self.args
             .extend(args.into_iter().map(|a| a.as_ref().to_owned()));
         self
     }
 
     /// Runs in `dir`.
-    pub fn dir(mut self, dir: impl AsRef<Path>) -> Kt {
+    pub(crate) fn dir(mut self, dir: impl AsRef<Path>) -> Kt {
         self.dir = Some(dir.as_ref().to_owned());
         self
     }
 
     /// Sets the variable `key` to `value`.
-    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Kt {
+    pub(crate) fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Kt {
         self.env
             .push((key.as_ref().to_owned(), Some(value.as_ref().to_owned())));
         self
     }
 
     /// Sets each of `vars`.
-    pub fn envs<K: AsRef<OsStr>, V: AsRef<OsStr>>(
+    pub(crate) fn envs<K: AsRef<OsStr>, V: AsRef<OsStr>>(
         mut self,
         vars: impl IntoIterator<Item = (K, V)>,
     ) -> Kt {
@@ -91,20 +91,20 @@ impl Kt {
     }
 
     /// Removes the variable `key` (beyond what [`clean`] removes).
-    pub fn env_remove(mut self, key: impl AsRef<OsStr>) -> Kt {
+    pub(crate) fn env_remove(mut self, key: impl AsRef<OsStr>) -> Kt {
         self.env.push((key.as_ref().to_owned(), None));
         self
     }
 
     /// Gives the binary `bytes` on stdin (otherwise stdin is empty).
-    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Kt {
+    pub(crate) fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Kt {
         self.stdin = Some(bytes.into());
         self
     }
 
     /// Talks to `server` instead of Trakt: `--api-url`, `--auth-url` and a
     /// `--timeout` of 2 seconds.
-    pub fn against(self, server: &Server) -> Kt {
+    pub(crate) fn against(self, server: &Server) -> Kt {
         let url = server.url();
         self.arg("--api-url")
             .arg(&url)
@@ -117,7 +117,7 @@ impl Kt {
     /// Runs the binary through `program` with `args` before it (`prlimit
     /// --as=N`, `setpriv --reuid=N`, `/usr/bin/time -f %M`); the
     /// environment is cleaned for both.
-    pub fn via<S: AsRef<OsStr>>(
+    pub(crate) fn via<S: AsRef<OsStr>>(
         mut self,
         program: impl AsRef<OsStr>,
         args: impl IntoIterator<Item = S>,
@@ -128,7 +128,7 @@ impl Kt {
     }
 
     /// The command, not started: stdin, stdout and stderr are pipes.
-    pub fn command(&self) -> Command {
+    pub(crate) fn command(&self) -> Command {
         let mut command = match &self.via {
             None => Command::new(BIN),
             Some((program, args)) => {
@@ -155,7 +155,7 @@ impl Kt {
     }
 
     /// Starts the binary; [`Running::wait`] gives its outcome.
-    pub fn spawn(self) -> Running {
+    pub(crate) fn spawn(self) -> Running {
         let mut child = self
             .command()
             .spawn()
@@ -176,7 +176,7 @@ impl Kt {
     }
 
     /// Runs the binary to its end.
-    pub fn run(self) -> Run {
+    pub(crate) fn run(self) -> Run {
         self.spawn().wait()
     }
 
@@ -188,7 +188,7 @@ impl Kt {
 
 /// A started run of the binary; killed if dropped before [`Running::wait`]
 /// (a test that fails half-way leaves no process behind).
-pub struct Running {
+pub(crate) struct Running {
     child: Option<Child>,
     feeder: Option<JoinHandle<()>>,
     what: Vec<OsString>,
@@ -200,12 +200,12 @@ impl Running {
     }
 
     /// The process id.
-    pub fn pid(&self) -> u32 {
+    pub(crate) fn pid(&self) -> u32 {
         self.child.as_ref().expect("not waited for yet").id()
     }
 
     /// Whether it is still running.
-    pub fn is_running(&mut self) -> bool {
+    pub(crate) fn is_running(&mut self) -> bool {
         self.child()
             .try_wait()
             .expect("the child's state")
@@ -213,7 +213,7 @@ impl Running {
     }
 
     /// Waits for the end of the run.
-    pub fn wait(mut self) -> Run {
+    pub(crate) fn wait(mut self) -> Run {
         let child = self.child.take().expect("not waited for yet");
         let out = child.wait_with_output().expect("wait for the binary");
         if let Some(feeder) = self.feeder.take() {
@@ -243,7 +243,7 @@ impl Drop for Running {
 }
 
 /// The outcome of running the binary: exit code, stdout, stderr.
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,

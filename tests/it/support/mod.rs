@@ -3,30 +3,20 @@
 //! namespaces and the config directory's lock.
 
 mod kt;
-pub mod trakt;
+pub(crate) mod trakt;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-pub use kt::{BIN, Kt, Run, Running, clean, kt};
+pub(crate) use kt::{BIN, Kt, Run, Running, clean, kt};
 use tempfile::TempDir;
 
 /// 2026-11-28 12:00:00 UTC (`KOMETA_TRAKT_NOW`): the rule fixtures' tokens
 /// are judged at this time.
-pub const NOW: &str = "1795867200";
-
-/// Where a proptest test records its failing cases: `MODULE.proptest-regressions`
-/// beside its module's file (proptest's default looks for the crate's
-/// `main.rs` and would put them in `tests/proptest-regressions/`). Every
-/// case recorded there runs again first, every run.
-pub fn regressions() -> Option<Box<dyn proptest::test_runner::FailurePersistence>> {
-    Some(Box::new(
-        proptest::test_runner::FileFailurePersistence::WithSource("proptest-regressions"),
-    ))
-}
+pub(crate) const NOW: &str = "1795867200";
 
 /// A temp directory holding `name` with `content`.
-pub fn temp_file(name: &str, content: &[u8]) -> (TempDir, PathBuf) {
+pub(crate) fn temp_file(name: &str, content: &[u8]) -> (TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join(name);
     fs::write(&path, content).expect("write fixture");
@@ -35,7 +25,7 @@ pub fn temp_file(name: &str, content: &[u8]) -> (TempDir, PathBuf) {
 
 /// A file or folder of the repository's test data (`tests/data/NAME`,
 /// provenance in `tests/data/MANIFEST.tsv`).
-pub fn data(name: &str) -> PathBuf {
+pub(crate) fn data(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/data")
         .join(name);
@@ -48,7 +38,7 @@ pub fn data(name: &str) -> PathBuf {
 /// `reference/`), which is not distributed: a clone does not have it. Tests
 /// over it have `workspace_` in their names and are `#[ignore]`d; `.ci/run` runs them
 /// where it is present. Run without it, they fail naming the path.
-pub fn shared(name: &str) -> PathBuf {
+pub(crate) fn shared(name: &str) -> PathBuf {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../shared")
         .join(name);
@@ -61,7 +51,7 @@ pub fn shared(name: &str) -> PathBuf {
 }
 
 /// Every `.yml` file of `dir` with its text, sorted by name.
-pub fn configs(dir: &Path) -> Vec<(String, String)> {
+pub(crate) fn configs(dir: &Path) -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = fs::read_dir(dir)
         .unwrap_or_else(|e| panic!("cannot list {}: {e}", dir.display()))
         .map(|e| e.expect("directory entry").path())
@@ -78,14 +68,14 @@ pub fn configs(dir: &Path) -> Vec<(String, String)> {
 }
 
 /// A bundled fixture (`fixtures/NAME`).
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures")
         .join(name)
 }
 
 /// A recovery file's text, as `renew` writes it, holding `refresh_token`.
-pub fn recovery_block(refresh_token: &str) -> String {
+pub(crate) fn recovery_block(refresh_token: &str) -> String {
     format!(
         "trakt:\n  authorization:\n    access_token: \"{}\"\n    token_type: \"bearer\"\n    expires_in: 86400\n    refresh_token: \"{refresh_token}\"\n    scope: \"public\"\n    created_at: 1764200000\n",
         "c".repeat(64)
@@ -94,7 +84,7 @@ pub fn recovery_block(refresh_token: &str) -> String {
 
 /// Writes a recovery file holding `refresh_token` beside `dir`'s
 /// `config.yml`, named and private as `renew` makes them; returns its path.
-pub fn recovery_file(dir: &Path, refresh_token: &str) -> PathBuf {
+pub(crate) fn recovery_file(dir: &Path, refresh_token: &str) -> PathBuf {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
     let path = dir.join(".config.yml.kometa-trakt-recovery.TEST0001.yml");
@@ -112,7 +102,7 @@ pub fn recovery_file(dir: &Path, refresh_token: &str) -> PathBuf {
 
 /// Runs `set FILE PATH VALUE extra...` on a copy of `content` and returns
 /// the run and the file's bytes afterwards.
-pub fn set(content: &str, path: &str, value: &str, extra: &[&str]) -> (Run, String) {
+pub(crate) fn set(content: &str, path: &str, value: &str, extra: &[&str]) -> (Run, String) {
     let (_dir, file) = temp_file("config.yml", content.as_bytes());
     let file_arg = file.to_str().expect("utf-8 path");
     let mut args = vec!["set", file_arg, path, value];
@@ -123,7 +113,7 @@ pub fn set(content: &str, path: &str, value: &str, extra: &[&str]) -> (Run, Stri
 }
 
 /// Whether the tests run as root (as CI does).
-pub fn is_root() -> bool {
+pub(crate) fn is_root() -> bool {
     std::process::Command::new("id")
         .arg("-u")
         .output()
@@ -162,7 +152,7 @@ fn namespace_args() -> &'static [&'static str] {
 /// Runs `script` with `sh -eu` in a private mount namespace (see
 /// [`namespace_args`]), with `$BIN` the binary, the environment
 /// [`clean`]ed and `vars` set; returns its stdout.
-pub fn in_namespace(script: &str, vars: &[(&str, &str)]) -> String {
+pub(crate) fn in_namespace(script: &str, vars: &[(&str, &str)]) -> String {
     let mut command = std::process::Command::new("unshare");
     let out = clean(&mut command)
         .args(namespace_args())
@@ -181,7 +171,7 @@ pub fn in_namespace(script: &str, vars: &[(&str, &str)]) -> String {
 
 /// Waits until `ready` holds, checking every 20 ms; fails the test, naming
 /// `what`, after `limit`.
-pub fn wait_until(what: &str, limit: std::time::Duration, mut ready: impl FnMut() -> bool) {
+pub(crate) fn wait_until(what: &str, limit: std::time::Duration, mut ready: impl FnMut() -> bool) {
     let deadline = std::time::Instant::now() + limit;
     while !ready() {
         assert!(
@@ -195,7 +185,7 @@ pub fn wait_until(what: &str, limit: std::time::Duration, mut ready: impl FnMut(
 /// Takes the lock every kometa-trakt writer takes (an exclusive `flock` on
 /// the directory holding the config) and holds it until dropped: writers
 /// started meanwhile wait for it together.
-pub fn hold_lock(dir: &Path) -> fs::File {
+pub(crate) fn hold_lock(dir: &Path) -> fs::File {
     let file = fs::File::open(dir).expect("open the directory");
     file.lock().expect("lock the directory");
     file
@@ -203,7 +193,7 @@ pub fn hold_lock(dir: &Path) -> fs::File {
 
 /// Who holds and who waits for the lock of `dir` now, from `/proc/locks`:
 /// `(pid, waiting)` for each `flock` on the directory.
-pub fn lockers(dir: &Path) -> Vec<(u32, bool)> {
+pub(crate) fn lockers(dir: &Path) -> Vec<(u32, bool)> {
     use std::os::unix::fs::MetadataExt;
     let meta = fs::metadata(dir).expect("the directory");
     let (dev, ino) = (meta.dev(), meta.ino());
@@ -232,7 +222,7 @@ pub fn lockers(dir: &Path) -> Vec<(u32, bool)> {
 /// Waits until each of `pids` waits for the lock of `dir`: each is then
 /// inside the binary, past its first read of the config and before its
 /// write, at the same time as the others and whoever holds the lock.
-pub fn wait_until_waiting_for_lock(dir: &Path, pids: &[u32]) {
+pub(crate) fn wait_until_waiting_for_lock(dir: &Path, pids: &[u32]) {
     wait_until(
         &format!("{pids:?} to wait for the lock of {}", dir.display()),
         std::time::Duration::from_secs(20),

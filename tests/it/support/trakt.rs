@@ -11,13 +11,13 @@ use trakt_test_server::{Issued, Server};
 use super::{Run, fixture, in_namespace};
 
 /// The bundled fixture's values are what the test server accepts by default.
-pub fn config_text() -> String {
+pub(crate) fn config_text() -> String {
     fs::read_to_string(fixture("config.yml")).unwrap()
 }
 
 /// Every secret the server knows (its own and what it issued): none may be
 /// printed. The first 12 characters are enough to recognize one.
-pub fn assert_no_secret(server: &Server, r: &Run) {
+pub(crate) fn assert_no_secret(server: &Server, r: &Run) {
     for s in server.secrets() {
         let s = &s[..s.len().min(12)];
         assert!(
@@ -30,7 +30,7 @@ pub fn assert_no_secret(server: &Server, r: &Run) {
 }
 
 /// The fixture after storing `issued` (only the three changed lines).
-pub fn renewed(text: &str, issued: &Issued) -> String {
+pub(crate) fn renewed(text: &str, issued: &Issued) -> String {
     text.replace(
         "access_token: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'",
         &format!("access_token: '{}'", issued.access_token),
@@ -45,7 +45,7 @@ pub fn renewed(text: &str, issued: &Issued) -> String {
     )
 }
 
-pub const UNAUTHORIZED: &str = "trakt:
+pub(crate) const UNAUTHORIZED: &str = "trakt:
   client_id: 4f2a9c1e7b3d8a6f0e5c2b9d7a4f1e8c3b6d9a2f5e8c1b4d7a0f3e6c9b2d5a8f
   client_secret: 9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e0d9c8b7a6f5e4d3c2b1a0f9e8d
   pin: '7F3A9C21'   # from trakt.tv/activate
@@ -54,7 +54,7 @@ mal:
   client_id: x
 ";
 
-pub fn authorized(issued: &Issued) -> String {
+pub(crate) fn authorized(issued: &Issued) -> String {
     format!(
         "trakt:
   client_id: 4f2a9c1e7b3d8a6f0e5c2b9d7a4f1e8c3b6d9a2f5e8c1b4d7a0f3e6c9b2d5a8f
@@ -75,12 +75,12 @@ mal:
 }
 
 /// `in_namespace` with `$URL` set to the server's.
-pub fn in_namespace_with(server: &Server, script: &str) -> String {
+pub(crate) fn in_namespace_with(server: &Server, script: &str) -> String {
     in_namespace(script, &[("URL", &server.url())])
 }
 
 /// The recovery file a failed renewal names: "They are in PATH (readable by you only)".
-pub fn recovery_path(err: &str) -> PathBuf {
+pub(crate) fn recovery_path(err: &str) -> PathBuf {
     let rest = err
         .split("They are in ")
         .nth(1)
@@ -90,7 +90,7 @@ pub fn recovery_path(err: &str) -> PathBuf {
 
 /// The fixture config padded to most of one 4 KiB page: renewed, it needs
 /// a second page.
-pub fn one_page_config() -> String {
+pub(crate) fn one_page_config() -> String {
     let base = config_text().replace(
         "'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90'",
         "'a1b2'",

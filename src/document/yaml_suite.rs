@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
-use crate::support::data;
-use kometa_trakt::document::{Document, Edit, Kind, NewValue, Node, Value, apply};
-use kometa_trakt::kometa::PROTECT;
+use super::{Document, Edit, Kind, NewValue, Node, Value, apply};
+use crate::kometa::PROTECT;
+use crate::test_data::data;
 
 fn cases() -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -148,10 +148,10 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 }
                 Err(e) => {
                     assert!(
-                        !e.message.contains("internal check failed"),
+                        !e.to_string().contains("internal check failed"),
                         "{name} {path:?}: {e}"
                     );
-                    *refused.entry(reason(&e.message)).or_default() += 1;
+                    *refused.entry(reason(&e.to_string())).or_default() += 1;
                 }
             }
             let current = node.scalar().unwrap_or_default().to_string();
@@ -172,11 +172,11 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 }
                 Err(e) => {
                     assert!(
-                        !e.message.contains("internal check failed"),
+                        !e.to_string().contains("internal check failed"),
                         "{name} {path:?}: {e}"
                     );
                     *refused
-                        .entry(format!("no-op: {}", reason(&e.message)))
+                        .entry(format!("no-op: {}", reason(&e.to_string())))
                         .or_default() += 1;
                 }
             }

@@ -3,9 +3,9 @@
 //! the three renewal values changes exactly their lines (or inserts exactly
 //! them), means what was asked (read back by yaml-rust2), and is idempotent.
 
-use crate::support::regressions;
-use kometa_trakt::document::{Edit, NewValue, Value, apply};
-use kometa_trakt::kometa::PROTECT;
+use super::{Edit, NewValue, Value, apply};
+use crate::kometa::PROTECT;
+use crate::test_data::regressions;
 use proptest::prelude::*;
 use similar::{ChangeTag, TextDiff};
 use yaml_rust2::YamlLoader;
@@ -139,35 +139,4 @@ proptest! {
 
 fn path(key: &str) -> Vec<String> {
     vec!["trakt".into(), "authorization".into(), key.into()]
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 512, failure_persistence: regressions(), ..ProptestConfig::default() })]
-
-    /// The fuzz targets' invariants, bounded for CI: parsing, checking and
-    /// editing arbitrary YAML-ish text never panic, findings point inside
-    /// the text, and an edit is refused or verified.
-    #[test]
-    fn arbitrary_text_never_panics(text in "[a-z:\\-\\[\\]{}&*!|>'\"#, \\n\\t~0-9é]{0,120}", value in "[ -~é]{0,12}") {
-        use kometa_trakt::check::{Options, Schemas, check};
-        use kometa_trakt::document::Document;
-        let schemas = Schemas { trakt: kometa_trakt::schema::Schema::trakt(), extra: None };
-        let options = Options { require_trakt: true, require_valid_for: Some(60), no_plaintext_secrets: true, kometa: Default::default(), now: 0 };
-        for d in check(&text, &schemas, &options).diagnostics {
-            if let Some(r) = d.range {
-                prop_assert!(r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end));
-            }
-        }
-        let keys: Vec<String> = Document::parse(&text)
-            .ok()
-            .and_then(|d| d.roots.first().and_then(|r| r.entries().map(|es| es.iter().filter_map(|e| e.key.scalar().map(str::to_string)).collect())))
-            .unwrap_or_default();
-        for key in keys.iter().filter(|k| !k.is_empty() && !k.contains('.')).take(3) {
-            let edit = Edit { path: vec![key.clone()], value: NewValue::Typed(Value::Str(value.clone())) };
-            match apply(&text, std::slice::from_ref(&edit), &PROTECT) {
-                Ok(outcome) => prop_assert_eq!(apply(&outcome.text, &[edit], &PROTECT).map(|o| o.text).ok(), Some(outcome.text.clone())),
-                Err(e) => prop_assert!(!e.message.contains("internal check failed"), "{}", e),
-            }
-        }
-    }
 }

@@ -44,14 +44,12 @@
 //! every point from the spending request on, every point on a file under
 //! the run's own directories, and every 5th other point; `CRASH_SWEEP_ALL=1`
 //! runs every point (`scripts/crash-sweep`). `CRASH_SWEEP_JOBS` sets how
-//! many runs go at once (default: the number of CPUs), `CRASH_SWEEP_BIN`
-//! another kometa-trakt binary (e.g. a release build). Reports and the
+//! many runs go at once (default: the number of CPUs); `cargo test
+//! --release` sweeps the release build. Reports and the
 //! reference traces are written under `target/tmp/crash-sweep/`.
 //!
 //! Needs root and strace (as CI, whose `.ci/run` installs it): otherwise
 //! each test fails saying so; a sweep that cannot run is not a pass.
-
-mod support;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
@@ -64,6 +62,8 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 use trakt_test_server::{Config, Issued, Server};
+
+use crate::support::{self, kt};
 
 /// The spend window's limit, in points.
 const WINDOW_LIMIT: usize = 10;
@@ -372,12 +372,6 @@ fn prerequisites() -> PathBuf {
     strace
 }
 
-fn binary() -> PathBuf {
-    std::env::var_os("CRASH_SWEEP_BIN")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_kometa-trakt")))
-}
-
 fn jobs() -> usize {
     std::env::var("CRASH_SWEEP_JOBS")
         .ok()
@@ -486,9 +480,15 @@ impl Workspace {
             .collect()
     }
 
-    /// A command with the run's environment only.
-    fn command(&self, program: &Path) -> Command {
-        let mut cmd = Command::new(program);
+    /// The binary run as `kt` runs it (through `strace` with
+    /// `strace_args` when given), with the run's environment only.
+    fn command(&self, args: &[&str], strace: Option<(&Path, Vec<std::ffi::OsString>)>) -> Command {
+        let run = kt(self.argv(args));
+        let run = match strace {
+            Some((program, strace_args)) => run.via(program, strace_args),
+            None => run,
+        };
+        let mut cmd = run.command();
         cmd.env_clear()
             .env("PATH", "/usr/local/bin:/usr/bin:/bin")
             .env("HOME", self.root.join("home"))
@@ -503,8 +503,7 @@ impl Workspace {
 
     /// Runs the binary with `args` (not traced), e.g. `status`.
     fn tool(&self, args: &[&str]) -> Ran {
-        let mut cmd = self.command(&binary());
-        cmd.args(self.argv(args));
+        let cmd = self.command(args, None);
         self.finish(cmd, "tool")
     }
 
@@ -517,13 +516,10 @@ impl Workspace {
         strace_args: &[A],
         trace: &Path,
     ) -> Ran {
-        let mut cmd = self.command(strace);
-        cmd.arg("-o")
-            .arg(trace)
-            .args(strace_args)
-            .arg("--")
-            .arg(binary())
-            .args(self.argv(&s.args));
+        let mut wrapper: Vec<std::ffi::OsString> = vec!["-o".into(), trace.as_os_str().into()];
+        wrapper.extend(strace_args.iter().map(|a| a.as_ref().to_owned()));
+        wrapper.push("--".into());
+        let cmd = self.command(&s.args, Some((strace, wrapper)));
         self.finish(cmd, "run")
     }
 
@@ -1800,7 +1796,7 @@ fn sweep(s: Scenario) {
         "== crash sweep: {} ({} mode; binary {})",
         s.name,
         if all { "full" } else { "CI" },
-        binary().display()
+        support::BIN
     );
     let total = syscall_total(&s, &strace);
     let traced = a.trace.calls.len();
