@@ -181,6 +181,7 @@ fn web_spaces(text: &str) -> Option<Diagnostic> {
     let first = found.first()?.clone();
     let more = match found.len() {
         1 => String::new(),
+        2 => " (and on 1 more line)".to_string(),
         n => format!(" (and on {} more lines)", n - 1),
     };
     Some(

@@ -27,7 +27,7 @@ pub(super) struct Finding {
 
 /// What Kometa after August 2026 does when the authorization fails: it
 /// carries on without it, and what needs an account stops silently.
-const PUBLIC_MODE: &str = ", and Kometa (after August 2026) then carries on in public mode: user ratings, `me` and private lists, recommendations and list sync stop without the run failing";
+const PUBLIC_MODE: &str = "; Kometa releases after August 2026 then carry on in public mode: user ratings, `me` and private lists, recommendations and list sync stop without the run failing";
 
 /// What the rules look at: the document (for aliases and merge keys) and
 /// the options.
