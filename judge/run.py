@@ -23,7 +23,12 @@ Prints a table by class, writes every disagreement (YAML, environment, arguments
 to target/judge/report.md and every result to target/judge/results.jsonl; exits 1 when a
 disagreement is not accepted, or the vendored files or the coverage check fail.
 
+With --write-docs (a whole-space run only) it also writes judge/evidence.tsv, the cases that justify
+each rule's severity, and regenerates its section of docs/rules.md; --check-docs runs nothing and
+fails when that section or evidence.tsv is stale (judge/evidence.py).
+
 Usage: judge/run.py [--sample] [--binary PATH] [--server PATH] [--jobs N] [--seed N] [--only ID,...]
+                    [--write-docs | --check-docs]
 Needs: python3 with Kometa's pins (scripts/kometa-judge makes the venv), the two binaries built.
 """
 
@@ -42,6 +47,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import evidence  # noqa: E402
 import generate  # noqa: E402
 import vendored  # noqa: E402
 
@@ -311,8 +317,17 @@ def main(argv=None):
     parser.add_argument("--seed", type=int)
     parser.add_argument("--only", help="comma-separated case ids")
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--write-docs", action="store_true", help="write judge/evidence.tsv and its docs/rules.md section (whole space only)")
+    parser.add_argument("--check-docs", action="store_true", help="run nothing; fail when docs/rules.md's evidence section or evidence.tsv is stale")
     args = parser.parse_args(argv)
     started = time.monotonic()
+    if args.check_docs:
+        problems = evidence.check_docs()
+        for p in problems:
+            print(f"judge: {p}", file=sys.stderr)
+        return 1 if problems else 0
+    if args.write_docs and (args.sample or args.only or args.seed is not None):
+        raise SystemExit("judge: --write-docs needs the whole space with the table's seed (no --sample, --only or --seed)")
 
     failures = []
     problems = vendored.problems()
@@ -372,6 +387,11 @@ def main(argv=None):
             if cls not in ("agree", "warned"):
                 groups[(cls, signature(case, r, kind))].append(r)
             fp.write(json.dumps(r, ensure_ascii=False) + "\n")
+    if args.write_docs:
+        rows = evidence.collect(results, by_id)
+        evidence.write_tsv(rows, len(results))
+        evidence.write_docs(rows, len(results))
+        print(f"judge: wrote {evidence.TSV.relative_to(ROOT)} and its section of {evidence.DOCS.relative_to(ROOT)}", file=sys.stderr)
     elapsed = time.monotonic() - started
     report = write_report(args.out / "report.md", by_id, counts, kinds, groups, len(chosen), elapsed, seed)
     print(report)

@@ -22,6 +22,7 @@ pub fn check_text(text: &str) {
         no_plaintext_secrets: true,
         kometa: Default::default(),
         now: 1_795_867_200,
+        env: Default::default(),
     };
     SCHEMAS.with(|schemas| {
         let checked = check(text, schemas, &options);

@@ -14,10 +14,12 @@ mod tabs;
 
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::Arc;
 
 use crate::document::{Document, Entry, Node, Parse};
 use crate::kometa::Version;
 use crate::kometa::mask::{mask_message, shaped};
+use crate::kometa::secrets::Environment;
 use crate::kometa::sensitive::is_secret_key;
 use crate::schema::json::{Strings, TooLarge, to_json};
 use crate::schema::{Schema, TRAKT_STRINGS};
@@ -26,7 +28,7 @@ pub(crate) use diagnostic::{Diagnostic, Fix, Severity};
 pub(crate) use rule::Rule;
 
 /// What `check` demands beyond the defaults.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Options {
     /// A missing trakt block is an error, not a note.
     pub(crate) require_trakt: bool,
@@ -38,6 +40,9 @@ pub(crate) struct Options {
     pub(crate) kometa: Version,
     /// The current time, Unix seconds.
     pub(crate) now: i64,
+    /// Kometa's secrets as this process sees them, to fill placeholders as
+    /// Kometa would (nothing known: every placeholder's variable unset).
+    pub(crate) env: Arc<Environment>,
 }
 
 /// The schemas a check uses: the trakt schema, and optionally one the user
@@ -81,6 +86,7 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
     };
     let mut found = document_rules(&doc);
     found.extend(respace);
+    found.extend(secret_arguments(options));
     match doc.roots.first() {
         None => found.push(no_trakt(options)),
         Some(root) => {
@@ -90,7 +96,18 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
                 .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
             {
                 Some(trakt) => found.extend(trakt_block(&doc, trakt, root, schemas, options)),
-                None => found.push(no_trakt(options)),
+                None => {
+                    let whole = match schemas.extra {
+                        Some(_) => None,
+                        None => Document::parse_with(text, Parse::masking(is_secret_key)).ok(),
+                    };
+                    let whole = whole.as_ref().unwrap_or(&doc);
+                    let misplaced = trakt_elsewhere(whole);
+                    if misplaced.is_empty() {
+                        found.push(no_trakt(options));
+                    }
+                    found.extend(misplaced);
+                }
             }
         }
     }
@@ -193,6 +210,127 @@ fn web_spaces(text: &str) -> Option<Diagnostic> {
         .hint("replace it with a plain space (`check --fix` does)")
         .repair(Fix::Respace(found)),
     )
+}
+
+/// A block the user meant as the trakt block under another key: a root
+/// key spelt otherwise (`Trakt`, `TRAKT`, `"trakt "`, `trakt_tv`), or a
+/// `trakt` mapping holding credentials nested in another block. Kometa
+/// reads only the root key `trakt` (config.py:924-946).
+fn trakt_elsewhere(doc: &Document<'_>) -> Vec<Diagnostic> {
+    let Some(root) = doc.roots.first() else {
+        return Vec::new();
+    };
+    let mut found = Vec::new();
+    for e in root.entries().unwrap_or_default() {
+        let Some(key) = doc.key_text(&e.key) else {
+            continue;
+        };
+        if key != "trakt" && trakt_like(key) {
+            found.push(
+                Diagnostic::new(
+                    Rule::TraktKey,
+                    e.key.start..e.key.end,
+                    format!(
+                        "the block `{}` is not `trakt`: Kometa reads only the root key `trakt` (\"trakt attribute not found\") and runs without Trakt",
+                        clip(key, WORD)
+                    ),
+                )
+                .hint("rename the key to `trakt` (lower case, nothing around it)"),
+            );
+        }
+    }
+    let mut stack: Vec<(&Node<'_>, String, usize)> = root
+        .entries()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            (
+                &e.value,
+                doc.key_text(&e.key).unwrap_or_default().to_string(),
+                1,
+            )
+        })
+        .collect();
+    while let Some((node, parent, depth)) = stack.pop() {
+        let node = doc.target(node);
+        let Some(entries) = node.entries() else {
+            continue;
+        };
+        for e in entries {
+            let key = doc.key_text(&e.key).unwrap_or_default();
+            let value = doc.target(&e.value);
+            let credentials = value.entries().is_some_and(|inner| {
+                inner.iter().any(|i| {
+                    matches!(
+                        doc.key_text(&i.key),
+                        Some("client_id" | "client_secret" | "authorization")
+                    )
+                })
+            });
+            let named = key.trim().eq_ignore_ascii_case("trakt");
+            if named || (trakt_like(key) && credentials) {
+                found.push(
+                    Diagnostic::new(
+                        Rule::TraktKey,
+                        e.key.start..e.key.end,
+                        format!(
+                            "the trakt block is under `{}`, not at the root: Kometa reads only the root key `trakt` (\"trakt attribute not found\") and runs without Trakt",
+                            clip(&parent, WORD)
+                        ),
+                    )
+                    .hint("move the block to the root of the file, as `trakt:` without indentation"),
+                );
+            } else if depth < 8 {
+                stack.push((&e.value, key.to_string(), depth + 1));
+            }
+        }
+    }
+    found
+}
+
+/// A key the user meant as `trakt`: the word in any case with anything
+/// around it, or starting a longer key (`trakt_tv`, `trakt.tv`).
+fn trakt_like(key: &str) -> bool {
+    let lower = key.trim().to_lowercase();
+    lower.starts_with("trakt") && lower.len() <= 16
+}
+
+/// Secret arguments Kometa misreads: `--kometa-x=value` (a secret named
+/// `x=value`, its value the next argument) and a last one with nothing
+/// after it, on which Kometa's start crashes (kometa.py:193-199).
+fn secret_arguments(options: &Options) -> Vec<Diagnostic> {
+    let shown = |arg: &str| match arg.split_once('=') {
+        Some((name, _)) => (format!("{}=…", clip(name, WORD)), name.to_string()),
+        None => (clip(arg, WORD).into_owned(), arg.to_string()),
+    };
+    let mut found = Vec::new();
+    if let Some(arg) = options.env.dangling.as_deref() {
+        let (shown, name) = shown(arg);
+        found.push(
+            Diagnostic::new(
+                Rule::SecretArgument,
+                0..0,
+                format!(
+                    "the argument `{shown}` has no value after it: Kometa reads the next argument as a secret's value, finds none, and its start crashes (IndexError at kometa.py:199)"
+                ),
+            )
+            .hint(format!("give it as `{name} VALUE` (a space, not `=`)")),
+        );
+    }
+    for arg in options.env.misread_arguments() {
+        let (shown, name) = shown(arg);
+        found.push(
+            Diagnostic::new(
+                Rule::SecretArgument,
+                0..0,
+                format!(
+                    "the argument `{shown}`: Kometa reads it as a secret named after all of it, `=` and value included, and takes the next argument as that secret's value"
+                ),
+            )
+            .hint(format!("give it as `{name} VALUE` (a space, not `=`)")),
+        );
+    }
+    found
 }
 
 fn no_trakt(options: &Options) -> Diagnostic {

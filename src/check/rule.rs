@@ -199,6 +199,17 @@ rules! {
         fixable: false,
         example: "a config without a root `trakt:`",
     }
+    TraktKey {
+        id: "trakt-key",
+        severity: Error,
+        summary: "The trakt block is under another key (`Trakt`, `TRAKT`, `\"trakt \"`, `trakt_tv`) or nested in another block.",
+        kometa: "Kometa looks for the root key `trakt` only: it logs \"trakt attribute not found\" and runs without Trakt.",
+        decided_by: [
+            by("trakt-key", Error, "modules/config.py:946", "logger.info(\"trakt attribute not found\")"),
+        ],
+        fixable: false,
+        example: "`Trakt:` or `trakt_tv:` at the root, or `trakt:` under `settings:`",
+    }
     TraktNotMapping {
         id: "trakt-not-mapping",
         severity: Error,
@@ -224,7 +235,7 @@ rules! {
     CredentialFormat {
         id: "credential-format",
         severity: Warning,
-        summary: "client_id or client_secret is not 64 hex characters.",
+        summary: "client_id or client_secret is a clean string, but not the form of a Trakt credential (20 to 128 letters, digits, `-` or `_`).",
         kometa: "Kometa sends it as it is; Trakt refuses a wrong one at the first request.",
         decided_by: [
             by("credential-format", Warning, "modules/trakt.py:160", "\"trakt-api-key\": self.client_id"),
@@ -235,10 +246,11 @@ rules! {
     RedactedValue {
         id: "redacted-value",
         severity: Error,
-        summary: "A value is a redaction leftover such as (redacted) or [REDACTED].",
-        kometa: "Kometa sends the leftover: Trakt fails at the first refresh; a sequence as client_id aborts the whole run.",
+        summary: "A value is a redaction leftover such as (redacted), [REDACTED] or ******** (a warning where Kometa never reads it or refreshes past it).",
+        kometa: "Kometa sends the leftover: Trakt refuses it (a client id at once, a secret or refresh token at the next refresh); a sequence as client_id aborts the whole run. A leftover access token is refreshed away; token_type, expires_in, scope and created_at are never read.",
         decided_by: [
             by("redacted-value", Error, "modules/trakt.py:174", "\"client_secret\": self.client_secret"),
+            by("redacted-value-unread", Warning, "modules/trakt.py:63", "if self.force_refresh is True or not self._save(self.authorization)"),
         ],
         fixable: false,
         example: "`client_id: (redacted)`, `<REDACTED>`, `<private>`, `[REDACTED]`",
@@ -257,8 +269,8 @@ rules! {
     PlaceholderSpelling {
         id: "placeholder-spelling",
         severity: Error,
-        summary: "A <<placeholder>> spelt in a way Kometa can never resolve.",
-        kometa: "Kometa fills `<<x-y>>` and `<<X_Y>>` from KOMETA_X_Y; `<<x_y>>` or `<<X-Y>>` matches nothing and becomes null: \"is blank\", Trakt fails.",
+        summary: "A <<placeholder>> spelt in a way Kometa can never resolve (a warning where Kometa never reads the value or refreshes past it).",
+        kometa: "Kometa fills `<<x-y>>` and `<<X_Y>>` from KOMETA_X_Y; `<<x_y>>`, `<<X-Y>>`, `<< x-y >>` or the variable's own name `<<KOMETA_X_Y>>` match nothing and become null: \"is blank\", Trakt fails.",
         decided_by: [
             by("placeholder-spelling", Error, "modules/config.py:489", "if str(next_data).startswith(\"<<\") and str(next_data).endswith(\">>\")"),
         ],
@@ -268,10 +280,12 @@ rules! {
     TaggedValue {
         id: "tagged-value",
         severity: Error,
-        summary: "A trakt value carries an explicit tag such as !!str.",
-        kometa: "ruamel.yaml loads a tagged scalar as an object, not a string: the request header or body fails and Kometa's whole run aborts.",
+        summary: "A value carries a tag (`!!str`, `!!binary`, `!secret`) that makes ruamel.yaml load an object, not a string (a note where that is harmless).",
+        kometa: "ruamel.yaml loads `!!str x` and custom tags as a TaggedScalar object: as client_id the token check aborts Kometa's whole run (a header must be a string); as client_secret or refresh_token the next refresh aborts it (not JSON). As access_token (`Bearer {token}` makes it a string again) and on the keys Kometa never reads it is harmless; the verbatim `!<tag:yaml.org,2002:str>` loads a plain string.",
         decided_by: [
-            by("tagged-value", Error, "modules/trakt.py:160", "headers = {\"Content-Type\": \"application/json\""),
+            by("tagged-value", Error, "modules/trakt.py:162", "response = self.requests.get(f\"{base_url}/users/settings\", headers=headers)"),
+            by("tagged-value-refresh", Error, "modules/trakt.py:175", "response = self.requests.post(f\"{base_url}/oauth/token\", json=json_data"),
+            by("tagged-value-harmless", Note, "modules/trakt.py:160", "\"Authorization\": f\"Bearer {token}\""),
         ],
         fixable: true,
         example: "`client_id: !!str 0123…`",
@@ -279,8 +293,8 @@ rules! {
     PinType {
         id: "pin-type",
         severity: Error,
-        summary: "The PIN is a number; Kometa expects a string (a warning while the block holds tokens).",
-        kometa: "Sent as a JSON number when a PIN exchange is needed, which Trakt refuses; never read while the tokens work.",
+        summary: "The PIN is not a string: a number, a boolean, a tagged value (a warning while the block holds tokens).",
+        kometa: "Sent as a JSON number when a PIN exchange is needed, which Trakt refuses (a tagged value or a date aborts the run: not JSON); never read while the tokens work.",
         decided_by: [
             by("pin-type", Error, "modules/trakt.py:149", "json_data = {\"code\": pin"),
             by("pin-type-with-tokens", Warning, "modules/trakt.py:63", "if self.force_refresh is True or not self._save(self.authorization)"),
@@ -288,11 +302,23 @@ rules! {
         fixable: true,
         example: "`pin: 12345678` (an integer, as Kometa's own docs show)",
     }
+    PinValue {
+        id: "pin-value",
+        severity: Error,
+        summary: "The PIN holds whitespace, a line break, a leftover or a placeholder Kometa cannot fill (a warning while the block holds tokens).",
+        kometa: "Kometa strips only a PIN typed at its prompt: the file's PIN is sent as written when a PIN exchange is needed, and Trakt refuses it; never read while the tokens work.",
+        decided_by: [
+            by("pin-value", Error, "modules/trakt.py:149", "json_data = {\"code\": pin"),
+            by("pin-value-with-tokens", Warning, "modules/trakt.py:63", "if self.force_refresh is True or not self._save(self.authorization)"),
+        ],
+        fixable: false,
+        example: "`pin: \"7F3A9C21 \"`, `pin: |` (a block scalar keeps its line break)",
+    }
     ForceRefreshType {
         id: "force-refresh-type",
         severity: Warning,
-        summary: "force_refresh is not a boolean, so Kometa ignores it.",
-        kometa: "Only the YAML boolean `true` forces a refresh; a string (\"true\", yes) is ignored.",
+        summary: "force_refresh is not the boolean true or false, so Kometa ignores it.",
+        kometa: "Only the YAML boolean `true` forces a refresh (`is True`): a string (\"true\", yes, a filled placeholder), an anchored `&a true` (ruamel's ScalarBoolean) or a tagged value is ignored.",
         decided_by: [
             by("force-refresh-type", Warning, "modules/trakt.py:63", "self.force_refresh is True"),
         ],
@@ -325,11 +351,12 @@ rules! {
     AuthorizationPartial {
         id: "authorization-partial",
         severity: Error,
-        summary: "The authorization lacks its access_token key, or one of its tokens is empty.",
-        kometa: "A missing access_token key aborts Kometa's whole run (KeyError); an empty token fails at the next refresh.",
+        summary: "The authorization lacks its access_token key, or one of its tokens is empty (a warning for an empty access token beside a refresh token).",
+        kometa: "A missing access_token key aborts Kometa's whole run (KeyError); an empty refresh token fails at the next refresh; an empty access token beside a refresh token is refreshed at once (and the file rewritten).",
         decided_by: [
             by("authorization-partial-no-access-token", Error, "modules/trakt.py:159", "authorization[\"access_token\"]"),
             by("authorization-partial", Error, "modules/trakt.py:172", "self.authorization[\"refresh_token\"]"),
+            by("authorization-partial-access-token", Warning, "modules/trakt.py:64", "if not self._refresh():"),
         ],
         fixable: false,
         example: "tokens present but `refresh_token:` empty",
@@ -454,14 +481,61 @@ rules! {
     ValueType {
         id: "value-type",
         severity: Error,
-        summary: "A trakt value of the wrong type (a warning where Kometa never reads it).",
-        kometa: "A credential or token of another type fails or aborts Kometa; token_type, expires_in, scope and created_at are never read.",
+        summary: "A trakt value of the wrong type as ruamel.yaml loads it (a warning where Kometa never reads it or refreshes past it).",
+        kometa: "ruamel.yaml reads `12_345`, `0x1F`, `017`, 64-digit numbers, `1e5`, `.inf` and `2026-11-27` as numbers and dates: as client_id the token check aborts Kometa's whole run (a header must be a string); as client_secret or refresh_token Trakt refuses a number at the next refresh (an infinite float or a date aborts it: not JSON). An access token of another type is refreshed away; token_type, expires_in, scope and created_at are never read.",
         decided_by: [
             by("value-type-credential", Error, "modules/trakt.py:160", "\"trakt-api-key\": self.client_id"),
+            by("value-type-refresh", Error, "modules/trakt.py:174", "\"client_secret\": self.client_secret"),
             by("value-type", Warning, "modules/trakt.py:191", "\"scope\": authorization[\"scope\"]"),
         ],
         fixable: false,
-        example: "`client_id: 12345`, `scope: [public]`",
+        example: "`client_id: 12345`, `client_secret: 1_234`, `scope: [public]`",
+    }
+    ValueWhitespace {
+        id: "value-whitespace",
+        severity: Error,
+        summary: "A credential or token holds whitespace, a line break, a control or an invisible character (a warning where Kometa refreshes past it).",
+        kometa: "HTTP headers may not start with whitespace or hold a line break or a non-Latin-1 character: in client_id (and a line break in access_token) Kometa's whole run aborts; other whitespace reaches Trakt, which refuses it (client_id at once, client_secret and refresh_token at the next refresh); an access token with spaces is refreshed away. A block scalar (`|`, `>`) keeps a final line break unless written `|-`/`>-`.",
+        decided_by: [
+            by("value-whitespace", Error, "modules/trakt.py:162", "response = self.requests.get(f\"{base_url}/users/settings\", headers=headers)"),
+            by("value-whitespace-refresh", Error, "modules/trakt.py:175", "response = self.requests.post(f\"{base_url}/oauth/token\", json=json_data"),
+            by("value-whitespace-access-token", Warning, "modules/trakt.py:64", "if not self._refresh():"),
+        ],
+        fixable: false,
+        example: "`client_id: |` (a line break at the end), `client_secret: \"abc \"`",
+    }
+    PlaceholderUnresolved {
+        id: "placeholder-unresolved",
+        severity: Error,
+        summary: "A <<placeholder>> known not to be filled: its variable is set but empty, set only in a .env Kometa does not load, given as `--kometa-x=value`, or the value holds several placeholders (a warning where Kometa never reads the value or refreshes past it).",
+        kometa: "Kometa drops blank variables, loads `.env` only from the `config` folder beside kometa.py (`/config/.env` in Docker), reads `--kometa-x=v` as a secret named `x=v`, and replaces one placeholder per value: the value becomes null (\"is blank\") or is sent with `<<…>>` in it, and Trakt fails.",
+        decided_by: [
+            by("placeholder-unresolved", Error, "modules/config.py:489", "if str(next_data).startswith(\"<<\") and str(next_data).endswith(\">>\")"),
+        ],
+        fixable: false,
+        example: "`client_id: <<trakt-client-id>>` with `KOMETA_TRAKT_CLIENT_ID=` (empty)",
+    }
+    PlaceholderUnset {
+        id: "placeholder-unset",
+        severity: Note,
+        summary: "A <<placeholder>> whose variable is not set here (nor in the .env Kometa loads).",
+        kometa: "Kometa fills it only if the variable is set where it runs; otherwise the value becomes null (\"is blank\"). check cannot see Kometa's environment.",
+        decided_by: [
+            by("placeholder-unset", Note, "modules/config.py:485", "for secret, secret_value in secrets.items():"),
+        ],
+        fixable: false,
+        example: "`client_id: <<trakt-client-id>>` checked where KOMETA_TRAKT_CLIENT_ID is not set",
+    }
+    SecretArgument {
+        id: "secret-argument",
+        severity: Error,
+        summary: "A `--kometa-x=value` argument: Kometa reads secrets as `--kometa-x value`.",
+        kometa: "Kometa takes the whole `--kometa-x=value` as the secret's name and the next argument as its value: as the last argument its start crashes (IndexError), else the secret is misnamed and its placeholder stays unfilled.",
+        decided_by: [
+            by("secret-argument", Error, "kometa.py:199", "secret_args[test_var[9:]] = str(unknown[i + 1])"),
+        ],
+        fixable: false,
+        example: "`check config.yml --kometa-trakt-client-id=abc` (write `--kometa-trakt-client-id abc`)",
     }
     Schema {
         id: "schema",

@@ -4,6 +4,7 @@
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::{Context, EditArgs, Exit, Failure, emit};
 use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check};
@@ -74,16 +75,21 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         no_plaintext_secrets: args.no_plaintext_secrets,
         kometa: ctx.kometa,
         now: time::now(),
+        env: Default::default(),
     };
     let mut fixed = Vec::new();
     let reports: Vec<FileReport> = files
         .iter()
         .map(|file| {
+            let options = &Options {
+                env: Arc::new(ctx.kometa_environment(file)),
+                ..options.clone()
+            };
             let previewed = match args.fix {
-                true => fix(file, &args, &schemas, &options, ctx, &mut fixed, out)?,
+                true => fix(file, &args, &schemas, options, ctx, &mut fixed, out)?,
                 false => None,
             };
-            Ok(report(file, previewed, &schemas, &options))
+            Ok(report(file, previewed, &schemas, options))
         })
         .collect::<Result<_, Failure>>()?;
     if let (Some(path), Some(why)) = (

@@ -77,7 +77,8 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse_from(args);
     let ctx = Context {
         color: cli.color.enabled(),
-        secret_args,
+        secret_args: secret_args.pairs,
+        dangling_arg: secret_args.dangling,
         lock_timeout: std::time::Duration::from_secs(cli.lock_timeout.max(0) as u64),
         kometa: cli.kometa_version,
     };

@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use crate::document::{Document, EditError};
 use crate::kometa::Version;
-use crate::kometa::secrets::Secrets;
+use crate::kometa::secrets::{Environment, Secrets, Sources};
 use crate::persist::{self, Loaded, SaveError, Wait};
 use crate::trakt::{Class, Endpoints, TraktError};
 
@@ -116,6 +116,9 @@ pub(crate) struct Context {
     /// Kometa's secret arguments (`--kometa-x VALUE`) given on our command
     /// line, to resolve placeholders as Kometa would.
     pub(crate) secret_args: Vec<(String, String)>,
+    /// A last `--kometa-x` argument with no value after it (Kometa's start
+    /// crashes on it).
+    pub(crate) dangling_arg: Option<String>,
     /// How long a writer waits for the lock.
     pub(crate) lock_timeout: Duration,
     /// The Kometa that reads the config.
@@ -143,6 +146,59 @@ impl Context {
                 .flatten()
         });
         Secrets::from_process(&self.secret_args, text.as_deref())
+    }
+
+    /// Kometa's secrets as `check` judges them for the config `file`: our
+    /// secret arguments, the environment, and the `.env` Kometa loads, which
+    /// is `config/.env` beside kometa.py (kometa.py:81-82): `config/.env`
+    /// under the working directory (Kometa's own folder, `/` in Docker),
+    /// and the `.env` beside the config when its folder is named `config`
+    /// (Docker's `/config`). A `.env` beside a config elsewhere, or in the
+    /// working directory, is not Kometa's: a secret only there is known
+    /// not to reach Kometa.
+    pub(crate) fn kometa_environment(&self, file: &Path) -> Environment {
+        let read = |path: &Path| {
+            persist::file::read_trusted(path)
+                .map_err(|e| eprintln!("kometa-trakt: {} is not used: {e}", path.display()))
+                .ok()
+                .flatten()
+        };
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        let dir = absolute(file).parent().map(Path::to_path_buf);
+        let own = PathBuf::from("config").join(".env");
+        let beside = dir.as_ref().map(|d| d.join(".env"));
+        let named_config = dir
+            .as_ref()
+            .and_then(|d| d.file_name())
+            .is_some_and(|n| n == "config");
+        let kometa = if named_config {
+            beside.as_deref().and_then(read).or_else(|| read(&own))
+        } else {
+            read(&own)
+        };
+        let mut others = Vec::new();
+        let mut decoys: Vec<PathBuf> = vec![PathBuf::from(".env")];
+        if !named_config && let Some(b) = &beside {
+            decoys.push(b.clone());
+        }
+        for path in decoys {
+            if absolute(&path) == absolute(&own) {
+                continue;
+            }
+            // Only to say that a secret there does not reach Kometa: an
+            // unreadable one is passed over in silence.
+            if let Ok(Some(text)) = persist::file::read_trusted(&path) {
+                others.push((path.display().to_string(), text));
+            }
+        }
+        let vars: Vec<(String, String)> = std::env::vars().collect();
+        Environment::new(Sources {
+            args: &self.secret_args,
+            dangling: self.dangling_arg.as_deref(),
+            vars: &vars,
+            dotenv: kometa.as_deref(),
+            other_dotenvs: &others,
+        })
     }
 }
 

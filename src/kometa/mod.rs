@@ -4,10 +4,12 @@
 
 pub(crate) mod args;
 pub(crate) mod block;
+pub(crate) mod load;
 pub(crate) mod mask;
 pub(crate) mod paste;
 pub(crate) mod placeholder;
 pub(crate) mod redump;
+pub(crate) mod run;
 pub(crate) mod secrets;
 pub(crate) mod sensitive;
 pub(crate) mod tokens;

@@ -54,13 +54,30 @@ pub(crate) fn is_whole(value: &str) -> bool {
 pub(crate) fn resolvable(name: &str) -> bool {
     let lower_form = !name.contains('_') && !name.chars().any(char::is_uppercase);
     let upper_form = !name.contains('-') && !name.chars().any(char::is_lowercase);
-    !name.is_empty() && (lower_form || upper_form)
+    !name.is_empty()
+        && !name.contains(char::is_whitespace)
+        && prefixed(name).is_none()
+        && (lower_form || upper_form)
+}
+
+/// The name without a variable's `KOMETA_`/`PMM_` prefix, when it has one:
+/// `<<KOMETA_TRAKT_ID>>` names the variable, not the secret, and only a
+/// variable `KOMETA_KOMETA_TRAKT_ID` would fill it.
+fn prefixed(name: &str) -> Option<&str> {
+    let upper = name.to_uppercase();
+    ["KOMETA_", "KOMETA-", "PMM_", "PMM-"]
+        .iter()
+        .find(|p| upper.starts_with(*p))
+        .and_then(|p| name.get(p.len()..))
+        .filter(|rest| !rest.is_empty())
 }
 
 /// The spelling of `name` that Kometa resolves from the same variable:
 /// upper case with underscores when the name is mostly upper case, else
 /// lower case with hyphens (`trakt_id` → `trakt-id`, `Trakt_ID` → `TRAKT_ID`).
 pub(crate) fn resolvable_spelling(name: &str) -> String {
+    let name = name.trim();
+    let name = prefixed(name).unwrap_or(name);
     let upper = name.chars().filter(|c| c.is_uppercase()).count();
     let lower = name.chars().filter(|c| c.is_lowercase()).count();
     if upper > lower {
@@ -84,9 +101,20 @@ mod tests {
         for name in ["trakt-id", "TRAKT_ID", "traktid", "TRAKT2"] {
             assert!(resolvable(name), "{name}");
         }
-        for name in ["trakt_id", "Trakt-Id", "TRAKT-ID", "Trakt_Id", ""] {
+        for name in [
+            "trakt_id",
+            "Trakt-Id",
+            "TRAKT-ID",
+            "Trakt_Id",
+            "",
+            " trakt-id ",
+            "KOMETA_TRAKT_ID",
+            "pmm-trakt-id",
+        ] {
             assert!(!resolvable(name), "{name}");
         }
+        assert_eq!(resolvable_spelling("KOMETA_TRAKT_ID"), "TRAKT_ID");
+        assert_eq!(resolvable_spelling(" trakt-id "), "trakt-id");
         assert_eq!(resolvable_spelling("trakt_id"), "trakt-id");
         assert_eq!(resolvable_spelling("TRAKT-ID"), "TRAKT_ID");
         assert_eq!(resolvable_spelling("Trakt_Id"), "trakt-id");

@@ -10,6 +10,9 @@
 
 /// Kometa's settings variables (`static_envs` in kometa.py: each option's
 /// `KOMETA_` name and those of its longer aliases), never secrets.
+use super::load::Loaded;
+use super::placeholder;
+
 const SETTINGS: &[&str] = &[
     "BRANCH_NAME",
     "KOMETA_COLLECTION",
@@ -217,6 +220,228 @@ pub(crate) fn dotenv(text: &str) -> Vec<(String, String)> {
         vars.push((key.trim().to_string(), value));
     }
     vars
+}
+
+/// Why Kometa leaves a `<<name>>` unfilled, as far as this process can
+/// tell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Unfilled {
+    /// No secret can ever fill this spelling.
+    Never { spelling: String },
+    /// The variable is set, but blank: Kometa drops blank variables
+    /// (kometa.py:210).
+    Blank { variable: String },
+    /// The variable is set only in a `.env` file Kometa does not load (it
+    /// loads `config/.env` beside kometa.py, kometa.py:81-82).
+    Unread { variable: String, file: String },
+    /// Given as `--kometa-x=value`, which Kometa reads as a secret named
+    /// `x=value` (kometa.py:197-199).
+    Misread { argument: String },
+    /// Not set here: it may be where Kometa runs.
+    Unset { variable: String },
+}
+
+impl Unfilled {
+    /// Whether Kometa surely leaves it unfilled (not merely unset here).
+    pub(crate) fn known(&self) -> bool {
+        !matches!(self, Unfilled::Unset { .. })
+    }
+}
+
+/// What Kometa makes of a value's placeholders (config.py:482-492,
+/// `check_next`), with why any stays unfilled.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Filling {
+    /// What Kometa holds afterwards; `None` when that depends on a
+    /// variable not set here.
+    pub(crate) value: Option<Loaded>,
+    /// Whether the value held a placeholder at all.
+    pub(crate) placeholders: bool,
+    /// The placeholders left unfilled, and why.
+    pub(crate) unfilled: Vec<(String, Unfilled)>,
+    /// Several different placeholders: Kometa replaces one per value, the
+    /// others stay as written.
+    pub(crate) several: bool,
+}
+
+/// Kometa's secrets as this process sees them (its `--kometa-*`
+/// arguments, its environment, the `.env` Kometa loads), and what it knows
+/// of secrets that will not reach Kometa.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Environment {
+    pub(crate) secrets: Secrets,
+    /// Secret names whose variable is set but blank, with the variable.
+    blank: Vec<(String, String)>,
+    /// Secret names set only in `.env` files Kometa does not load: the
+    /// variable and the file.
+    unread: Vec<(String, String, String)>,
+    /// Secret names given as `--kometa-x=value`, with the argument.
+    misread: Vec<(String, String)>,
+    /// A `--kometa-*` argument with nothing after it: Kometa's start
+    /// crashes (IndexError, kometa.py:199).
+    pub(crate) dangling: Option<String>,
+}
+
+/// Where [`Environment::new`] reads from.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Sources<'a> {
+    /// `--kometa-x VALUE` arguments (name, value).
+    pub(crate) args: &'a [(String, String)],
+    /// The last such argument, when no value followed it.
+    pub(crate) dangling: Option<&'a str>,
+    /// The process environment.
+    pub(crate) vars: &'a [(String, String)],
+    /// The `.env` Kometa loads, when it is known and readable.
+    pub(crate) dotenv: Option<&'a str>,
+    /// Other `.env` files near the config, which Kometa does not load
+    /// (path, text).
+    pub(crate) other_dotenvs: &'a [(String, String)],
+}
+
+/// The secret name a `KOMETA_X_Y`/`PMM_X_Y` variable gives (`x-y`), unless
+/// it is one of Kometa's settings.
+fn secret_name(variable: &str) -> Option<String> {
+    let upper = variable.to_uppercase();
+    if SETTINGS.contains(&upper.as_str()) {
+        return None;
+    }
+    let lower = variable.to_lowercase();
+    let rest = if upper.starts_with("KOMETA_") {
+        lower.get(7..)?
+    } else if upper.starts_with("PMM_") {
+        lower.get(4..)?
+    } else {
+        return None;
+    };
+    Some(rest.replace('_', "-"))
+}
+
+impl Environment {
+    /// Kometa's secrets from `sources`, as Kometa 2.4.4 collects them.
+    pub(crate) fn new(sources: Sources<'_>) -> Environment {
+        let mut vars: Vec<(String, String)> = sources.vars.to_vec();
+        if let Some(text) = sources.dotenv {
+            for (name, value) in dotenv(text) {
+                if !vars.iter().any(|(n, _)| *n == name) {
+                    vars.push((name, value));
+                }
+            }
+        }
+        let secrets = Secrets::collect(sources.args, &vars);
+        let known = |name: &str| secrets.entries.iter().any(|(n, _)| n == name);
+        let blank = vars
+            .iter()
+            .filter(|(_, v)| v.trim().is_empty())
+            .filter_map(|(n, _)| Some((secret_name(n)?, n.clone())))
+            .filter(|(s, _)| !known(s))
+            .collect();
+        let mut unread = Vec::new();
+        for (file, text) in sources.other_dotenvs {
+            for (name, value) in dotenv(text) {
+                if let Some(secret) = secret_name(&name).filter(|s| !known(s))
+                    && !value.trim().is_empty()
+                {
+                    unread.push((secret, name, file.clone()));
+                }
+            }
+        }
+        let misread = sources
+            .args
+            .iter()
+            .filter_map(|(name, _)| {
+                let (secret, _) = name.split_once('=')?;
+                Some((secret.to_string(), format!("--kometa-{name}")))
+            })
+            .collect();
+        Environment {
+            secrets,
+            blank,
+            unread,
+            misread,
+            dangling: sources.dangling.map(str::to_string),
+        }
+    }
+
+    /// The `--kometa-x=value` arguments (Kometa reads a secret named
+    /// `x=value` from them), as given.
+    pub(crate) fn misread_arguments(&self) -> impl Iterator<Item = &str> {
+        self.misread.iter().map(|(_, a)| a.as_str())
+    }
+
+    /// Why Kometa leaves `<<name>>` unfilled, for a name no secret fills.
+    pub(crate) fn unfilled(&self, name: &str) -> Unfilled {
+        if !placeholder::resolvable(name) {
+            return Unfilled::Never {
+                spelling: placeholder::resolvable_spelling(name),
+            };
+        }
+        let secret = name.to_lowercase().replace('_', "-");
+        let variable = placeholder::variable(&secret);
+        if let Some((_, v)) = self.blank.iter().find(|(s, _)| *s == secret) {
+            return Unfilled::Blank {
+                variable: v.clone(),
+            };
+        }
+        if let Some((_, v, file)) = self.unread.iter().find(|(s, _, _)| *s == secret) {
+            return Unfilled::Unread {
+                variable: v.clone(),
+                file: file.clone(),
+            };
+        }
+        if let Some((_, argument)) = self.misread.iter().find(|(s, _)| *s == secret) {
+            return Unfilled::Misread {
+                argument: argument.clone(),
+            };
+        }
+        Unfilled::Unset { variable }
+    }
+
+    /// What Kometa's `check_next` makes of a loaded scalar: `str()` of it
+    /// with the first secret's placeholders replaced, else `None` for a
+    /// whole `<<name>>`, else the value as loaded.
+    pub(crate) fn fill(&self, value: &Loaded) -> Filling {
+        let unchanged = Filling {
+            value: Some(value.clone()),
+            placeholders: false,
+            unfilled: Vec::new(),
+            several: false,
+        };
+        if matches!(value, Loaded::Seq(_) | Loaded::Map(_) | Loaded::Null) {
+            return unchanged;
+        }
+        let text = value.py_str();
+        let found = placeholder::placeholders(&text);
+        if found.is_empty() {
+            return unchanged;
+        }
+        let result = match self.secrets.resolve(&text) {
+            Resolved::Replaced(t) => Loaded::Str(t),
+            Resolved::Null => Loaded::Null,
+            Resolved::Unchanged => value.clone(),
+        };
+        let left = match &result {
+            Loaded::Null => text.clone(),
+            other => other.py_str(),
+        };
+        let mut names: Vec<&str> = found.iter().map(|p| p.name).collect();
+        names.dedup();
+        names.sort_unstable();
+        names.dedup();
+        let several = names.len() > 1;
+        let mut unfilled = Vec::new();
+        for name in names {
+            if left.contains(&format!("<<{name}>>")) {
+                unfilled.push((name.to_string(), self.unfilled(name)));
+            }
+        }
+        let unknown = !several && unfilled.iter().any(|(_, u)| !u.known());
+        Filling {
+            value: (!unknown).then_some(result),
+            placeholders: true,
+            unfilled,
+            several,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 //! The authorization: its keys, its tokens, and its numbers.
 
+use super::reading::Reading;
 use super::{PUBLIC_MODE, Rules};
 use crate::authorization::Lifetime;
-use crate::check::diagnostic::Diagnostic;
+use crate::check::diagnostic::{Diagnostic, Severity};
 use crate::check::rule::Rule;
 use crate::document::scalar::{Resolved, resolve};
 use crate::document::{Edit, Entry, Kind, NewValue, Node, Style, Value};
@@ -12,7 +13,12 @@ use crate::words::{WORD, clip};
 impl<'d, 'a> Rules<'d, 'a> {
     /// The authorization: absent means not authorized yet; a block with
     /// tokens needs both; numbers, expiry, and the PIN.
-    pub(super) fn authorization(&mut self, trakt: &Entry<'_>, block: &'d Node<'a>) {
+    pub(super) fn authorization(
+        &mut self,
+        trakt: &Entry<'_>,
+        block: &'d Node<'a>,
+        reading: Reading,
+    ) {
         let auth_entry = self.get(block, "authorization");
         let auth = auth_entry
             .map(|e| self.value(e))
@@ -20,8 +26,6 @@ impl<'d, 'a> Rules<'d, 'a> {
         let token = |rules: &Self, key: &str| auth.and_then(|a| rules.get(a, key));
         let tokens_empty =
             self.empty(token(self, "access_token")) && self.empty(token(self, "refresh_token"));
-        let pin_needed = tokens_empty;
-        self.pin(block, pin_needed);
         let Some(auth) = auth else {
             // Another kind of value is the schema's to report (Kometa aborts).
             let other = auth_entry.is_some_and(|e| {
@@ -30,7 +34,7 @@ impl<'d, 'a> Rules<'d, 'a> {
             });
             if !other {
                 let at = auth_entry.map_or(&trakt.key, |e| &e.key);
-                self.not_authorized(block, at.start..at.end);
+                self.not_authorized(at.start..at.end, reading);
             }
             return;
         };
@@ -44,7 +48,7 @@ impl<'d, 'a> Rules<'d, 'a> {
                 );
             }
         }
-        if self.get(auth, "access_token").is_none() {
+        if self.get(auth, "access_token").is_none() && !reading.force {
             self.push(
                 Diagnostic::new(
                     Rule::AuthorizationPartial,
@@ -57,27 +61,49 @@ impl<'d, 'a> Rules<'d, 'a> {
             return;
         }
         if tokens_empty {
-            self.not_authorized(block, auth_entry.key.start..auth_entry.key.end);
+            self.not_authorized(auth_entry.key.start..auth_entry.key.end, reading);
             return;
         }
         for key in ["access_token", "refresh_token"] {
             let e = self.get(auth, key);
-            if self.empty(e) {
-                let at = e.map_or(&auth_entry.key, |e| &e.key);
-                self.push(
-                    Diagnostic::new(
-                        Rule::AuthorizationPartial,
-                        at.start..at.end,
-                        format!(
-                            "`trakt.authorization.{key}` is {}, but the block holds tokens: Kometa fails at its next refresh{}",
-                            if e.is_some() { "empty" } else { "missing" },
-                            if self.options.kometa.reads_pin() { "" } else { PUBLIC_MODE }
-                        ),
-                    )
-                    .hint("authorize again (`kometa-trakt auth --device`), or restore the missing value"),
-                    Some(format!("/authorization/{key}")),
-                );
+            if !self.empty(e) || (key == "access_token" && e.is_none()) {
+                continue;
             }
+            let at = e.map_or(&auth_entry.key, |e| &e.key);
+            let state = if e.is_some() { "empty" } else { "missing" };
+            let d = if key == "access_token" {
+                // trakt.py:63: the check fails, `_refresh` gets new tokens.
+                Diagnostic::new(
+                    Rule::AuthorizationPartial,
+                    at.start..at.end,
+                    format!(
+                        "`trakt.authorization.access_token` is {state} beside a refresh token: Kometa refreshes at once and rewrites the whole file to save the new tokens"
+                    ),
+                )
+                .severity(Severity::Warning)
+                .hint("`kometa-trakt renew` refreshes it without rewriting the rest of the file")
+            } else if reading.usable_pin {
+                Diagnostic::new(
+                    Rule::AuthorizationPartial,
+                    at.start..at.end,
+                    format!(
+                        "`trakt.authorization.refresh_token` is {state}: Kometa cannot refresh, and at the next refresh it exchanges the file's PIN, which works only if it was never used"
+                    ),
+                )
+                .severity(Severity::Warning)
+                .hint("authorize again (`kometa-trakt auth --device`), or restore the missing value")
+            } else {
+                Diagnostic::new(
+                    Rule::AuthorizationPartial,
+                    at.start..at.end,
+                    format!(
+                        "`trakt.authorization.refresh_token` is {state}, but the block holds tokens: Kometa fails at its next refresh{}",
+                        if self.options.kometa.reads_pin() { "" } else { PUBLIC_MODE }
+                    ),
+                )
+                .hint("authorize again (`kometa-trakt auth --device`), or restore the missing value")
+            };
+            self.push(d, Some(format!("/authorization/{key}")));
         }
         for &key in AUTH_KEYS {
             if matches!(key, "access_token" | "refresh_token") {

@@ -4,11 +4,12 @@ use super::Rules;
 use super::values::redacted;
 use crate::check::diagnostic::{Diagnostic, Severity};
 use crate::check::rule::Rule;
-use crate::document::scalar::{Resolved, resolve};
-use crate::document::{Entry, Kind, Node};
+use crate::document::{Entry, Node};
 use crate::kometa::Version;
 use crate::kometa::is_template;
+use crate::kometa::load::{Loaded, load};
 use crate::kometa::placeholder::{self};
+use crate::kometa::run::refused;
 use crate::links::{APP_PAGE, UTILITIES};
 
 /// What a Trakt credential looks like: 64 hex characters for most apps,
@@ -41,13 +42,15 @@ impl<'d, 'a> Rules<'d, 'a> {
         let Some(text) = node.scalar().filter(|_| !node.is_null()) else {
             return;
         };
-        let string = matches!(&node.kind, Kind::Scalar { value, style }
-            if matches!(resolve(value, *style, node.tag.as_deref()), Resolved::Str(_)));
+        // What Kometa cannot use at all is the model's (reading.rs): a value
+        // that is not a string as ruamel loads it, whitespace, leftovers.
+        let string = matches!(load(self.doc, node), Ok(Loaded::Str(_)));
         let skipped = !string
             || text.is_empty()
             || placeholder::contains(text)
             || is_template(text)
             || redacted(node)
+            || refused(text).is_some()
             || node.tag.is_some();
         if !well_formed(text) && !skipped {
             self.push(

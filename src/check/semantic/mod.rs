@@ -9,12 +9,16 @@ mod credentials;
 mod expiry;
 mod pin;
 mod placeholders;
+mod reading;
 mod rewrite;
 mod values;
 
 use super::Options;
 use super::diagnostic::Diagnostic;
+use super::rule::Rule;
 use crate::document::{Document, Entry, Node};
+use crate::kometa::load::glued_key;
+use crate::words::{WORD, clip};
 
 /// A semantic finding and the JSON pointer (inside the trakt block) of the
 /// schema violation it stands in for, if any: the schema's generic finding
@@ -61,9 +65,11 @@ pub(super) fn check(doc: &Document<'_>, trakt: &Entry<'_>, options: &Options) ->
             rules.credential_format(e, key);
         }
     }
+    rules.glued(block);
     rules.blank_credentials(trakt, block);
     rules.rewrite(trakt, block);
-    rules.authorization(trakt, block);
+    let reading = rules.reading(block);
+    rules.authorization(trakt, block, reading);
     rules.found
 }
 
@@ -83,9 +89,41 @@ impl<'d, 'a> Rules<'d, 'a> {
         });
     }
 
-    /// The entry of `key` in `mapping` as YAML reads it.
+    /// The entry of `key` in `mapping` as Kometa's loader reads it (a key
+    /// ruamel.yaml reads with a colon, `{access_token:, …}`, is not `key`).
     fn get(&self, mapping: &'d Node<'a>, key: &str) -> Option<&'d Entry<'a>> {
-        self.doc.lookup(mapping, key).map(|f| f.entry())
+        let target = self.doc.target(mapping);
+        self.doc
+            .lookup(mapping, key)
+            .map(|f| f.entry())
+            .filter(|e| !glued_key(self.doc, target, &e.key))
+    }
+
+    /// Keys of the block's flow mappings that ruamel.yaml reads with a
+    /// colon (`{access_token:, …}`): Kometa does not find them.
+    fn glued(&mut self, block: &'d Node<'a>) {
+        let auth = self.get(block, "authorization").map(|e| self.value(e));
+        for (mapping, parent) in [(Some(block), "trakt"), (auth, "trakt.authorization")] {
+            let Some(mapping) = mapping else { continue };
+            for e in mapping.entries().unwrap_or_default() {
+                if !glued_key(self.doc, mapping, &e.key) {
+                    continue;
+                }
+                let key = e.key.scalar().unwrap_or_default();
+                let d = Diagnostic::new(
+                    Rule::UnknownKey,
+                    e.key.start..e.key.end + 1,
+                    format!(
+                        "`{}:` right before a comma or a closing brace in `{parent}`: Kometa's YAML loader (ruamel.yaml) reads the key as `{}:`, colon included, so Kometa finds no `{}`",
+                        clip(key, WORD),
+                        clip(key, WORD),
+                        clip(key, WORD)
+                    ),
+                )
+                .hint(format!("write `{}: null` (or a space after the colon)", clip(key, WORD)));
+                self.push(d, None);
+            }
+        }
     }
 
     /// A value as YAML reads it (through an alias).

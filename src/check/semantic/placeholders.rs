@@ -1,7 +1,7 @@
 //! Kometa's placeholders: a `<<name>>` Kometa can never resolve.
 
 use super::Rules;
-use crate::check::diagnostic::Diagnostic;
+use crate::check::diagnostic::{Diagnostic, Severity};
 use crate::check::rule::Rule;
 use crate::check::structure::value_range;
 use crate::document::{Edit, Entry, Kind, NewValue, Node, Value};
@@ -36,10 +36,11 @@ impl<'d, 'a> Rules<'d, 'a> {
             Rule::PlaceholderSpelling,
             value_range(Some(&e.key), node),
             format!(
-                "`{name}` holds <<{}>>, which Kometa can never resolve: it becomes null",
+                "`{name}` holds <<{}>>, which Kometa can never resolve: it becomes null (Kometa never reads this key)",
                 clip(first.name, WORD)
             ),
         )
+        .severity(Severity::Warning)
         .hint(format!(
             "write <<{}>> and set {}",
             clip(&spelling, WORD),

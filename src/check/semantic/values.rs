@@ -2,7 +2,8 @@
 //! `${VAR}` templates and literal secrets where placeholders are demanded.
 
 use super::Rules;
-use crate::check::diagnostic::Diagnostic;
+use super::reading::is_read;
+use crate::check::diagnostic::{Diagnostic, Severity};
 use crate::check::rule::Rule;
 use crate::check::structure::value_range;
 use crate::document::{Edit, Entry, Kind, NewValue, Node, Value};
@@ -22,13 +23,17 @@ impl<'d, 'a> Rules<'d, 'a> {
         let node = self.value(e);
         let key = keys.last().copied().unwrap_or_default();
         let suggested = format!("trakt-{}", key.replace('_', "-"));
-        if redacted(node) {
+        // What Kometa does with the values it reads is the model's
+        // (reading.rs); here only the values it never reads.
+        let read = is_read(keys);
+        if redacted(node) && !read {
             self.push(
                 Diagnostic::new(
                     Rule::RedactedValue,
                     at,
-                    format!("`{name}` holds a redaction leftover, not a value"),
+                    format!("`{name}` holds a redaction leftover, not a value: Kometa never reads it"),
                 )
+                .severity(Severity::Warning)
                 .hint(format!(
                     "paste the real value, or write a placeholder such as <<{suggested}>> and set {}",
                     placeholder::variable(&suggested)
@@ -37,13 +42,14 @@ impl<'d, 'a> Rules<'d, 'a> {
             );
             return;
         }
-        if let Some(tag) = node.tag.as_deref().filter(|t| *t != "!") {
+        if let Some(tag) = node.tag.as_deref().filter(|t| *t != "!" && !read) {
             let shown = tag.replace("tag:yaml.org,2002:", "!!");
             let mut d = Diagnostic::new(
                 Rule::TaggedValue,
                 node.prop_start..node.end,
-                format!("`{name}` carries the tag `{shown}`, which aborts Kometa's whole run"),
-            );
+                format!("`{name}` carries the tag `{shown}`: harmless, Kometa never reads it"),
+            )
+            .severity(Severity::Note);
             d = match (tag, node.scalar()) {
                 ("tag:yaml.org,2002:str", Some(text)) => d
                     .hint(format!(
@@ -74,7 +80,9 @@ impl<'d, 'a> Rules<'d, 'a> {
             );
             return;
         }
-        self.spelling(e, node, text, &path(), pointer);
+        if !read {
+            self.spelling(e, node, text, &path(), pointer);
+        }
         if self.options.no_plaintext_secrets
             && is_secret_key(key)
             && !placeholder::contains(text)
@@ -96,16 +104,11 @@ impl<'d, 'a> Rules<'d, 'a> {
     }
 }
 
-/// `(redacted)`, `<REDACTED>`, `<private>`, `XXXX-redacted-XXXX`, or the
-/// flow sequence `[REDACTED]`.
+/// `(redacted)`, `<REDACTED>`, `<private>`, `XXXX-redacted-XXXX`,
+/// `********`, or the flow sequence `[REDACTED]`.
 pub(super) fn redacted(node: &Node<'_>) -> bool {
     match &node.kind {
-        // A leftover is short; a long value is not copied to look.
-        Kind::Scalar { value, .. } if value.len() > 256 => false,
-        Kind::Scalar { value, .. } => {
-            let lower = value.to_lowercase();
-            lower.contains("redacted") || lower == "<private>" || lower == "(private)"
-        }
+        Kind::Scalar { value, .. } => crate::kometa::run::redacted(value),
         Kind::Sequence { items, .. } => items.len() == 1 && redacted(&items[0]),
         _ => false,
     }
