@@ -152,7 +152,9 @@ fn forbidden(files: &[(Vec<String>, String)]) -> Vec<String> {
             .get(layer)
             .unwrap_or_else(|| panic!("the layer `{layer}` is not in docs/layout.md's table"));
         for target in reached(module, text) {
-            if !may.contains(&target) {
+            // The unit tests' data exists only in test builds; any layer's
+            // tests may read it.
+            if !may.contains(&target) && target != "test_data" {
                 wrong.push(format!("{} -> {target}", module.join("/")));
             }
         }

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::PathBuf;
 
+use super::Protect;
 use super::{Document, Edit, Kind, NewValue, Node, Value, apply};
-use crate::kometa::PROTECT;
 use crate::test_data::data;
 
 fn cases() -> Vec<PathBuf> {
@@ -97,7 +97,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 value: NewValue::Typed(Value::Str("x".into())),
             };
             assert!(
-                apply(&text, &[edit], &PROTECT).is_err(),
+                apply(&text, &[edit], &Protect::NONE).is_err(),
                 "{name}: error case edited"
             );
             continue;
@@ -115,7 +115,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 path: path.clone(),
                 value: NewValue::Typed(new),
             };
-            match apply(&text, &[edit], &PROTECT) {
+            match apply(&text, &[edit], &Protect::NONE) {
                 Ok(outcome) => {
                     edited += 1;
                     let out = &outcome.text;
@@ -141,7 +141,9 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                         value: NewValue::Typed(Value::Str("edited value".into())),
                     };
                     assert_eq!(
-                        apply(out, &[again], &PROTECT).map(|o| o.text).as_ref(),
+                        apply(out, &[again], &Protect::NONE)
+                            .map(|o| o.text)
+                            .as_ref(),
                         Ok(out),
                         "{name}: not idempotent"
                     );
@@ -162,7 +164,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                     fallback: None,
                 },
             };
-            match apply(&text, &[noop], &PROTECT) {
+            match apply(&text, &[noop], &Protect::NONE) {
                 Ok(outcome) => {
                     assert_eq!(
                         outcome.text, text,

@@ -11,7 +11,6 @@ use std::fs;
 use super::json::{Strings, to_json};
 use super::{Schema, TRAKT_SCHEMA, Violation};
 use crate::document::Document;
-use crate::kometa::{AUTH_KEYS, TRAKT_KEYS};
 use crate::test_data as support;
 use serde_json::{Value, json};
 
@@ -72,11 +71,27 @@ fn instances() -> Vec<Value> {
         json!({"x": 1}),
     ];
     // Each key Kometa knows, and one it does not.
-    let keys = TRAKT_KEYS.iter().chain(&["extra"]);
-    let auth_keys = AUTH_KEYS.iter().chain(&["extra"]);
+    // The keys the schema names, and one it does not.
+    let schema = embedded();
+    let properties = |pointer: &str| -> Vec<String> {
+        schema
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let trakt_keys = properties("/properties/trakt/properties");
+    let auth = properties("/properties/trakt/properties/authorization/properties");
+    assert!(
+        trakt_keys.len() == 5 && auth.len() == 6,
+        "{trakt_keys:?} {auth:?}"
+    );
+    let extra = ["extra".to_string()];
+    let keys = trakt_keys.iter().chain(&extra);
+    let auth_keys = auth.iter().chain(&extra);
     for sample in &samples {
         out.push(json!({ "trakt": sample }));
-        for &key in keys.clone() {
+        for key in keys.clone().map(String::as_str) {
             let mut block = clean.clone();
             block[key] = sample.clone();
             out.push(json!({ "trakt": block }));
@@ -84,7 +99,7 @@ fn instances() -> Vec<Value> {
             without.as_object_mut().map(|o| o.remove(key));
             out.push(json!({ "trakt": without }));
         }
-        for &key in auth_keys.clone() {
+        for key in auth_keys.clone().map(String::as_str) {
             let mut block = clean.clone();
             block["authorization"][key] = sample.clone();
             out.push(json!({ "trakt": block }));
