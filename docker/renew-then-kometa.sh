@@ -17,8 +17,12 @@ kometa-trakt renew "$config" $KOMETA_TRAKT_RENEW_ARGS
 status=$?
 case $status in
     0) ;;
-    3) echo "renew-then-kometa: the Trakt authorization is dead: run \`kometa-trakt auth $config --device\`" >&2 ;;
-    4) echo "renew-then-kometa: Trakt could not be reached; nothing was lost, Kometa checks the token itself" >&2 ;;
+    3) echo "renew-then-kometa: the Trakt authorization is dead: run \`kometa-trakt auth $config\` (the device flow), or paste a block from the Kometa Utilities page with \`kometa-trakt auth $config --paste\`" >&2 ;;
+    4) echo "renew-then-kometa: Trakt could not be reached; nothing was spent, Kometa checks the token itself" >&2 ;;
+    5) echo "renew-then-kometa: the refresh token may have been spent without an answer; see the message above" >&2 ;;
+    # Stopped by a signal (128 + its number), once what Trakt answered was
+    # saved: the container is stopping, so Kometa is not started.
+    129|130|143) exit "$status" ;;
     *) echo "renew-then-kometa: kometa-trakt renew failed (exit $status); see its message above" >&2 ;;
 esac
 if [ "$status" != 0 ] && [ "${KOMETA_TRAKT_REQUIRED:-0}" = 1 ]; then

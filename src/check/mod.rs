@@ -267,8 +267,9 @@ fn trakt_elsewhere(doc: &Document<'_>) -> Vec<Diagnostic> {
                     )
                 })
             });
-            let named = key.trim().eq_ignore_ascii_case("trakt");
-            if named || (trakt_like(key) && credentials) {
+            // Only a block that holds what a trakt block holds: a template
+            // or collection named `trakt` is not one.
+            if trakt_like(key) && credentials {
                 found.push(
                     Diagnostic::new(
                         Rule::TraktKey,

@@ -87,7 +87,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     )?;
     let saved = match &args.pin {
         None => {
-            if current.pin.is_some() {
+            if current.pin.is_some() && !args.device {
                 emit(
                     out,
                     "note: the file holds a PIN; `--pin` would use it (legacy: Trakt retired its PIN page), the device flow does not\n",

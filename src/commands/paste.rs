@@ -41,7 +41,11 @@ pub(crate) fn apply_pasted(
         Source::File(p) => (p.display().to_string(), p, false),
     };
     let refuse = |why: String| Failure::usage(format!("{shown}: {why}; nothing was written"));
-    let text = read_text(path, MAX_SMALL).map_err(|e| refuse(format!("cannot read: {e}")))?;
+    let text = match source {
+        Source::Stdin => read_text(path, MAX_SMALL).map_err(|e| e.to_string()),
+        Source::File(p) => recovery::read_given(p),
+    }
+    .map_err(|e| refuse(format!("cannot read: {e}")))?;
     let pasted = paste::read(&text).map_err(|e| refuse(e.to_string()))?;
     let name = file.display().to_string();
     let loaded = super::load(file)?;

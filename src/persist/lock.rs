@@ -11,11 +11,11 @@
 use std::fs::{File, TryLockError};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::thread::sleep;
+use std::sync::mpsc;
+use std::thread;
 use std::time::{Duration, Instant};
 
-/// How often a held lock is tried again.
-const RETRY: Duration = Duration::from_millis(50);
+use crate::signals;
 
 /// How long a wait goes unmentioned.
 const QUIET: Duration = Duration::from_secs(1);
@@ -59,7 +59,10 @@ fn holder_text(holder: &Option<Holder>) -> String {
 
 /// Takes the exclusive lock of the directory holding `target`, waiting at
 /// most `wait`; `waiting` is told once, with what holds it, when the wait
-/// passes a second.
+/// passes a second. The wait is a blocking `flock` on a thread of its own
+/// (so the kernel queues us, and `/proc/locks` shows us waiting), given up
+/// after `wait`: the thread then ends with the process, or drops the lock
+/// at once if it gets it after all.
 pub(crate) fn lock(
     target: &Path,
     wait: Duration,
@@ -71,32 +74,48 @@ pub(crate) fn lock(
         error,
     };
     let file = File::open(&dir).map_err(io)?;
+    match file.try_lock() {
+        Ok(()) => return Ok(Lock { _held: file }),
+        Err(TryLockError::Error(e)) => return Err(io(e)),
+        Err(TryLockError::WouldBlock) => {}
+    }
+    let probe = file.try_clone().map_err(io)?;
+    let (tx, rx) = mpsc::channel();
+    signals::blocked(|| {
+        thread::spawn(move || {
+            let _ = tx.send(file.lock().map(|()| file));
+        })
+    });
     let start = Instant::now();
     let mut told = false;
     loop {
-        match file.try_lock() {
-            Ok(()) => return Ok(Lock { _held: file }),
-            Err(TryLockError::Error(e)) => return Err(io(e)),
-            Err(TryLockError::WouldBlock) => {}
+        let left = wait.saturating_sub(start.elapsed());
+        let slice = if told { left } else { left.min(QUIET) };
+        match rx.recv_timeout(slice) {
+            Ok(Ok(file)) => return Ok(Lock { _held: file }),
+            Ok(Err(e)) => return Err(io(e)),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                return Err(io(std::io::Error::other("the lock wait ended")));
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
         }
         let waited = start.elapsed();
         if waited >= wait {
             return Err(LockError::Timeout {
-                holder: platform::holder(&file),
+                holder: platform::holder(&probe),
                 dir,
                 waited,
             });
         }
-        if !told && waited >= QUIET {
+        if !told {
             told = true;
             waiting(&format!(
                 "waiting for the lock on {}, held by another process{} (at most {}s more)",
                 dir.display(),
-                holder_text(&platform::holder(&file)),
+                holder_text(&platform::holder(&probe)),
                 (wait - waited).as_secs()
             ));
         }
-        sleep(RETRY.min(wait - waited));
     }
 }
 

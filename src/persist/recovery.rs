@@ -10,7 +10,7 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 
-use super::file::{MAX_CONFIG, ReadError, read_capped};
+use super::file::{MAX_CONFIG, MAX_SMALL, ReadError, read_capped};
 use super::private;
 use super::write::{BACKUP, fill};
 use crate::authorization::Answer;
@@ -193,9 +193,18 @@ fn refresh_token_of(path: &Path) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The text of a file given to `auth --from-file`: a recovery file (by its
+/// name) must pass the private files' checks, any other must be a regular
+/// file; at most [`MAX_SMALL`] bytes.
+pub(crate) fn read_given(path: &Path) -> Result<String, String> {
+    let file = open(path).map_err(|e| super::describe(&e))?;
+    let bytes = read_capped(file, MAX_SMALL).map_err(|e| e.to_string())?;
+    super::file::decode(bytes).map_err(|e| e.to_string())
+}
+
 /// Opens a recovery file or leftover: one lying among the private files
 /// must pass their checks; any other must be a regular file.
-pub(crate) fn open(path: &Path) -> io::Result<File> {
+fn open(path: &Path) -> io::Result<File> {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -89,10 +89,10 @@ pub(crate) fn from_status(
         )),
         (_, "invalid_client") | (403, _) if !html => TraktError::dead(format!(
             "Trakt does not know this app ({}): it was deleted (Trakt deletes apps unused for 30 days, and deleted free users' apps in July 2026) or its client_id/client_secret is wrong; create an app at {APP_PAGE}, or use Kometa's app on the Kometa Utilities page ({UTILITIES}), then {AUTHORIZE}",
-            if code.is_empty() {
-                "403 Forbidden"
+            if code == "invalid_client" {
+                "invalid_client".to_string()
             } else {
-                "invalid_client"
+                format!("{status} Forbidden")
             }
         )),
         (401, _) => TraktError::dead(format!(

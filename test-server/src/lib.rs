@@ -56,6 +56,19 @@ pub enum Fault {
     /// `307 Temporary Redirect` to this URL (which a client must not follow
     /// with credentials).
     Redirect(String),
+    /// `400 invalid_grant` with `error_description: "session not found"`:
+    /// a refresh token from before Trakt's July 2026 auth migration.
+    SessionNotFound,
+    /// `429` without `Retry-After`.
+    RateLimitedBare,
+    /// Cloudflare's HTML `429` page, with `Retry-After` when given.
+    CloudflareRateLimited(Option<u32>),
+    /// Cloudflare's "error 1015" page (you are being rate limited), served
+    /// with status 429.
+    Cloudflare1015,
+    /// `200` with this body (after rotating the tokens), e.g. an answer
+    /// whose `expires_in` is a string.
+    Answer(String),
 }
 
 /// What the server starts with.
@@ -72,6 +85,9 @@ pub struct Config {
     pub interval: u64,
     /// The device code's lifetime, seconds.
     pub device_expires_in: u64,
+    /// Device codes approve themselves this many seconds after they are
+    /// issued (for trying the device flow without Trakt).
+    pub approve_after: Option<u64>,
 }
 
 impl Default for Config {
@@ -88,6 +104,7 @@ impl Default for Config {
             grant_style: GrantStyle::Json400,
             interval: 1,
             device_expires_in: 600,
+            approve_after: None,
         }
     }
 }
@@ -117,6 +134,8 @@ struct State {
     refresh_token: Option<String>,
     pins: Vec<String>,
     devices: HashMap<String, Device>,
+    /// When each device code was issued (Unix seconds).
+    device_issued: HashMap<String, i64>,
     faults: Vec<(String, Fault, usize)>,
     issued: Vec<Issued>,
     log: Vec<Request>,
@@ -150,6 +169,7 @@ impl Server {
             config,
             pins: Vec::new(),
             devices: HashMap::new(),
+            device_issued: HashMap::new(),
             faults: Vec::new(),
             issued: Vec::new(),
             log: Vec::new(),
@@ -379,17 +399,52 @@ fn handle(stream: &TcpStream, state: &Mutex<State>, active: &AtomicUsize) {
             let _ = route(&request, &mut lock());
             return;
         }
+        Some(Fault::SessionNotFound) => Response::json(
+            400,
+            json!({"error": "invalid_grant", "error_description": "session not found"}),
+        ),
+        Some(Fault::RateLimitedBare) => Response::json(429, json!({"error": "rate_limited"})),
+        Some(Fault::CloudflareRateLimited(seconds)) => {
+            let mut r = html(
+                429,
+                "<!DOCTYPE html><html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center><hr><center>cloudflare</center></body></html>",
+            );
+            if let Some(seconds) = seconds {
+                r.headers.push(("Retry-After".into(), seconds.to_string()));
+            }
+            r
+        }
+        Some(Fault::Cloudflare1015) => html(
+            429,
+            "<!DOCTYPE html><html><head><title>Access denied | api.trakt.tv used Cloudflare to restrict access</title></head><body><h1>Error 1015</h1><h2>You are being rate limited</h2></body></html>",
+        ),
+        Some(Fault::Answer(body)) => {
+            let _ = route(&request, &mut lock());
+            Response {
+                status: 200,
+                content_type: "application/json",
+                headers: Vec::new(),
+                body,
+            }
+        }
         None => route(&request, &mut lock()),
     };
     response.send(stream);
 }
 
 fn cloudflare() -> Response {
+    html(
+        403,
+        "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1></body></html>",
+    )
+}
+
+fn html(status: u16, body: &str) -> Response {
     Response {
-        status: 403,
+        status,
         content_type: "text/html",
         headers: Vec::new(),
-        body: "<!DOCTYPE html><html><head><title>Attention Required! | Cloudflare</title></head><body><h1>Sorry, you have been blocked</h1></body></html>".into(),
+        body: body.into(),
     }
 }
 
@@ -417,6 +472,8 @@ fn route(request: &Request, s: &mut State) -> Response {
             .unwrap_or_default()
             .to_string()
     };
+    // An app without a secret (Trakt made it optional in late 2026) takes
+    // requests without one; an app with one requires it.
     let client_ok = field("client_id") == s.config.client_id
         && field("client_secret") == s.config.client_secret;
     match (request.method.as_str(), request.path.as_str()) {
@@ -450,6 +507,7 @@ fn route(request: &Request, s: &mut State) -> Response {
             s.counter += 1;
             let code = format!("device-{:056x}", s.counter);
             s.devices.insert(code.clone(), Device::Pending);
+            s.device_issued.insert(code.clone(), now());
             Response::json(
                 200,
                 json!({
@@ -465,7 +523,16 @@ fn route(request: &Request, s: &mut State) -> Response {
             if !client_ok {
                 return invalid_client();
             }
-            match s.devices.get(&field("code")).copied() {
+            let code = field("code");
+            if let (Some(after), Some(Device::Pending), Some(&issued)) = (
+                s.config.approve_after,
+                s.devices.get(&code).copied(),
+                s.device_issued.get(&code),
+            ) && now() - issued >= after as i64
+            {
+                s.devices.insert(code.clone(), Device::Approved);
+            }
+            match s.devices.get(&code).copied() {
                 None => Response::empty(404),
                 Some(Device::Pending) => Response::empty(400),
                 Some(Device::Used) => Response::empty(409),

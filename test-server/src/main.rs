@@ -3,7 +3,9 @@
 //! Options make it Trakt for other values (scripts/kometa-diff uses them):
 //! `--client-id`, `--client-secret`, `--access-token`, `--refresh-token`,
 //! `--pin` (a PIN it will exchange once), `--expired` (the access token no
-//! longer works, so a client must refresh).
+//! longer works, so a client must refresh), `--no-secret` (an app without a
+//! client secret), `--approve-after SECONDS` (device codes approve
+//! themselves: the device flow without a person).
 
 use trakt_test_server::{Config, Server};
 
@@ -22,6 +24,10 @@ fn main() {
             "--refresh-token" => config.refresh_token = value(),
             "--pin" => pins.push(value()),
             "--expired" => expired = true,
+            "--no-secret" => config.client_secret = String::new(),
+            "--approve-after" => {
+                config.approve_after = Some(value().parse().expect("--approve-after SECONDS"));
+            }
             _ => addr = arg,
         }
     }
@@ -40,9 +46,13 @@ fn main() {
     println!("(the values in fixtures/config.yml); try, in another shell:");
     println!("  cp fixtures/config.yml /tmp/config.yml");
     println!(
-        "  cargo run -- renew /tmp/config.yml --force --diff --api-url {0} --auth-url {0}",
+        "  export TRAKT_API_URL={0} TRAKT_AUTH_URL={0}",
         server.url()
     );
+    if config.approve_after.is_some() {
+        println!("  cargo run -- auth /tmp/config.yml     # the device flow, approved by itself");
+    }
+    println!("  cargo run -- renew /tmp/config.yml --force --diff");
     println!("Ctrl-C stops it.");
     loop {
         std::thread::park();

@@ -14,8 +14,15 @@ fn pin_from_the_file_gives_the_six_values_and_clears_the_pin() {
     let server = Server::start(Config::default());
     server.add_pin("7F3A9C21");
     let (_dir, file) = temp_file("config.yml", UNAUTHORIZED.as_bytes());
-    let r = kt(["auth", file.to_str().unwrap()]).against(&server).run();
+    let r = kt(["auth", file.to_str().unwrap(), "--pin"])
+        .against(&server)
+        .run();
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("note: Trakt retired its PIN page in late 2026; a PIN still works for apps that have one (`auth --device` needs none)\n"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
         authorized(&server.issued()[0])
@@ -186,6 +193,12 @@ fn a_pasted_block_is_applied_with_or_without_the_trakt_root() {
     ])
     .run();
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("not a complete authorization block"));
+    assert_eq!(
+        out.stderr,
+        format!(
+            "kometa-trakt: {}: the block lacks `token_type`, `expires_in`, `refresh_token`, `scope`, `created_at`: paste the whole block the Kometa Utilities page printed; nothing was written\n",
+            block.display()
+        )
+    );
     assert_eq!(fs::read_to_string(&file).unwrap(), UNAUTHORIZED);
 }

@@ -176,8 +176,8 @@ const CORPUS: &[(&str, &[&str])] = &[
         "03_",
         &[
             "kometa-will-rewrite",
-            "credential-format",
-            "credential-format",
+            "value-whitespace",
+            "value-whitespace",
             "not-authorized",
         ],
     ),
@@ -222,7 +222,10 @@ const CORPUS: &[(&str, &[&str])] = &[
             "token-expired",
         ],
     ),
-    ("kt-flow-authorization", &["token-expired"]),
+    (
+        "kt-flow-authorization",
+        &["placeholder-unset", "placeholder-unset", "token-expired"],
+    ),
     ("kt-four-spaces-tabs-in-comments", &["token-expired"]),
     (
         "kt-hash-values",
@@ -244,10 +247,27 @@ const CORPUS: &[(&str, &[&str])] = &[
     ),
     ("kt-jinja-template", &["yaml-syntax"]),
     ("kt-nested-trakt", &["no-trakt"]),
-    ("kt-placeholders-joined", &["token-expired"]),
+    (
+        "kt-placeholders-joined",
+        &[
+            "placeholder-unset",
+            "placeholder-unset",
+            "placeholder-unset",
+            "placeholder-unset",
+            "token-expired",
+        ],
+    ),
     (
         "kt-placeholders-sorted-quoted-numbers",
-        &["quoted-number", "token-expired", "quoted-number"],
+        &[
+            "placeholder-unset",
+            "quoted-number",
+            "token-expired",
+            "quoted-number",
+            "placeholder-unset",
+            "placeholder-unset",
+            "placeholder-unset",
+        ],
     ),
     (
         "kt-private-markers",
@@ -266,8 +286,10 @@ const CORPUS: &[(&str, &[&str])] = &[
         "kt-quoted-strings",
         &[
             "kometa-will-rewrite",
-            "credential-format",
-            "credential-format",
+            "value-whitespace",
+            "value-whitespace",
+            "value-whitespace",
+            "value-whitespace",
             "authorization-incomplete",
         ],
     ),
@@ -388,12 +410,23 @@ const CORPUS: &[(&str, &[&str])] = &[
         "09_",
         &[
             "kometa-will-rewrite",
-            "credential-format",
-            "credential-format",
+            "value-whitespace",
+            "value-whitespace",
+            "value-whitespace",
+            "value-whitespace",
             "authorization-incomplete",
         ],
     ),
-    ("10_", &["token-expired"]),
+    (
+        "10_",
+        &[
+            "placeholder-unset",
+            "placeholder-unset",
+            "placeholder-unset",
+            "placeholder-unset",
+            "token-expired",
+        ],
+    ),
     (
         "11_",
         &[
@@ -448,7 +481,18 @@ const CORPUS: &[(&str, &[&str])] = &[
             "missing-credential",
         ],
     ),
-    ("17_", &["quoted-number", "token-expired", "quoted-number"]),
+    (
+        "17_",
+        &[
+            "placeholder-unset",
+            "quoted-number",
+            "token-expired",
+            "quoted-number",
+            "placeholder-unset",
+            "placeholder-unset",
+            "placeholder-unset",
+        ],
+    ),
     (
         "19_",
         &[
@@ -467,7 +511,15 @@ const CORPUS: &[(&str, &[&str])] = &[
             "not-authorized",
         ],
     ),
-    ("21_", &["kometa-will-rewrite", "not-authorized"]),
+    (
+        "21_",
+        &[
+            "kometa-will-rewrite",
+            "placeholder-unset",
+            "placeholder-unset",
+            "not-authorized",
+        ],
+    ),
     (
         "22_",
         &["missing-credential", "missing-credential", "not-authorized"],
@@ -493,15 +545,7 @@ const CORPUS: &[(&str, &[&str])] = &[
             "template-placeholder",
         ],
     ),
-    (
-        "25_",
-        &[
-            "kometa-will-rewrite",
-            "credential-format",
-            "credential-format",
-            "not-authorized",
-        ],
-    ),
+    ("25_", &["kometa-will-rewrite", "not-authorized"]),
     (
         "26_",
         &[

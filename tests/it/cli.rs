@@ -297,11 +297,13 @@ fn help_documents_the_exit_codes() {
     assert_eq!(out.code, 0);
     let help = out.stdout;
     for line in [
-        "0  success",
-        "1  findings",
-        "2  cannot run",
-        "3  the Trakt authorization is dead",
-        "4  temporary failure",
+        "\n  0      success",
+        "\n  1      findings",
+        "\n  2      cannot run",
+        "\n  3      the Trakt authorization is dead",
+        "\n  4      temporary failure",
+        "\n  5      a request that spends a token or code reached Trakt but got no answer",
+        "\n  128+n  stopped by signal n",
     ] {
         assert!(help.contains(line), "{line}");
     }

@@ -91,14 +91,21 @@ fn a_dead_authorization_is_reported_and_kometa_still_starts() {
         stdout.starts_with("kometa started: kometa.py --run\n"),
         "{stdout}"
     );
-    let config = stderr
-        .split("kometa-trakt auth ")
-        .nth(1)
+    let advice = stderr
+        .split_once("\nrenew-then-kometa: ")
+        .map(|(_, a)| a)
         .unwrap_or_default();
-    assert!(
-        stderr.contains(
-            "\nrenew-then-kometa: the Trakt authorization is dead: run `kometa-trakt auth "
-        ) && config.ends_with("/config.yml --device`\n"),
+    let config = advice
+        .split("`kometa-trakt auth ")
+        .nth(1)
+        .and_then(|c| c.split('`').next())
+        .unwrap_or_default();
+    assert!(config.ends_with("/config.yml"), "{stderr}");
+    assert_eq!(
+        advice,
+        format!(
+            "the Trakt authorization is dead: run `kometa-trakt auth {config}` (the device flow), or paste a block from the Kometa Utilities page with `kometa-trakt auth {config} --paste`\n"
+        ),
         "{stderr}"
     );
 }
@@ -111,7 +118,7 @@ fn with_kometa_trakt_required_a_failed_renewal_stops_the_container() {
     assert_eq!(code, 4, "{stderr}");
     assert_eq!(stdout, "", "Kometa did not start");
     assert!(
-        stderr.ends_with("renew-then-kometa: Trakt could not be reached; nothing was lost, Kometa checks the token itself\n"),
+        stderr.ends_with("renew-then-kometa: Trakt could not be reached; nothing was spent, Kometa checks the token itself\n"),
         "{stderr}"
     );
 }

@@ -1,15 +1,17 @@
-//! `renew` under real filesystem faults, made with mounts in a private
-//! mount namespace: a read-only config is refused before any request; a
-//! full filesystem leaves a recovery file that restores the config; a
-//! single-file bind mount is renewed in place.
+//! `renew` under real faults: a read-only config and a full filesystem
+//! (mounts in a private mount namespace) are refused before any request; a
+//! save that fails once the token is spent (the config changed meanwhile)
+//! leaves a recovery file that restores the config; a single-file bind
+//! mount is renewed in place.
 
 use std::fs;
 
+use crate::support::kt;
 use crate::support::trakt::{
-    assert_no_secret, config_text, in_namespace_with, one_page_config, recovery_path, renewed,
+    assert_no_secret, config_text, in_namespace_with, one_page_config, recovery_path,
+    renew_changed_midway, renewed,
 };
-use crate::support::{Run, in_namespace, kt};
-use trakt_test_server::{Config, Server, TOKEN};
+use trakt_test_server::{Config, Server};
 
 #[test]
 fn read_only_config_is_refused_before_any_request() {
@@ -28,14 +30,16 @@ fn read_only_config_is_refused_before_any_request() {
     assert_eq!(out, "rc=2\n");
     let err = fs::read_to_string(dir.path().join("err")).unwrap();
     assert!(
-        err.contains("cannot write: Read-only file system; not contacting Trakt"),
+        err.contains(
+            "cannot write: Read-only file system; nothing was sent to Trakt, so nothing was spent"
+        ),
         "{err}"
     );
     assert!(server.log().is_empty(), "the server saw a request");
 }
 
 #[test]
-fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
+fn a_full_filesystem_refuses_before_anything_is_spent() {
     let server = Server::start(Config::default());
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path().display();
@@ -49,105 +53,132 @@ fn full_filesystem_leaves_a_recovery_file_that_restores_the_config() {
              dd if=/dev/zero of={d}/mnt/fill bs=4096 2>/dev/null || true
              set +e; XDG_STATE_HOME={d}/state \"$BIN\" renew {d}/mnt/config.yml --api-url $URL --auth-url $URL 2>{d}/err; echo rc=$?; set -e
              cp {d}/mnt/config.yml {d}/after.yml
-             ls -A {d}/mnt"
+             ls -A {d}/mnt {d}/state"
         ),
     );
     let err = fs::read_to_string(dir.path().join("err")).unwrap();
-    assert_eq!(out, "rc=2\nconfig.yml\nfill\n", "{err}");
-    assert_eq!(server.count(TOKEN), 1);
+    assert_eq!(
+        err,
+        format!(
+            "kometa-trakt: {d}/mnt/config.yml: not enough space for the save (No space left on device); nothing was sent to Trakt, so nothing was spent\n"
+        )
+    );
+    // Nothing left behind: the reserved files are gone again.
+    assert_eq!(
+        out,
+        format!("rc=2\n{d}/mnt:\nconfig.yml\nfill\n\n{d}/state:\nkometa-trakt\n")
+    );
+    assert!(server.log().is_empty(), "the server saw a request");
     assert_eq!(
         fs::read_to_string(dir.path().join("after.yml")).unwrap(),
         padded,
         "the config is intact"
     );
-    let recovery = recovery_path(&err);
+}
+
+#[test]
+fn a_renewal_whose_save_fails_keeps_the_tokens_in_a_recovery_file_that_restores_the_config() {
+    let server = Server::start(Config::default());
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("config.yml");
+    let config = file.to_str().unwrap();
+    fs::write(&file, config_text()).unwrap();
+    let state = dir.path().join("state");
+    let state_env = [("XDG_STATE_HOME", state.to_str().unwrap())];
+    let r = renew_changed_midway(&server, &file, &state_env);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let recovery = recovery_path(&r.stderr);
+    assert_eq!(recovery.parent(), Some(dir.path()));
+    let shown = recovery.display();
     assert_eq!(
-        recovery.parent(),
-        Some(dir.path().join("state/kometa-trakt").as_path())
+        r.stderr,
+        format!(
+            "kometa-trakt: {config}: the new tokens could not be saved (cannot write: the file changed since it was read; nothing was written). They are in {shown} (readable by you only); apply them with:\n  kometa-trakt auth {config} --from-file {shown}\n"
+        )
     );
-    assert!(err.contains("No space left on device"), "{err}");
-    assert!(err.contains("kometa-trakt auth"), "{err}");
     use std::os::unix::fs::PermissionsExt;
     assert_eq!(
         fs::metadata(&recovery).unwrap().permissions().mode() & 0o777,
         0o600
     );
-    assert_no_secret(
-        &server,
-        &Run {
-            code: 2,
-            stdout: String::new(),
-            stderr: err,
-        },
+    assert_no_secret(&server, &r);
+    let edited = format!("{}# edited meanwhile\n", config_text());
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        edited,
+        "the person's edit stays"
     );
-    // The config (at the same path, the tmpfs gone) still holds the spent
-    // refresh token: renewing it again points to the recovery file.
-    let file = dir.path().join("mnt/config.yml");
-    let config = file.to_str().unwrap();
-    fs::write(&file, &padded).unwrap();
-    let url = server.url();
-    let with_state = |args: &[&str]| {
-        let out = kt(args)
-            .env("XDG_STATE_HOME", dir.path().join("state"))
-            .run();
-        (out.code, out.stdout, out.stderr)
-    };
-    let (code, _, stderr) = with_state(&["renew", config, "--api-url", &url, "--auth-url", &url]);
-    assert_eq!(code, 3, "{stderr}");
-    let shown = recovery.display();
+    // The config still holds the spent refresh token: status and a new
+    // renewal point to the recovery file.
+    let status = kt(["status", config]).envs(state_env).run();
     assert!(
-        stderr.ends_with(&format!(
-            "(invalid_grant): it was already used, expired or revoked; authorize again with `kometa-trakt auth --pin PIN` or `--device`\n  but {shown} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {config} --from-file {shown}`\n"
+        status.stdout.ends_with(&format!(
+            "  recovery:    {shown} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {config} --from-file {shown}`\n"
         )),
-        "{stderr}"
+        "{}",
+        status.stdout
+    );
+    let again = kt(["renew", config]).against(&server).envs(state_env).run();
+    assert_eq!(again.code, 3, "{}", again.stderr);
+    assert!(
+        again.stderr.ends_with(&format!(
+            "\n  but {shown} holds newer tokens from a renewal that could not be saved: apply them with `kometa-trakt auth {config} --from-file {shown}`\n"
+        )),
+        "{}",
+        again.stderr
     );
     // Applying it restores a working config (the stored refresh token is
     // the live one) and removes it.
-    let (code, stdout, stderr) = with_state(&["auth", config, "--from-file", &shown.to_string()]);
-    assert_eq!(code, 0, "{stderr}");
+    let applied = kt(["auth", config, "--from-file", &shown.to_string()])
+        .envs(state_env)
+        .run();
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
     assert!(
-        stdout.ends_with(&format!(
+        applied.stdout.ends_with(&format!(
             "\nremoved {shown}: superseded by the tokens just saved\n"
         )),
-        "{stdout}"
+        "{}",
+        applied.stdout
     );
     assert!(!recovery.exists());
-    let restored = fs::read_to_string(&file).unwrap();
     let live = server.refresh_token().unwrap();
     assert!(
-        restored.contains(&format!("refresh_token: {live}\n")),
-        "{restored}"
+        fs::read_to_string(&file)
+            .unwrap()
+            .contains(&format!("refresh_token: {live}\n"))
     );
-    let renew = kt(["renew", config, "--force"]).against(&server).run();
+    let renew = kt(["renew", config, "--force"])
+        .against(&server)
+        .envs(state_env)
+        .run();
     assert_eq!(renew.code, 0, "{}", renew.stderr);
 }
 
 #[test]
-fn configs_with_one_name_on_full_filesystems_get_their_own_recovery_files() {
+fn configs_with_one_name_in_shared_directories_get_their_own_recovery_files() {
     let (one, two) = (
         Server::start(Config::default()),
         Server::start(Config::default()),
     );
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path().display();
-    fs::write(dir.path().join("config.yml"), one_page_config()).unwrap();
-    let out = in_namespace(
-        &format!(
-            "for n in 1 2; do
-               mkdir {d}/mnt$n; mount -t tmpfs -o size=64k tmpfs {d}/mnt$n
-               cp {d}/config.yml {d}/mnt$n/config.yml
-               dd if=/dev/zero of={d}/mnt$n/fill bs=4096 2>/dev/null || true
-             done
-             set +e
-             XDG_STATE_HOME={d}/state \"$BIN\" renew {d}/mnt1/config.yml --api-url $ONE --auth-url $ONE 2>{d}/err1; echo rc=$?
-             XDG_STATE_HOME={d}/state \"$BIN\" renew {d}/mnt2/config.yml --api-url $TWO --auth-url $TWO 2>{d}/err2; echo rc=$?"
-        ),
-        &[("ONE", &one.url()), ("TWO", &two.url())],
-    );
-    assert_eq!(out, "rc=2\nrc=2\n");
-    let err = |n: u8| fs::read_to_string(dir.path().join(format!("err{n}"))).unwrap();
-    let (first, second) = (recovery_path(&err(1)), recovery_path(&err(2)));
+    let state = dir.path().join("state");
+    let env = [("XDG_STATE_HOME", state.to_str().unwrap())];
+    let mut found = Vec::new();
+    for (n, server) in [(1, &one), (2, &two)] {
+        // Others may write in these directories: recovery files go to the
+        // private state directory, where the two names must not meet.
+        let sub = dir.path().join(format!("shared{n}"));
+        fs::create_dir(&sub).unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(&sub, fs::Permissions::from_mode(0o777)).unwrap();
+        let file = sub.join("config.yml");
+        fs::write(&file, config_text()).unwrap();
+        let r = renew_changed_midway(server, &file, &env);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        found.push(recovery_path(&r.stderr));
+    }
     let hash = |path: &std::path::Path| {
+        assert_eq!(path.parent(), Some(state.join("kometa-trakt").as_path()));
         let name = path.file_name().unwrap().to_str().unwrap().to_string();
         let hash = name
             .strip_prefix("config.yml.")
@@ -160,10 +191,14 @@ fn configs_with_one_name_on_full_filesystems_get_their_own_recovery_files() {
         );
         hash
     };
-    assert_ne!(hash(&first), hash(&second), "two configs, one name prefix");
-    for (path, server) in [(first, &one), (second, &two)] {
+    assert_ne!(
+        hash(&found[0]),
+        hash(&found[1]),
+        "two configs, one name prefix"
+    );
+    for (path, server) in found.iter().zip([&one, &two]) {
         let live = server.refresh_token().unwrap();
-        let saved = fs::read_to_string(&path).unwrap();
+        let saved = fs::read_to_string(path).unwrap();
         assert!(
             saved.contains(&format!("refresh_token: \"{live}\"\n")),
             "{saved}"

@@ -44,6 +44,33 @@ mdblist:
   apikey: <<MDBLIST_KEY>>
 ";
 
+/// What `check` still says of FIXED: the placeholder's variable is not set
+/// here (where Kometa runs, it may be).
+fn unset_note(name: &str) -> String {
+    format!(
+        "{name}:5:18: note[placeholder-unset]: `trakt.client_secret` needs KOMETA_TRAKT_SECRET where Kometa runs: it is not set here, nor in Kometa's config/.env (unset, the value becomes null)
+  |
+5 |   client_secret: <<trakt-secret>>   # the secret lives in KOMETA_TRAKT_SECRET
+  |                  ^^^^^^^^^^^^^^^^
+  = hint: set it in Kometa's environment (Docker: the container's environment, or /config/.env)
+0 errors, 0 warnings in 1 file
+"
+    )
+}
+
+/// The fixes made to BROKEN, one line each, in the order they are made.
+fn fixes_made(name: &str, verb: &str) -> String {
+    format!(
+        "{name}:3:1: {verb} [kometa-will-rewrite]: Kometa's first run will rewrite the whole file to add `force_refresh`: quotes, comment columns, CRLF and a BOM are lost
+{name}:4:14: {verb} [tagged-value]: `trakt.client_id` carries the tag `!!str`: ruamel.yaml loads a TaggedScalar object, not a string: Kometa crashes sending it (InvalidHeader: a header value must be str or bytes, not TaggedScalar; modules/trakt.py:162) and its whole run aborts
+{name}:5:18: {verb} [placeholder-spelling]: `trakt.client_secret` is <<trakt_secret>>, but <<trakt_secret>> can never be filled (Kometa fills <<trakt-secret>> from KOMETA_TRAKT_SECRET); the value becomes null: Kometa stops with \"trakt sub-attribute client_secret is blank\" and runs without Trakt
+{name}:6:8: {verb} [pin-type]: `trakt.pin` is an integer, not a string: Trakt refuses the PIN when a PIN exchange is needed (Kometa reads the PIN only when both tokens fail)
+{name}:10:17: {verb} [quoted-number]: `trakt.authorization.expires_in` is a number written as a string
+{name}:13:17: {verb} [quoted-number]: `trakt.authorization.created_at` is a number written as a string
+"
+    )
+}
+
 fn fix(file: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
     let out = kt(["check", "--fix"])
         .args(extra)
@@ -56,18 +83,23 @@ fn fix(file: &std::path::Path, extra: &[&str]) -> (i32, String, String) {
 #[test]
 fn every_fixable_finding_is_fixed_by_a_minimal_edit_and_a_second_run_changes_nothing() {
     let (_dir, file) = temp_file("config.yml", BROKEN.as_bytes());
+    let name = file.display().to_string();
     let (code, stdout, stderr) = fix(&file, &[]);
     assert_eq!((code, stderr.as_str()), (0, ""));
     assert_eq!(
         stdout,
-        "0 errors, 0 warnings in 1 file\n6 fixed, 0 remaining\n"
+        format!(
+            "{}{}6 fixed, 0 remaining\n",
+            unset_note(&name),
+            fixes_made(&name, "fixed")
+        )
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), FIXED);
     let (code, stdout, _) = fix(&file, &[]);
     assert_eq!(code, 0);
     assert_eq!(
         stdout,
-        "0 errors, 0 warnings in 1 file\n0 fixed, 0 remaining\n"
+        format!("{}0 fixed, 0 remaining\n", unset_note(&name))
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), FIXED);
 }
@@ -87,7 +119,11 @@ fn dry_run_shows_the_masked_diff_and_check_says_fixes_are_pending() {
                 "\n+  client_secret: <<trakt-secret>>   # the secret lives in KOMETA_TRAKT_SECRET\n"
             )
             && stdout.contains("+  force_refresh: false\n")
-            && stdout.ends_with("0 errors, 0 warnings in 1 file\n6 would be fixed, 0 remaining\n"),
+            && stdout.ends_with(&format!(
+                "{}{}6 would be fixed, 0 remaining\n",
+                unset_note(&file.display().to_string()),
+                fixes_made(&file.display().to_string(), "would fix")
+            )),
         "{stdout}"
     );
     assert!(!stdout.contains("a1b2c3d4"), "a secret in the diff");
@@ -116,7 +152,7 @@ trakt:
     );
     assert!(
         stdout.contains("warning[force-refresh-type]")
-            && stdout.ends_with("0 fixed, 3 remaining\n"),
+            && stdout.ends_with("0 fixed, 2 remaining\n"),
         "{stdout}"
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), text);

@@ -66,7 +66,7 @@ fn a_read_only_directory_and_no_writable_state_directory_refuse_before_any_reque
     );
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("not contacting Trakt, since the new tokens could not be saved"),
+        stderr.contains("; nothing was sent to Trakt, so nothing was spent"),
         "{stderr}"
     );
     assert!(server.log().is_empty(), "a request was made");

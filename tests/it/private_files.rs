@@ -7,29 +7,26 @@ use std::fs;
 use std::os::unix::fs::{PermissionsExt, symlink};
 use std::path::{Path, PathBuf};
 
-use crate::support::trakt::{config_text, in_namespace_with, one_page_config, recovery_path};
+use crate::support::trakt::{config_text, recovery_path, renew_changed_midway};
 use crate::support::{kt, recovery_block, temp_file};
 use trakt_test_server::{Config, Server, TOKEN};
 
-/// Runs `renew --force` on `dir/NAME` where the filesystem is full (a 64 KiB
-/// tmpfs mounted on `dir/mnt`), with the state directory `dir/state`;
-/// returns stderr.
-fn renew_on_full_filesystem(server: &Server, dir: &Path, name: &str, prepare: &str) -> String {
-    let d = dir.display();
-    fs::create_dir_all(dir.join("mnt")).unwrap();
-    fs::write(dir.join("config.yml"), one_page_config()).unwrap();
-    in_namespace_with(
+/// Runs `renew --force` on `dir/NAME` (made from the fixture after
+/// `prepare` ran in `dir`), with the state directory `dir/state`, while the
+/// config changes under the token call: the spent answer goes to a
+/// recovery file. Returns stderr.
+fn renew_unsaved(server: &Server, dir: &Path, name: &str, prepare: impl FnOnce(&Path)) -> String {
+    prepare(dir);
+    let file = dir.join(name);
+    fs::write(&file, config_text()).unwrap();
+    let state = dir.join("state");
+    let r = renew_changed_midway(
         server,
-        &format!(
-            "mount -t tmpfs -o size=64k,mode=0755 tmpfs {d}/mnt
-             cp {d}/config.yml \"{d}/mnt/{name}\"
-             {prepare}
-             dd if=/dev/zero of={d}/mnt/fill bs=4096 2>/dev/null || true
-             set +e; XDG_STATE_HOME={d}/state \"$BIN\" renew \"{d}/mnt/{name}\" --force --api-url $URL --auth-url $URL 2>{d}/err; set -e
-             ls -A {d}/mnt > {d}/listing"
-        ),
+        &file,
+        &[("XDG_STATE_HOME", state.to_str().unwrap())],
     );
-    fs::read_to_string(dir.join("err")).unwrap()
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr
 }
 
 #[test]
@@ -39,12 +36,17 @@ fn a_planted_symlink_is_never_followed_and_the_recovery_file_is_new_and_private(
     let victim = dir.path().join("victim.txt");
     fs::write(&victim, "not yours\n").unwrap();
     // Links at every name a fixed scheme would use, pointing at the victim.
-    let plant = format!(
-        "for n in .config.yml.kometa-trakt-recovery.yml .config.yml.kometa-trakt.bak .config.yml.kometa-trakt-backup.yml; do ln -s {} {}/mnt/$n; done",
-        victim.display(),
-        dir.path().display()
-    );
-    let err = renew_on_full_filesystem(&server, dir.path(), "config.yml", &plant);
+    let work = dir.path().join("work");
+    let err = renew_unsaved(&server, &work, "config.yml", |d| {
+        fs::create_dir(d).unwrap();
+        for n in [
+            ".config.yml.kometa-trakt-recovery.yml",
+            ".config.yml.kometa-trakt.bak",
+            ".config.yml.kometa-trakt-backup.yml",
+        ] {
+            symlink(&victim, d.join(n)).unwrap();
+        }
+    });
     assert_eq!(server.count(TOKEN), 1, "{err}");
     assert_eq!(fs::read_to_string(&victim).unwrap(), "not yours\n");
     assert_eq!(
@@ -63,12 +65,9 @@ fn a_planted_symlink_is_never_followed_and_the_recovery_file_is_new_and_private(
 fn in_a_directory_others_may_write_the_recovery_file_goes_to_the_private_state_directory() {
     let server = Server::start(Config::default());
     let dir = tempfile::tempdir().unwrap();
-    let err = renew_on_full_filesystem(
-        &server,
-        dir.path(),
-        "config.yml",
-        &format!("chmod 0777 {}/mnt", dir.path().display()),
-    );
+    let err = renew_unsaved(&server, dir.path(), "config.yml", |d| {
+        fs::set_permissions(d, fs::Permissions::from_mode(0o777)).unwrap()
+    });
     let recovery = recovery_path(&err);
     let state = dir.path().join("state/kometa-trakt");
     assert_eq!(recovery.parent(), Some(state.as_path()), "{err}");
@@ -83,7 +82,7 @@ fn a_newline_in_the_config_name_does_not_break_the_recovery_file() {
     let server = Server::start(Config::default());
     let dir = tempfile::tempdir().unwrap();
     let name = "con\nfig.yml";
-    let err = renew_on_full_filesystem(&server, dir.path(), name, "");
+    let err = renew_unsaved(&server, dir.path(), name, |_| {});
     let recovery = recovery_path(&err);
     let saved = fs::read_to_string(&recovery).unwrap();
     assert!(

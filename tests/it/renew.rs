@@ -110,8 +110,9 @@ fn dry_run_and_check_send_no_token_request() {
     assert_no_secret(&server, &dry);
 }
 
-/// A failure leaves the file byte-identical, exits `code`, says `why`.
-fn fails(fault: Fault, code: i32, why: &str) {
+/// A failure leaves the file byte-identical, exits `code`, says `why`,
+/// and sends the token POST `posts` times.
+fn fails(fault: Fault, code: i32, why: &str, posts: usize) {
     let server = Server::start(Config::default());
     server.fault(TOKEN, fault, 10);
     let (_dir, file) = temp_file("config.yml", config_text().as_bytes());
@@ -126,50 +127,43 @@ fn fails(fault: Fault, code: i32, why: &str) {
     assert_no_secret(&server, &r);
     assert_eq!(
         server.count(TOKEN),
-        1,
-        "{why}: a token POST is never repeated"
+        posts,
+        "{why}: a token POST is never repeated once it may have spent the token"
     );
 }
 
 #[test]
 fn every_trakt_error_has_its_exit_code_and_leaves_the_file_alone() {
+    let spent = "; the request reached Trakt, so what it carried may be spent";
     let mut cases = vec![
-        (Fault::InvalidClient, 3, "invalid_client".to_string()),
-        (
-            Fault::Status(403),
-            3,
-            "application was probably deleted".to_string(),
-        ),
-        (Fault::Cloudflare, 4, "Cloudflare".to_string()),
-        (Fault::Status(410), 3, "deactivated (410 Gone)".to_string()),
-        (Fault::Status(423), 3, "locked (423 Locked)".to_string()),
-        (Fault::RateLimited(1), 4, "rate limit".to_string()),
-        (
-            Fault::Slow(Duration::from_secs(4)),
-            4,
-            "no answer from Trakt to the refresh token in time".to_string(),
-        ),
-        (Fault::Malformed, 4, "was not valid JSON".to_string()),
-        (
-            Fault::MissingFields,
-            4,
-            "lacks refresh_token, created_at".to_string(),
-        ),
-        (
-            Fault::DropAfterRotation,
-            4,
-            "the connection broke during the refresh token".to_string(),
-        ),
+        (Fault::InvalidClient, 3, "Trakt does not know this app (invalid_client): it was deleted (Trakt deletes apps unused for 30 days".to_string(), 1),
+        (Fault::Status(403), 3, "Trakt does not know this app (403 Forbidden)".to_string(), 1),
+        (Fault::Cloudflare, 4, "Cloudflare front blocked the request (403, an HTML page)".to_string(), 1),
+        (Fault::Status(410), 3, "deactivated (410 Gone)".to_string(), 1),
+        (Fault::Status(423), 3, "locked (423 Locked)".to_string(), 1),
+        (Fault::Status(426), 3, "426 Upgrade Required: this needs a Trakt VIP account".to_string(), 1),
+        (Fault::SessionNotFound, 3, "this refresh token predates Trakt's July 2026 auth migration, after which old tokens cannot be exchanged; authorize once more".to_string(), 1),
+        // A 429 refused the request before anything was spent: a short
+        // Retry-After is waited out and the request sent once more.
+        (Fault::RateLimited(1), 4, "Trakt's rate limit was hit (429 Too Many Requests): nothing was spent; try again in 1 s (after ".to_string(), 2),
+        (Fault::RateLimitedBare, 4, "Trakt's rate limit was hit (429 Too Many Requests): nothing was spent; try again in a few minutes".to_string(), 1),
+        (Fault::CloudflareRateLimited(Some(600)), 4, "Trakt's rate limit was hit (429 Too Many Requests): nothing was spent; try again in 600 s (after ".to_string(), 1),
+        (Fault::Cloudflare1015, 4, "Cloudflare's rate limit (error 1015) was hit".to_string(), 1),
+        (Fault::Slow(Duration::from_secs(4)), 5, format!("no answer from Trakt to the refresh token in time{spent}"), 1),
+        (Fault::Malformed, 5, format!("Trakt accepted the refresh token but its answer holds no refresh token{spent}"), 1),
+        (Fault::MissingFields, 5, format!("Trakt accepted the refresh token but its answer holds no refresh token{spent}"), 1),
+        (Fault::DropAfterRotation, 5, format!("the connection broke during the refresh token{spent}"), 1),
     ];
     for status in [500, 502, 503, 504, 520, 521, 522] {
         cases.push((
             Fault::Status(status),
             4,
             format!("Trakt is having trouble ({status})"),
+            1,
         ));
     }
-    for (fault, code, why) in cases {
-        fails(fault, code, &why);
+    for (fault, code, why, posts) in cases {
+        fails(fault, code, &why, posts);
     }
 }
 

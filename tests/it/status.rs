@@ -54,7 +54,8 @@ fn due_token_in_json_and_expired_token_in_text() {
   },
   "client_id": "4f2a…(64 chars)",
   "account": null,
-  "recovery": null
+  "recovery": null,
+  "backup": null
 }
 "#
     );
@@ -134,7 +135,9 @@ fn an_unapplied_recovery_file_is_shown_with_the_command_that_applies_it() {
         &["--format", "json", "config.yml"],
     );
     assert!(
-        json.ends_with(&format!("  \"recovery\": \"{shown}\"\n}}\n")),
+        json.ends_with(&format!(
+            "  \"recovery\": \"{shown}\",\n  \"backup\": null\n}}\n"
+        )),
         "{json}"
     );
     // Once the config holds its refresh token, the file is applied: not shown.

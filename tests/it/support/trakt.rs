@@ -4,11 +4,12 @@
 //! output.
 
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
-use trakt_test_server::{Issued, Server};
+use trakt_test_server::{Fault, Issued, Server, TOKEN};
 
-use super::{Run, fixture, in_namespace};
+use super::{Run, fixture, in_namespace, kt, wait_until};
 
 /// The bundled fixture's values are what the test server accepts by default.
 pub(crate) fn config_text() -> String {
@@ -104,4 +105,24 @@ pub(crate) fn one_page_config() -> String {
         "fits one page now, needs two after renewal"
     );
     padded
+}
+
+/// Runs `renew --force` on `file` against `server` with `env`, and changes
+/// the config (a line appended) while the token request is held, so that
+/// the answer, spent, can no longer be saved into it: the renewal keeps
+/// the new tokens in its recovery file. Returns the run.
+pub(crate) fn renew_changed_midway(server: &Server, file: &Path, env: &[(&str, &str)]) -> Run {
+    server.fault(TOKEN, Fault::Hold, 1);
+    let running = kt(["renew", file.to_str().unwrap(), "--force"])
+        .against(server)
+        .envs(env.iter().copied())
+        .spawn();
+    wait_until("the token request", Duration::from_secs(20), || {
+        server.count(TOKEN) >= 1
+    });
+    let mut changed = fs::read_to_string(file).unwrap();
+    changed.push_str("# edited meanwhile\n");
+    fs::write(file, changed).unwrap();
+    server.release();
+    running.wait()
 }
