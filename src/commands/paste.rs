@@ -43,6 +43,9 @@ pub(crate) fn apply_pasted(
     let refuse = |why: String| Failure::usage(format!("{shown}: {why}; nothing was written"));
     let text = match source {
         Source::Stdin => read_text(path, MAX_SMALL).map_err(|e| e.to_string()),
+        Source::File(p) if p.as_os_str() == "-" => {
+            read_text(p, MAX_SMALL).map_err(|e| e.to_string())
+        }
         Source::File(p) => recovery::read_given(p),
     }
     .map_err(|e| refuse(format!("cannot read: {e}")))?;
