@@ -318,13 +318,7 @@ pub(crate) fn load(file: &Path) -> Result<Loaded, Failure> {
 
 /// Parses a config's text, with a message naming the file.
 pub(crate) fn parse<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Failure> {
-    Document::parse(text).map_err(|e| {
-        let mut failure = refused(file, e.into());
-        if let Some(note) = torn(file) {
-            failure.message.push_str(&format!("\n  {note}"));
-        }
-        failure
-    })
+    Document::parse(text).map_err(|e| refused(file, e.into()))
 }
 
 /// For a config that no longer parses: the backup an interrupted in-place
@@ -343,10 +337,16 @@ pub(crate) fn torn(file: &Path) -> Option<String> {
 /// A refusal from the document layer, prefixed with the file name.
 pub(crate) fn refused(file: &Path, e: EditError) -> Failure {
     let name = file.display();
-    Failure::usage(match e.pos {
+    let mut failure = Failure::usage(match e.pos {
         Some(pos) => format!("{name}:{pos}: {}", e.message),
         None => format!("{name}: {}", e.message),
-    })
+    });
+    if e.message.starts_with("YAML syntax error")
+        && let Some(note) = torn(file)
+    {
+        failure.message.push_str(&format!("\n  {note}"));
+    }
+    failure
 }
 
 /// A failure to save, prefixed with the file name.

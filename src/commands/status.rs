@@ -47,14 +47,8 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let file = file.as_path();
     let now = time::now();
     let loaded = load(file)?;
-    let doc =
-        Document::parse_with(&loaded.text, Parse::full().root_keys(&["trakt"])).map_err(|e| {
-            let mut failure = refused(file, e.into());
-            if let Some(note) = super::torn(file) {
-                failure.message.push_str(&format!("\n  {note}"));
-            }
-            failure
-        })?;
+    let doc = Document::parse_with(&loaded.text, Parse::full().root_keys(&["trakt"]))
+        .map_err(|e| refused(file, e.into()))?;
     let block = TraktBlock::read(&doc);
     let name = file.display().to_string();
     let account = match (args.online, &block) {

@@ -59,8 +59,91 @@ fn blank(c: char) -> bool {
     )
 }
 
-/// Reads a pasted block.
+/// Reads a pasted block, or a whole config (a leftover temp file of a
+/// renewal holds one): a YAML document with a `trakt` mapping at its root
+/// is read by its structure, anything else line by line.
 pub(crate) fn read(text: &str) -> Result<Pasted, PasteError> {
+    match structured(text)? {
+        Some(pasted) => Ok(pasted),
+        None => lines(text),
+    }
+}
+
+/// The keys a trakt block and its authorization may hold.
+const BLOCK_KEYS: [&str; 5] = [
+    "client_id",
+    "client_secret",
+    "pin",
+    "force_refresh",
+    "authorization",
+];
+const AUTH_KEYS: [&str; 6] = [
+    "access_token",
+    "token_type",
+    "expires_in",
+    "refresh_token",
+    "scope",
+    "created_at",
+];
+
+/// The values of the root `trakt` mapping of a document that parses; a
+/// key neither it nor its authorization knows is refused.
+fn structured(text: &str) -> Result<Option<Pasted>, PasteError> {
+    let Ok(doc) = Document::parse(text) else {
+        return Ok(None);
+    };
+    let Some(trakt) = doc
+        .roots
+        .first()
+        .and_then(|root| doc.lookup(root, "trakt"))
+        .map(|f| doc.target(f.value()))
+        .filter(|t| t.entries().is_some())
+    else {
+        return Ok(None);
+    };
+    let unknown = |node: &crate::document::Node<'_>, known: &[&str]| {
+        node.entries().unwrap_or_default().iter().find_map(|e| {
+            let key = doc.key_text(&e.key).unwrap_or_default();
+            (!known.contains(&key)).then(|| PasteError::UnknownKey {
+                line: doc.pos(e.key.start).line,
+                key: crate::words::clip(key, crate::words::WORD).into_owned(),
+            })
+        })
+    };
+    if let Some(e) = unknown(trakt, &BLOCK_KEYS) {
+        return Err(e);
+    }
+    let value = |node: &crate::document::Node<'_>, key: &str| -> Option<String> {
+        let v = doc.target(doc.lookup(node, key)?.value());
+        v.scalar()
+            .filter(|s| !s.is_empty() && !v.is_null())
+            .map(str::to_string)
+    };
+    let auth = doc
+        .lookup(trakt, "authorization")
+        .map(|f| doc.target(f.value()))
+        .filter(|a| a.entries().is_some());
+    if let Some(e) = auth.and_then(|a| unknown(a, &AUTH_KEYS)) {
+        return Err(e);
+    }
+    let of_auth = |key: &str| auth.and_then(|a| value(a, key));
+    let number = |key: &str| of_auth(key).and_then(|v| v.parse().ok());
+    Ok(Some(Pasted {
+        client_id: value(trakt, "client_id"),
+        client_secret: value(trakt, "client_secret"),
+        answer: Answer {
+            access_token: of_auth("access_token"),
+            token_type: of_auth("token_type"),
+            expires_in: number("expires_in"),
+            refresh_token: of_auth("refresh_token"),
+            scope: of_auth("scope"),
+            created_at: number("created_at"),
+        },
+    }))
+}
+
+/// Reads a block key by key, line by line, whatever its nesting looks like.
+fn lines(text: &str) -> Result<Pasted, PasteError> {
     let mut pasted = Pasted::default();
     let mut seen: Vec<&str> = Vec::new();
     for (i, raw) in text.lines().enumerate() {

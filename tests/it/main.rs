@@ -18,6 +18,7 @@ mod docker;
 mod docs;
 mod faults;
 mod fix;
+mod hardening;
 mod hostile;
 
 mod leak_audit;
