@@ -177,7 +177,7 @@ fn no_secret_leaves_the_config_except_into_the_recovery_file() {
     a.run(Some(&server), &["renew", &c, "--force", "--diff"]);
     let stale = a.file("stale.yml", &config());
     a.run(Some(&server), &["renew", stale.to_str().unwrap()]);
-    a.run(Some(&server), &["auth", stale.to_str().unwrap()]);
+    a.run(Some(&server), &["auth", stale.to_str().unwrap(), "--pin"]);
     a.run(
         Some(&server),
         &["auth", stale.to_str().unwrap(), "--pin", PIN],
