@@ -24,6 +24,7 @@ mod hostile;
 mod leak_audit;
 mod masking;
 mod metadata;
+mod now;
 mod paste;
 mod preflight;
 mod private_files;
