@@ -53,10 +53,12 @@ fn an_app_without_a_secret_refreshes_and_authorizes_and_no_secret_is_sent() {
     // An empty secret is the same as none.
     let empty = config_text().replace(&format!("\"{SECRET}\""), "");
     let (_dir, file) = temp_file("config.yml", empty.as_bytes());
+    let server = secretless();
     let r = kt(["renew", file.to_str().unwrap(), "--force"])
         .against(&server)
         .run();
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!last_body(&server, TOKEN).contains("client_secret"));
     // The device flow.
     let unauthorized = UNAUTHORIZED.replace(&format!("  client_secret: {SECRET}\n"), "");
     let (_dir, file) = temp_file("config.yml", unauthorized.as_bytes());
