@@ -3,19 +3,34 @@
 //! original as minimal edits, so the file regains the user's quotes,
 //! comments, indentation, line endings and BOM. Placeholders stay
 //! placeholders: the value Kometa inlined goes to a private file instead.
+//! An alias whose value Kometa replaced is written out where it was, as
+//! Kometa's dump does; a `%YAML 1.1` file's `on` is the `true` Kometa wrote.
+//!
+//! `--only-kometa` (the pre-commit hook) restores only a file proven to be
+//! Kometa's save of the original: byte for byte what Kometa's own dumper
+//! writes when it saves the original with the working file's tokens and
+//! added keys (`kometa::redump::reproduce`, Python with ruamel.yaml at
+//! Kometa's pin). A Kometa save mixed with other edits is refused (exit 1,
+//! the lines of each named); anything else is a person's edit, left alone.
 
 use std::collections::HashSet;
+use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, unsaved};
-use crate::document::diff::{Change, changes};
+use crate::document::diff::Change;
 use crate::document::scalar::Resolved;
+use crate::document::scalar::render;
 use crate::document::{Document, Edit, NewValue, Value, apply};
+use crate::document::{Kind, Style};
 use crate::kometa::mask::mask;
 use crate::kometa::placeholder;
-use crate::kometa::redump::made_by_kometa;
+use crate::kometa::redump::{
+    AddedSequence, Differences, RUAMEL, Replaced, Reproduced, differences, made_by_kometa,
+    reproduce, sequence_by_kometa,
+};
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
 use crate::persist::file::{MAX_CONFIG, decode, read_capped, read_text};
@@ -42,11 +57,22 @@ pub(crate) struct Args {
     /// Also carry over differences Kometa does not make (each is listed).
     #[arg(long)]
     pub(crate) force: bool,
-    /// Restore only when every difference is one Kometa makes; otherwise
-    /// leave the file alone and exit 0 (a user's own edits are never
-    /// reverted: for a pre-commit hook).
+    /// Restore only a file that is Kometa's save of the original, byte for
+    /// byte (proven with Kometa's own dumper: needs --python); refuse a save
+    /// mixed with other edits (exit 1); leave anything else alone (exit 0).
+    /// Your own edits are never reverted: for a pre-commit hook.
     #[arg(long, conflicts_with = "force")]
     pub(crate) only_kometa: bool,
+    /// The Python that reproduces Kometa's save for --only-kometa; it needs
+    /// ruamel.yaml 0.19.1, Kometa 2.4.4's pin.
+    #[arg(
+        long,
+        value_name = "PYTHON",
+        env = "KOMETA_TRAKT_PYTHON",
+        hide_env_values = true,
+        default_value = "python3"
+    )]
+    pub(crate) python: OsString,
     #[command(flatten)]
     pub(crate) edit: EditArgs,
 }
@@ -85,11 +111,23 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         }
         Err(failure) => return Err(failure),
     };
-    let original_doc = Document::parse(&original).map_err(|e| {
-        Failure::usage(format!(
-            "{name}: the original does not parse ({e}); nothing was written"
-        ))
-    })?;
+    // With --only-kometa nothing is refused: what cannot be shown to be
+    // Kometa's save is left as it is.
+    let left = |why: &str| -> Result<Exit, Failure> {
+        eprintln!("kometa-trakt: {name}: left as it is: {why}");
+        Ok(Exit::Ok)
+    };
+    let original_doc = match Document::parse(&original) {
+        Ok(doc) => doc,
+        Err(e) if args.only_kometa => {
+            return left(&format!("the original does not parse ({e})"));
+        }
+        Err(e) => {
+            return Err(Failure::usage(format!(
+                "{name}: the original does not parse ({e}); nothing was written"
+            )));
+        }
+    };
     // An empty original (or one that is not a mapping) would make every
     // value of the config look added by Kometa.
     if !args.force
@@ -101,53 +139,89 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
     {
         let why = "the original is empty or not a YAML mapping (--force uses it anyway)";
         if args.only_kometa {
-            eprintln!("kometa-trakt: {name}: left as it is: {why}");
-            return Ok(Exit::Ok);
+            return left(why);
         }
         return Err(Failure::usage(format!(
             "{name}: {why}; nothing was written"
         )));
     }
-    let current_doc = Document::parse(&current).map_err(|e| refused(file, e.into()))?;
+    let current_doc = match Document::parse(&current) {
+        Ok(doc) => doc,
+        Err(e) if args.only_kometa => {
+            return left(&format!("not Kometa's save: it does not parse ({e})"));
+        }
+        Err(e) => return Err(refused(file, e.into())),
+    };
+    // Only a proven Kometa save goes on with --only-kometa.
+    let proven = args.only_kometa && current != original;
+    if proven {
+        match judge(&original, &current, &args.python) {
+            Verdict::Save => {}
+            Verdict::Yours(why) => return left(&why),
+            Verdict::Mixed { kometa, yours } => {
+                eprintln!(
+                    "kometa-trakt: {name}: not restored: Kometa's save is mixed with other edits (Kometa: {kometa}; yours: {yours}); nothing was written. Commit Kometa's save apart from your edits, or carry every value into the original's formatting with --force (your comments and formatting there are then lost)"
+                );
+                return Ok(Exit::Findings);
+            }
+        }
+    }
     let leave = |why: String| -> Result<Exit, Failure> {
-        if args.only_kometa {
-            eprintln!("kometa-trakt: {name}: left as it is: {why}");
-            Ok(Exit::Ok)
+        if proven {
+            eprintln!(
+                "kometa-trakt: {name}: not restored: it is Kometa's save, but it cannot be restored exactly: {why}; nothing was written"
+            );
+            Ok(Exit::Findings)
+        } else if args.only_kometa {
+            left(&why)
         } else {
             Err(Failure::usage(format!(
                 "{name}: cannot be restored exactly: {why}; nothing was written"
             )))
         }
     };
-    let all = match changes(&original_doc, &current_doc) {
-        Ok(all) => all,
+    let found = match differences(&original_doc, &current_doc) {
+        Ok(found) => found,
         Err(e) => return leave(format!("`{}`: {}", e.path, e.why)),
     };
     let (kept, carried): (Vec<&Change>, Vec<&Change>) =
-        all.iter().partition(|c| placeholder_kept(c));
-    let foreign: Vec<&Change> = carried
+        found.changes.iter().partition(|c| placeholder_kept(c));
+    let foreign: Vec<String> = carried
         .iter()
-        .copied()
         .filter(|c| !made_by_kometa(c))
+        .map(|c| c.path.join("."))
+        .chain(
+            found
+                .sequences
+                .iter()
+                .filter(|s| !sequence_by_kometa(&s.path))
+                .map(|s| s.path.join(".")),
+        )
         .collect();
     if !foreign.is_empty() && !args.force {
         let listed = foreign
             .iter()
-            .map(|c| format!("`{}`", c.path.join(".")))
+            .map(|path| format!("`{path}`"))
             .collect::<Vec<_>>();
         return leave(format!(
             "it differs from the original in what Kometa does not change: {} (--force carries them over too)",
             listed.join(", ")
         ));
     }
-    let edits = carried
-        .iter()
-        .map(|c| edit(c))
-        .collect::<Result<Vec<Edit>, Failure>>()
-        .map_err(|f| f.about(&name))?;
-    let restored = apply(&original, &edits, &PROTECT)
-        .map_err(|e| refused(file, e))?
-        .text;
+    let edits = match edits(&found) {
+        Ok(edits) => edits,
+        Err(f) => return leave(f.message),
+    };
+    let base = blank(&original, &found.replaced);
+    let restored = match apply(&base, &edits, &PROTECT) {
+        Ok(outcome) => outcome.text,
+        Err(e) if args.only_kometa => return leave(e.to_string()),
+        Err(e) => return Err(refused(file, e)),
+    };
+    let restored = match write_sequences(restored, &original_doc, &found.sequences) {
+        Ok(text) => text,
+        Err(why) => return leave(why),
+    };
     verify(&restored, &current_doc, &kept).map_err(|why| {
         Failure::usage(format!(
             "{name}: internal check failed ({why}); nothing was written. Please report this with the file's shape"
@@ -196,7 +270,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         out,
         &report(
             &name,
-            &carried,
+            carried.len() + found.sequences.len(),
             &foreign,
             &kept,
             inlined.as_deref(),
@@ -277,6 +351,312 @@ fn placeholder_kept(change: &Change) -> bool {
     matches!(&change.old, Some(Resolved::Str(s)) if (PROTECT.is)(s))
 }
 
+/// What `--only-kometa` makes of a file.
+enum Verdict {
+    /// Kometa's save of the original, byte for byte.
+    Save,
+    /// A Kometa save with other edits: the lines of each, numbered in the
+    /// working file.
+    Mixed { kometa: String, yours: String },
+    /// Not Kometa's save (or not shown to be one): why.
+    Yours(String),
+}
+
+/// Whether `current` is Kometa's save of `original`, a save mixed with
+/// other edits, or neither, by Kometa's own dumper.
+fn judge(original: &str, current: &str, python: &OsString) -> Verdict {
+    let not = |why: &str| Verdict::Yours(format!("not Kometa's save: {why}"));
+    match reproduce(python, original, current) {
+        Err(why) => Verdict::Yours(format!(
+            "cannot tell whether it is Kometa's save: {why}. --only-kometa proves a save with Kometa's own dumper, ruamel.yaml {RUAMEL} (`pip install ruamel.yaml=={RUAMEL}`); --python or KOMETA_TRAKT_PYTHON names the Python that has it"
+        )),
+        Ok(Reproduced::SameData) => not("it means what the original means (an edit of yours)"),
+        Ok(Reproduced::Unloadable { original: true }) => not("Kometa cannot load the original"),
+        Ok(Reproduced::Unloadable { original: false }) => {
+            not("Kometa cannot load it (an edit of yours)")
+        }
+        Ok(Reproduced::Save { save, redump }) => {
+            // Kometa on Windows writes CRLF (Python's text mode).
+            let (save, redump) = if current.contains("\r\n") {
+                (save.replace('\n', "\r\n"), redump.replace('\n', "\r\n"))
+            } else {
+                (save, redump)
+            };
+            if current == save {
+                return Verdict::Save;
+            }
+            match mixed(original, &save, &redump, current) {
+                Some((kometa, yours)) => Verdict::Mixed {
+                    kometa: numbers(&kometa),
+                    yours: numbers(&yours),
+                },
+                None => not(
+                    "it is not what Kometa writes when it saves the original (an edit of yours)",
+                ),
+            }
+        }
+    }
+}
+
+/// For a file that is not Kometa's `save` of `original`: the lines of
+/// `current` (1-based) that come from Kometa's save and the lines that are
+/// someone else's, when it is a Kometa save with other edits. It is one
+/// when Kometa's save changes something (a token, a key it adds: a file
+/// that differs from the original in nothing Kometa writes is no save of
+/// Kometa's), the file holds lines Kometa's dump writes and the original
+/// does not have (lines of `redump`, the original merely re-dumped: a token
+/// edited by hand is no sign of a dump), and fewer line edits make it from
+/// Kometa's save than from the original. Lines removed count where they
+/// were.
+fn mixed(
+    original: &str,
+    save: &str,
+    redump: &str,
+    current: &str,
+) -> Option<(Vec<usize>, Vec<usize>)> {
+    if save == redump {
+        return None;
+    }
+    let originals: HashSet<&str> = original.split_inclusive('\n').collect();
+    let dumped: HashSet<&str> = redump
+        .split_inclusive('\n')
+        .filter(|l| !originals.contains(l))
+        .collect();
+    let dump_seen = current.split_inclusive('\n').any(|l| dumped.contains(l));
+    if !dump_seen || changed_lines(save, current) >= changed_lines(original, current) {
+        return None;
+    }
+    let from_save = aligned(save, current);
+    let from_original = aligned(original, current);
+    let lines = from_save.kept.len();
+    let kometa: Vec<usize> = (0..lines)
+        .filter(|&i| from_save.kept[i] && !from_original.kept[i])
+        .map(|i| i + 1)
+        .collect();
+    let mut yours: Vec<usize> = (0..lines)
+        .filter(|&i| !from_save.kept[i])
+        .map(|i| i + 1)
+        .chain(
+            from_save
+                .removed_at
+                .iter()
+                .map(|&i| (i + 1).min(lines.max(1))),
+        )
+        .collect();
+    yours.sort_unstable();
+    yours.dedup();
+    (!kometa.is_empty() && !yours.is_empty()).then_some((kometa, yours))
+}
+
+/// How the lines of `new` align with `old`.
+struct Aligned {
+    /// Per line of `new`: whether it is a line of `old`, in order.
+    kept: Vec<bool>,
+    /// For each line of `old` missing from `new`: the index of the line of
+    /// `new` that now stands where it was.
+    removed_at: Vec<usize>,
+}
+
+fn aligned(old: &str, new: &str) -> Aligned {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut kept = vec![false; diff.new_len()];
+    let mut removed_at = Vec::new();
+    let mut next = 0;
+    for change in diff.iter_all_changes() {
+        match (change.tag(), change.new_index()) {
+            (similar::ChangeTag::Equal, Some(i)) => {
+                kept[i] = true;
+                next = i + 1;
+            }
+            (similar::ChangeTag::Insert, Some(i)) => next = i + 1,
+            _ => removed_at.push(next),
+        }
+    }
+    Aligned { kept, removed_at }
+}
+
+/// `1-3, 7, 9-10`.
+fn numbers(lines: &[usize]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = lines[i];
+        let mut end = start;
+        while i + 1 < lines.len() && lines[i + 1] == end + 1 {
+            i += 1;
+            end += 1;
+        }
+        parts.push(if start == end {
+            start.to_string()
+        } else {
+            format!("{start}-{end}")
+        });
+        i += 1;
+    }
+    parts.join(", ")
+}
+
+/// The edits that carry Kometa's values into the original (once [`blank`]
+/// has emptied the nodes Kometa replaced as a whole): every scalar of each
+/// such node's new value, then the other changes in order, an added
+/// sequence's key as a null ([`write_sequences`] writes its items). A
+/// placeholder stays where it was, also in such a node.
+fn edits(found: &Differences) -> Result<Vec<Edit>, Failure> {
+    let mut out = Vec::new();
+    for replaced in &found.replaced {
+        for value in &replaced.values {
+            out.push(if placeholder_kept(value) {
+                let Some(Resolved::Str(old)) = &value.old else {
+                    unreachable!("a placeholder is a string")
+                };
+                Edit {
+                    path: value.path.clone(),
+                    value: NewValue::Typed(Value::Str(old.clone())),
+                }
+            } else {
+                edit(value)?
+            });
+        }
+    }
+    let null = |s: &AddedSequence| Edit {
+        path: s.path.clone(),
+        value: NewValue::Typed(Value::Null),
+    };
+    let mut sequences = found.sequences.iter().peekable();
+    for (i, change) in found.changes.iter().enumerate() {
+        while let Some(s) = sequences.next_if(|s| s.at <= i) {
+            out.push(null(s));
+        }
+        let replaced = found
+            .replaced
+            .iter()
+            .any(|r| change.path.starts_with(&r.path));
+        if !replaced && !placeholder_kept(change) {
+            out.push(edit(change)?);
+        }
+    }
+    out.extend(sequences.map(null));
+    Ok(out)
+}
+
+/// Writes the items of each added sequence under its key (a null the edits
+/// added), as block sequence lines indented as the original indents its
+/// sequences (`original`; two spaces past the key when it has none).
+fn write_sequences(
+    mut text: String,
+    original: &Document<'_>,
+    sequences: &[AddedSequence],
+) -> Result<String, String> {
+    let (offset, gap) = sequence_style(original);
+    for sequence in sequences {
+        let name = sequence.path.join(".");
+        let doc = Document::parse(&text).map_err(|e| e.to_string())?;
+        let mut node = doc.roots.first();
+        let mut entry = None;
+        for key in &sequence.path {
+            let found = node.and_then(|n| doc.lookup(n, key));
+            entry = match found {
+                Some(crate::document::lookup::Found::Direct(e)) => Some(e),
+                _ => None,
+            };
+            node = entry.map(|e| &e.value);
+        }
+        let Some(entry) = entry.filter(|e| e.value.is_null() && e.value.start == e.value.end)
+        else {
+            return Err(format!("`{name}`: the sequence's key could not be written"));
+        };
+        let column = doc.source.column(entry.key.prop_start);
+        let eol = doc.source.line_ending.as_str();
+        let at = doc.source.line_end(entry.key.end);
+        let mut lines = String::new();
+        for item in &sequence.items {
+            let value = edit(&Change {
+                path: sequence.path.clone(),
+                old: None,
+                new: item.clone(),
+            })
+            .map_err(|f| f.message)?;
+            let NewValue::Typed(value) = value.value else {
+                unreachable!("edit() writes typed values")
+            };
+            let rendered = render(&value, Style::Plain, false, Style::Single);
+            lines.push_str(eol);
+            lines.push_str(&" ".repeat(column + offset));
+            lines.push('-');
+            if !rendered.is_empty() {
+                lines.push_str(&" ".repeat(gap));
+                lines.push_str(&rendered);
+            }
+        }
+        if sequence.items.is_empty() {
+            lines = " []".to_string();
+        }
+        text.insert_str(at, &lines);
+    }
+    Ok(text)
+}
+
+/// How `doc` writes a block sequence under a key: the dash's column past
+/// the key's, and the spaces after the dash (2 and 1 when it has none).
+fn sequence_style(doc: &Document<'_>) -> (usize, usize) {
+    let mut stack: Vec<&crate::document::Node<'_>> = doc.roots.iter().collect();
+    let mut seen = 0;
+    while let Some(node) = stack.pop() {
+        seen += 1;
+        if seen > 10_000 {
+            break;
+        }
+        let Kind::Mapping {
+            flow: false,
+            entries,
+        } = &node.kind
+        else {
+            continue;
+        };
+        for e in entries {
+            if let Kind::Sequence { flow: false, items } = &e.value.kind
+                && let Some(first) = items.first()
+            {
+                let text = doc.source.text;
+                let line = doc.source.line_start(first.prop_start);
+                if let Some(dash) = text[line..first.prop_start].rfind('-') {
+                    let dash = line + dash;
+                    let key = doc.source.column(e.key.prop_start);
+                    let at = doc.source.column(dash);
+                    let gap = doc.source.column(first.prop_start) - at - 1;
+                    if at >= key && gap >= 1 {
+                        return (at - key, gap);
+                    }
+                }
+            }
+            stack.push(&e.value);
+        }
+    }
+    (2, 1)
+}
+
+/// `text` with the nodes Kometa replaced as a whole emptied (a null, into
+/// which the edits write the new value). The blanks (and line breaks) before
+/// a node go with it when nothing follows it on its line.
+fn blank(text: &str, replaced: &[Replaced]) -> String {
+    let mut out = text.to_string();
+    let mut ranges: Vec<std::ops::Range<usize>> =
+        replaced.iter().map(|r| r.range.clone()).collect();
+    ranges.sort_by_key(|r| std::cmp::Reverse(r.start));
+    for range in ranges {
+        let line_end = out[range.end..]
+            .find('\n')
+            .map_or(out.len(), |i| range.end + i);
+        let start = if out[range.end..line_end].trim().is_empty() {
+            out[..range.start].trim_end().len()
+        } else {
+            range.start
+        };
+        out.replace_range(start..range.end, "");
+    }
+    out
+}
+
 /// The edit that carries `change` into the original.
 fn edit(change: &Change) -> Result<Edit, Failure> {
     let value = match &change.new {
@@ -307,8 +687,14 @@ fn edit(change: &Change) -> Result<Edit, Failure> {
 fn verify(restored: &str, current: &Document<'_>, kept: &[&Change]) -> Result<(), String> {
     let doc = Document::parse(restored).map_err(|e| e.to_string())?;
     let kept: HashSet<&Vec<String>> = kept.iter().map(|c| &c.path).collect();
-    let left = changes(&doc, current).map_err(|e| format!("{}: {}", e.path, e.why))?;
-    match left.iter().find(|c| !kept.contains(&c.path)) {
+    let left = differences(&doc, current).map_err(|e| format!("{}: {}", e.path, e.why))?;
+    if let Some(replaced) = left.replaced.first() {
+        return Err(format!(
+            "`{}` differs from what Kometa left",
+            replaced.path.join(".")
+        ));
+    }
+    match left.changes.iter().find(|c| !kept.contains(&c.path)) {
         Some(c) => Err(format!(
             "`{}` differs from what Kometa left",
             c.path.join(".")
@@ -340,8 +726,8 @@ fn save_inlined(target: &Path, kept: &[&Change]) -> std::io::Result<PathBuf> {
 #[allow(clippy::too_many_arguments)]
 fn report(
     name: &str,
-    carried: &[&Change],
-    foreign: &[&Change],
+    carried: usize,
+    foreign: &[String],
     kept: &[&Change],
     inlined: Option<&Path>,
     original: &str,
@@ -351,15 +737,12 @@ fn report(
     let lines = |a: &str, b: &str| changed_lines(a, b);
     let mut text = format!(
         "{name}: restored into your formatting: {} value(s) carried over; {} line(s) differ from the original (Kometa's save changed {})\n",
-        carried.len(),
+        carried,
         lines(original, restored),
         lines(original, current)
     );
-    for change in foreign {
-        text.push_str(&format!(
-            "  carried over with --force: `{}`\n",
-            change.path.join(".")
-        ));
+    for path in foreign {
+        text.push_str(&format!("  carried over with --force: `{path}`\n"));
     }
     for change in kept {
         let path = change.path.join(".");

@@ -2,14 +2,41 @@
 //! authorization values (trakt's six, MyAnimeList's four), `pin` emptied,
 //! and keys `check_for_attribute` adds with their defaults
 //! (reference: `modules/trakt.py` `_save`, `modules/mal.py` `_save`,
-//! `modules/config.py` `check_for_attribute`).
+//! `modules/config.py` `check_for_attribute`). Its dump also inlines an
+//! alias whose value it replaced, drops anchors no alias uses any more, and
+//! writes a `%YAML 1.1` document's `on`/`yes` back as `true`: the
+//! differences in meaning ([`differences`]) read through both.
+//!
+//! Whether a file is a Kometa save of another is proven by Kometa's own
+//! dumper: [`reproduce`] runs `redump.py` (beside this file) with Python and
+//! ruamel.yaml at Kometa's pin, on Kometa's own `YAML` class and
+//! `check_for_attribute` calls (the vendored `modules/request.py` and
+//! `modules/config.py`, embedded byte for byte), and returns the bytes
+//! Kometa's save would have.
+
+use std::ffi::OsStr;
+use std::io::Write;
+use std::ops::Range;
+use std::process::{Command, Stdio};
 
 use super::AUTH_KEYS;
-use crate::document::diff::Change;
-use crate::document::scalar::Resolved;
+use crate::document::diff::{Change, Uncarried};
+use crate::document::scalar::{Resolved, resolve};
+use crate::document::{Document, Kind, Node, Style};
 
-/// MyAnimeList's authorization keys.
+/// MyAnimeList's authorization keys, in `_save`'s order.
 const MAL_AUTH_KEYS: &[&str] = &["access_token", "token_type", "expires_in", "refresh_token"];
+
+/// The ruamel.yaml Kometa 2.4.4 pins (its requirements.txt): another
+/// version may dump differently.
+pub(crate) const RUAMEL: &str = "0.19.1";
+
+/// The program that reproduces Kometa's save (run with `python -c`).
+const PROGRAM: &str = include_str!("redump.py");
+/// Kometa 2.4.4's `modules/request.py` (its `YAML` class) and
+/// `modules/config.py` (its `check_for_attribute` calls), byte for byte.
+const REQUEST_PY: &str = include_str!("../../vendor/kometa-2.4.4/modules/request.py");
+const CONFIG_PY: &str = include_str!("../../vendor/kometa-2.4.4/modules/config.py");
 
 /// Whether Kometa's own save makes `change`.
 pub(crate) fn made_by_kometa(change: &Change) -> bool {
@@ -21,5 +48,527 @@ pub(crate) fn made_by_kometa(change: &Change) -> bool {
         // `check_for_attribute` adds `parent.attribute: default`.
         [_, _] => change.old.is_none(),
         _ => false,
+    }
+}
+
+/// Whether Kometa's own save adds a sequence at `path`: only
+/// `check_for_attribute` does (`settings.run_order`'s default is a list).
+pub(crate) fn sequence_by_kometa(path: &[String]) -> bool {
+    path.len() == 2
+}
+
+/// What Kometa would have written, as far as its own dumper tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Reproduced {
+    /// The working file means what the original means: no save of Kometa
+    /// leaves that (each adds a key or a token).
+    SameData,
+    /// Kometa's loader refuses the original (`true`) or the working file.
+    Unloadable { original: bool },
+    /// Kometa's save of the original with the working file's tokens and
+    /// added keys (`save`), and the original merely loaded and dumped
+    /// (`redump`: what the dump alone changes).
+    Save { save: String, redump: String },
+}
+
+/// Kometa's save of `original` that would hold what `working` holds,
+/// reproduced by `python` with ruamel.yaml [`RUAMEL`]. `Err` says why it
+/// could not be reproduced (no Python, no such ruamel.yaml); the message
+/// never quotes the files.
+pub(crate) fn reproduce(
+    python: &OsStr,
+    original: &str,
+    working: &str,
+) -> Result<Reproduced, String> {
+    let request = serde_json::json!({
+        "committed": original,
+        "working": working,
+        "ruamel": RUAMEL,
+        "request_py": REQUEST_PY,
+        "config_py": CONFIG_PY,
+        "trakt_keys": AUTH_KEYS,
+        "mal_keys": MAL_AUTH_KEYS,
+    })
+    .to_string();
+    let shown = python.to_string_lossy();
+    let mut child = Command::new(python)
+        .arg("-c")
+        .arg(PROGRAM)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!("{shown} is not installed"),
+            _ => format!("{shown} cannot be run ({e})"),
+        })?;
+    let mut stdin = child.stdin.take().expect("piped");
+    // Written beside the reading of the answer: neither pipe can fill up.
+    let feeder = std::thread::spawn(move || stdin.write_all(request.as_bytes()));
+    let done = child
+        .wait_with_output()
+        .map_err(|e| format!("{shown} failed ({e})"))?;
+    let _ = feeder.join();
+    let answer: serde_json::Value = serde_json::from_slice(&done.stdout).map_err(|_| {
+        format!(
+            "{shown} did not reproduce it ({})",
+            match done.status.code() {
+                Some(code) => format!("exit {code}"),
+                None => "killed".into(),
+            }
+        )
+    })?;
+    let text = |key: &str| answer.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    if answer.get("ok").and_then(|v| v.as_bool()) != Some(true) {
+        return Err(text("why").unwrap_or_else(|| format!("{shown} did not reproduce it")));
+    }
+    match text("outcome").as_deref() {
+        Some("same-data") => Ok(Reproduced::SameData),
+        Some("unloadable") => Ok(Reproduced::Unloadable {
+            original: text("which").as_deref() == Some("committed"),
+        }),
+        Some("reproduced") => match (text("save"), text("redump")) {
+            (Some(save), Some(redump)) => Ok(Reproduced::Save { save, redump }),
+            _ => Err(format!("{shown} gave no save")),
+        },
+        _ => Err(format!("{shown} gave an answer kometa-trakt does not know")),
+    }
+}
+
+/// The difference in meaning between a file as written (`before`) and as
+/// Kometa saved it (`after`), for restore to carry: every scalar that
+/// changed or was added, and the aliases whose value Kometa replaced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct Differences {
+    pub(crate) changes: Vec<Change>,
+    pub(crate) replaced: Vec<Replaced>,
+    /// Keys added with a sequence of scalars as their value.
+    pub(crate) sequences: Vec<AddedSequence>,
+}
+
+/// A key added with a sequence of scalars (`run_order: [operations, ...]`).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AddedSequence {
+    pub(crate) path: Vec<String>,
+    pub(crate) items: Vec<Resolved>,
+    /// How many of the changes come before it (in the order of `after`).
+    pub(crate) at: usize,
+}
+
+/// A node of `before` whose value Kometa's save replaced as a whole, which
+/// edits of its scalars cannot carry: an alias (Kometa's dump writes the
+/// new value in the alias's place), or a value of another kind where
+/// Kometa's token save writes (`authorization: [REDACTED]`). Restore
+/// empties it and writes the new value there.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Replaced {
+    pub(crate) path: Vec<String>,
+    /// The node (`*name`, `[REDACTED]`, ...) in `before`'s text.
+    pub(crate) range: Range<usize>,
+    /// Every scalar of the new value; `old` is what was read there.
+    pub(crate) values: Vec<Change>,
+}
+
+/// Where Kometa's token saves write a whole new value: `pin`, and the
+/// `authorization` mappings.
+fn saved_whole(path: &[String]) -> bool {
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    matches!(
+        path.as_slice(),
+        ["trakt", "pin"] | ["trakt" | "mal", "authorization", ..]
+    )
+}
+
+/// How many nodes a comparison visits at most (aliases are followed).
+const BUDGET: usize = 200_000;
+
+/// A document and how its plain scalars read.
+struct Side<'d, 'a> {
+    doc: &'d Document<'a>,
+    yaml11: bool,
+}
+
+/// Every scalar of `after`'s root that differs from `before`'s, or the
+/// first difference that edits of scalars cannot carry, read as ruamel.yaml
+/// (Kometa's loader) reads: through aliases (not by anchor number, which
+/// Kometa's dump shifts when it drops an anchor), mappings in any order,
+/// keys as strings, and plain scalars of a `%YAML 1.1` document as YAML 1.1
+/// booleans where they are (`on`, `yes`, `n`, ...). An alias of `before`
+/// whose value changed is written out ([`Replaced`]), as Kometa's dump does; so is
+/// a value of another kind where Kometa's token save writes.
+pub(crate) fn differences(
+    before: &Document<'_>,
+    after: &Document<'_>,
+) -> Result<Differences, Uncarried> {
+    let b = Side {
+        doc: before,
+        yaml11: yaml11(before.source.text),
+    };
+    let a = Side {
+        doc: after,
+        yaml11: yaml11(after.source.text),
+    };
+    let mut out = Differences::default();
+    let mut budget = BUDGET;
+    match (before.roots.first(), after.roots.first()) {
+        (Some(bn), Some(an)) => walk(&b, bn, &a, an, &mut Vec::new(), &mut out, &mut budget)?,
+        (None, Some(an)) => added(&a, an, &mut Vec::new(), &mut out, &mut budget)?,
+        (Some(_), None) => return Err(uncarried(&[], "the whole document was removed")),
+        (None, None) => {}
+    }
+    Ok(out)
+}
+
+/// Whether `text` starts with a `%YAML 1.1` directive (ruamel.yaml then
+/// resolves its plain scalars by YAML 1.1).
+pub(crate) fn yaml11(text: &str) -> bool {
+    for line in text.trim_start_matches('\u{feff}').lines() {
+        let line = line.trim_end();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("%YAML") {
+            return rest.split_whitespace().next() == Some("1.1");
+        }
+        if !line.starts_with('%') {
+            return false;
+        }
+    }
+    false
+}
+
+fn uncarried(path: &[String], why: &'static str) -> Uncarried {
+    Uncarried {
+        path: if path.is_empty() {
+            "(the document)".into()
+        } else {
+            path.join(".")
+        },
+        why,
+    }
+}
+
+fn spend(budget: &mut usize, path: &[String]) -> Result<(), Uncarried> {
+    *budget = budget
+        .checked_sub(1)
+        .ok_or_else(|| uncarried(path, "it holds too many aliases to compare"))?;
+    Ok(())
+}
+
+/// A tag outside the core schema (`!` alone is a plain string).
+fn custom_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
+    node.tag
+        .as_deref()
+        .filter(|t| !t.starts_with("tag:yaml.org,2002:") && *t != "!")
+}
+
+/// A scalar as `side` reads it.
+fn scalar(side: &Side<'_, '_>, node: &Node<'_>) -> Option<Resolved> {
+    let Kind::Scalar { value, style } = &node.kind else {
+        return None;
+    };
+    if side.yaml11 && *style == Style::Plain && node.tag.is_none() {
+        // ruamel.yaml's YAML 1.1 booleans (resolver.py).
+        match value.as_ref() {
+            "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
+                return Some(Resolved::Bool(true));
+            }
+            "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
+                return Some(Resolved::Bool(false));
+            }
+            _ => {}
+        }
+    }
+    Some(resolve(value, *style, node.tag.as_deref()))
+}
+
+/// Whether two nodes mean the same, aliases followed.
+fn same(
+    b: &Side<'_, '_>,
+    bn: &Node<'_>,
+    a: &Side<'_, '_>,
+    an: &Node<'_>,
+    budget: &mut usize,
+) -> Result<bool, Uncarried> {
+    spend(budget, &[])?;
+    let (bn, an) = (b.doc.target(bn), a.doc.target(an));
+    if custom_tag(bn) != custom_tag(an) {
+        return Ok(false);
+    }
+    match (&bn.kind, &an.kind) {
+        (Kind::Scalar { .. }, Kind::Scalar { .. }) => Ok(scalar(b, bn) == scalar(a, an)),
+        (Kind::Mapping { entries: be, .. }, Kind::Mapping { entries: ae, .. }) => {
+            if be.len() != ae.len() {
+                return Ok(false);
+            }
+            for e in be {
+                let Some(k) = b.doc.key_text(&e.key) else {
+                    return Ok(false);
+                };
+                let Some(o) = ae.iter().find(|o| a.doc.key_text(&o.key) == Some(k)) else {
+                    return Ok(false);
+                };
+                if !same(b, &e.value, a, &o.value, budget)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        (Kind::Sequence { items: bi, .. }, Kind::Sequence { items: ai, .. }) => {
+            if bi.len() != ai.len() {
+                return Ok(false);
+            }
+            for (x, y) in bi.iter().zip(ai) {
+                if !same(b, x, a, y, budget)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+fn walk(
+    b: &Side<'_, '_>,
+    bn: &Node<'_>,
+    a: &Side<'_, '_>,
+    an: &Node<'_>,
+    path: &mut Vec<String>,
+    out: &mut Differences,
+    budget: &mut usize,
+) -> Result<(), Uncarried> {
+    spend(budget, path)?;
+    if same(b, bn, a, an, budget)? {
+        return Ok(());
+    }
+    let (bt, at) = (b.doc.target(bn), a.doc.target(an));
+    let replace = |out: &mut Differences, budget: &mut usize, why| {
+        let mut new = Differences::default();
+        added(a, at, &mut path.clone(), &mut new, budget)?;
+        if !new.sequences.is_empty() {
+            return Err(uncarried(path, why));
+        }
+        let mut values = new.changes;
+        for value in &mut values {
+            value.old = read(b, bt, &value.path[path.len()..]);
+        }
+        out.changes.extend(
+            values
+                .iter()
+                .filter(|v| v.old.as_ref() != Some(&v.new))
+                .cloned(),
+        );
+        out.replaced.push(Replaced {
+            path: path.clone(),
+            range: bn.prop_start..bn.end,
+            values,
+        });
+        Ok(())
+    };
+    if matches!(bn.kind, Kind::Alias(_)) && !matches!(bt.kind, Kind::Alias(_)) {
+        // Kometa replaced the value the alias read; its dump writes the new
+        // value in the alias's place.
+        return replace(out, budget, "it changed through an alias (*)");
+    }
+    if bt.anchor != 0 || at.anchor != 0 {
+        return Err(uncarried(
+            path,
+            "it changed inside an anchored node (&), whose aliases would change too",
+        ));
+    }
+    let kind_changed = match (&bt.kind, &at.kind) {
+        (Kind::Scalar { .. }, Kind::Scalar { .. }) | (_, Kind::Sequence { .. }) => false,
+        (Kind::Mapping { .. }, Kind::Mapping { .. }) => false,
+        (Kind::Scalar { .. }, Kind::Mapping { .. }) => !bt.is_null(),
+        _ => true,
+    };
+    if kind_changed && saved_whole(path) {
+        return replace(out, budget, "a sequence changed");
+    }
+    match (&bt.kind, &at.kind) {
+        (Kind::Alias(_), _) | (_, Kind::Alias(_)) => {
+            Err(uncarried(path, "it changed through an alias (*)"))
+        }
+        (Kind::Mapping { entries: be, .. }, Kind::Mapping { entries: ae, .. }) => {
+            for entry in be {
+                let Some(k) = b.doc.key_text(&entry.key) else {
+                    return Err(uncarried(path, "a mapping with a complex key changed"));
+                };
+                if !ae.iter().any(|e| a.doc.key_text(&e.key) == Some(k)) {
+                    path.push(k.to_string());
+                    return Err(uncarried(path, "the key was removed"));
+                }
+            }
+            for entry in ae {
+                let Some(k) = a.doc.key_text(&entry.key) else {
+                    return Err(uncarried(path, "a mapping with a complex key changed"));
+                };
+                path.push(k.to_string());
+                match be.iter().find(|e| b.doc.key_text(&e.key) == Some(k)) {
+                    Some(old) => walk(b, &old.value, a, &entry.value, path, out, budget)?,
+                    None => added(a, &entry.value, path, out, budget)?,
+                }
+                path.pop();
+            }
+            Ok(())
+        }
+        (Kind::Scalar { .. }, Kind::Mapping { .. }) if bt.is_null() => {
+            added(a, at, path, out, budget)
+        }
+        (Kind::Scalar { .. }, Kind::Scalar { .. }) => {
+            if custom_tag(bt).is_some() || custom_tag(at).is_some() {
+                return Err(uncarried(path, "a tagged value changed"));
+            }
+            out.changes.push(Change {
+                path: path.clone(),
+                old: scalar(b, bt),
+                new: scalar(a, at).expect("a scalar"),
+            });
+            Ok(())
+        }
+        (Kind::Sequence { .. }, _) | (_, Kind::Sequence { .. }) => {
+            Err(uncarried(path, "a sequence changed"))
+        }
+        _ => Err(uncarried(
+            path,
+            "a value changed its kind (scalar, mapping, sequence)",
+        )),
+    }
+}
+
+/// Every scalar under `node` (and sequence of scalars), which the other
+/// side did not have at `path`.
+fn added(
+    side: &Side<'_, '_>,
+    node: &Node<'_>,
+    path: &mut Vec<String>,
+    found: &mut Differences,
+    budget: &mut usize,
+) -> Result<(), Uncarried> {
+    spend(budget, path)?;
+    let node = side.doc.target(node);
+    if custom_tag(node).is_some() {
+        return Err(uncarried(path, "a tagged value was added"));
+    }
+    match &node.kind {
+        Kind::Scalar { .. } => {
+            found.changes.push(Change {
+                path: path.clone(),
+                old: None,
+                new: scalar(side, node).expect("a scalar"),
+            });
+            Ok(())
+        }
+        Kind::Mapping { entries, .. } => {
+            for entry in entries {
+                let Some(k) = side.doc.key_text(&entry.key) else {
+                    return Err(uncarried(path, "a mapping with a complex key was added"));
+                };
+                path.push(k.to_string());
+                added(side, &entry.value, path, found, budget)?;
+                path.pop();
+            }
+            Ok(())
+        }
+        Kind::Sequence { items, .. } => {
+            let items = items
+                .iter()
+                .map(|item| {
+                    let item = side.doc.target(item);
+                    match custom_tag(item) {
+                        None => scalar(side, item),
+                        Some(_) => None,
+                    }
+                })
+                .collect::<Option<Vec<Resolved>>>()
+                .ok_or_else(|| uncarried(path, "a sequence was added"))?;
+            found.sequences.push(AddedSequence {
+                path: path.clone(),
+                items,
+                at: found.changes.len(),
+            });
+            Ok(())
+        }
+        Kind::Alias(_) => Err(uncarried(path, "an alias to nothing was added")),
+    }
+}
+
+/// The scalar at `rest` under `node`, aliases followed.
+fn read(side: &Side<'_, '_>, node: &Node<'_>, rest: &[String]) -> Option<Resolved> {
+    let node = side.doc.target(node);
+    match rest.split_first() {
+        None => scalar(side, node),
+        Some((key, rest)) => {
+            let entry = node
+                .entries()?
+                .iter()
+                .find(|e| side.doc.key_text(&e.key) == Some(key.as_str()))?;
+            read(side, &entry.value, rest)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn diff(before: &str, after: &str) -> Result<Differences, Uncarried> {
+        differences(
+            &Document::parse(before).unwrap(),
+            &Document::parse(after).unwrap(),
+        )
+    }
+
+    #[test]
+    fn kometas_pin_of_ruamel_is_the_vendored_requirements() {
+        let requirements = include_str!("../../vendor/kometa-2.4.4/requirements.txt");
+        assert!(
+            requirements
+                .lines()
+                .any(|l| l == format!("ruamel.yaml=={RUAMEL}")),
+            "vendor/kometa-2.4.4/requirements.txt pins another ruamel.yaml"
+        );
+    }
+
+    #[test]
+    fn yaml_1_1_booleans_written_back_as_true_are_no_change() {
+        let d = diff(
+            "%YAML 1.1\n---\na: yes\nb: 'on'\nc: off\n",
+            "%YAML 1.1\n---\na: true\nb: 'on'\nc: false\n",
+        )
+        .unwrap();
+        assert_eq!(d, Differences::default());
+        // Without the directive, `yes` is a string (YAML 1.2).
+        let d = diff("a: yes\n", "a: true\n").unwrap();
+        assert_eq!(d.changes.len(), 1);
+        assert!(yaml11("\u{feff}# c\n%YAML 1.1\n---\n") && !yaml11("%YAML 1.2\n---\n"));
+    }
+
+    #[test]
+    fn an_alias_whose_value_kometa_replaced_is_written_out() {
+        let d = diff(
+            "x: &a\n  t: 1\n  u: 2\nk: &id abc\ntrakt:\n  id: *id\n  auth: *a\n",
+            "x:\n  t: 1\n  u: 2\nk: &id abc\ntrakt:\n  id: *id\n  auth:\n    t: 1\n    u: 3\n",
+        )
+        .unwrap();
+        assert_eq!(d.replaced.len(), 1);
+        assert_eq!(d.replaced[0].path, ["trakt", "auth"]);
+        assert_eq!(d.replaced[0].values.len(), 2);
+        assert_eq!(d.changes.len(), 1);
+        assert_eq!(d.changes[0].path, ["trakt", "auth", "u"]);
+        assert_eq!(d.changes[0].old, Some(Resolved::Int(2)));
+    }
+
+    #[test]
+    fn aliases_are_compared_by_what_they_read_not_by_anchor_number() {
+        // Kometa's dump drops `&a` (no alias uses it any more): `*b` is then
+        // the first anchor, not the second.
+        let d = diff(
+            "x: &a 1\nb: &b 2\ny: *a\nz: *b\n",
+            "x: 1\nb: &b 2\ny: 1\nz: *b\n",
+        )
+        .unwrap();
+        assert_eq!(d, Differences::default());
     }
 }

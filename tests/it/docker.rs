@@ -8,7 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 
-use crate::support::{BIN, clean, data, fixture};
+use crate::support::{BIN, clean, data, fixture, ruamel_python};
 use trakt_test_server::{Config, Fault, Server, TOKEN};
 
 /// Runs the entrypoint with `args` in a fresh directory holding the
@@ -138,6 +138,9 @@ fn with_kometa_trakt_restore_kometas_save_is_carried_back_into_the_original_form
         &[
             ("KOMETA_TRAKT_RESTORE", "1"),
             ("KOMETA_SAVES", saves.to_str().unwrap()),
+            // Kometa's interpreter, which has its ruamel.yaml (`python3`
+            // here is the stand-in for Kometa).
+            ("KOMETA_TRAKT_PYTHON", &ruamel_python()),
             ("TMPDIR", dir.path().to_str().unwrap()),
         ],
     );

@@ -33,6 +33,7 @@ mod races;
 mod recovery;
 mod renew;
 mod restore;
+mod restore_only_kometa;
 
 mod schema_messages;
 mod schema_pruning;

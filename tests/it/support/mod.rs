@@ -232,3 +232,45 @@ pub(crate) fn wait_until_waiting_for_lock(dir: &Path, pids: &[u32]) {
         },
     );
 }
+
+/// A Python with ruamel.yaml 0.19.1 (Kometa 2.4.4's pin), which `restore
+/// --only-kometa` runs to reproduce Kometa's save: the one
+/// `KOMETA_TRAKT_PYTHON` names where the tests run, else the venv
+/// `scripts/kometa-redump` makes (`target/kometa-diff-venv`), else
+/// `python3`. Without one the test fails, saying how to get one: these
+/// tests are not skipped.
+pub(crate) fn ruamel_python() -> String {
+    static FOUND: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
+    let found = FOUND.get_or_init(|| {
+        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/kometa-diff-venv/bin/python");
+        let candidates: Vec<String> = match std::env::var("KOMETA_TRAKT_PYTHON") {
+            Ok(python) if !python.is_empty() => vec![python],
+            _ => vec![venv.to_string_lossy().into_owned(), "python3".into()],
+        };
+        let mut seen = Vec::new();
+        for python in candidates {
+            let version = std::process::Command::new(&python)
+                .args([
+                    "-c",
+                    "import ruamel.yaml, sys; sys.stdout.write(ruamel.yaml.__version__)",
+                ])
+                .output();
+            match version {
+                Ok(out) if out.status.success() && out.stdout == b"0.19.1" => return Ok(python),
+                Ok(out) if out.status.success() => seen.push(format!(
+                    "{python} has ruamel.yaml {}",
+                    String::from_utf8_lossy(&out.stdout)
+                )),
+                Ok(_) => seen.push(format!("{python} has no ruamel.yaml")),
+                Err(e) => seen.push(format!("{python}: {e}")),
+            }
+        }
+        Err(seen.join("; "))
+    });
+    match found {
+        Ok(python) => python.clone(),
+        Err(seen) => panic!(
+            "this test needs Python with ruamel.yaml 0.19.1 (Kometa 2.4.4's pin), which restore --only-kometa runs ({seen}): run scripts/kometa-redump once (it makes target/kometa-diff-venv), or `pip install ruamel.yaml==0.19.1` and set KOMETA_TRAKT_PYTHON to that python"
+        ),
+    }
+}
