@@ -214,7 +214,8 @@ fn web_spaces(text: &str) -> Option<Diagnostic> {
 
 /// A block the user meant as the trakt block under another key: a root
 /// key spelt otherwise (`Trakt`, `TRAKT`, `"trakt "`, `trakt_tv`), or a
-/// `trakt` mapping holding credentials nested in another block. Kometa
+/// `trakt` key nested in another block: one holding credentials anywhere,
+/// any in a section of Kometa's own keys. Kometa
 /// reads only the root key `trakt` (config.py:924-946).
 fn trakt_elsewhere(doc: &Document<'_>) -> Vec<Diagnostic> {
     let Some(root) = doc.roots.first() else {
@@ -267,9 +268,11 @@ fn trakt_elsewhere(doc: &Document<'_>) -> Vec<Diagnostic> {
                     )
                 })
             });
-            // Only a block that holds what a trakt block holds: a template
-            // or collection named `trakt` is not one.
-            if trakt_like(key) && credentials {
+            // A block that holds what a trakt block holds, or any `trakt`
+            // key in a root section whose keys are Kometa's own (`settings`,
+            // `plex`...): a template or collection named `trakt` is not one.
+            let fixed = depth == 1 && FIXED_SECTIONS.contains(&parent.as_str());
+            if trakt_like(key) && (credentials || fixed) {
                 found.push(
                     Diagnostic::new(
                         Rule::TraktKey,
@@ -288,6 +291,27 @@ fn trakt_elsewhere(doc: &Document<'_>) -> Vec<Diagnostic> {
     }
     found
 }
+
+/// Root sections whose keys Kometa defines (config.py reads each by name),
+/// unlike `libraries`, `playlist_files` or `templates`, whose keys are names
+/// the user chooses.
+const FIXED_SECTIONS: &[&str] = &[
+    "settings",
+    "webhooks",
+    "plex",
+    "tmdb",
+    "tautulli",
+    "github",
+    "omdb",
+    "mdblist",
+    "notifiarr",
+    "gotify",
+    "ntfy",
+    "anidb",
+    "radarr",
+    "sonarr",
+    "mal",
+];
 
 /// A key the user meant as `trakt`: the word in any case with anything
 /// around it, or starting a longer key (`trakt_tv`, `trakt.tv`).
