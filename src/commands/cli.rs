@@ -12,16 +12,22 @@ use crate::kometa::args::split_args;
 use crate::terminal::printable;
 use crate::time::parse_duration;
 
+/// The exit codes, as the README's table says them (tests/it/exit_codes.rs
+/// holds both to the binary, row by row).
 const EXIT_CODES: &str = "Exit codes:
   0      success; nothing wrong or nothing to do
-  1      findings (check), or with --check: a change would be made; get: the path is not set
-  2      cannot run: bad arguments, unreadable or unparseable file, refused or unwritable
-         edit, no space for the save, a lock held too long; nothing was spent
-  3      the Trakt authorization is dead: authorize again
+  1      check: an error (a file it cannot read or parse is one), or a warning with --strict;
+         --check: a change would be made; get: the path is not set; restore --only-kometa:
+         Kometa's save mixed with other edits, or one it cannot restore exactly
+  2      cannot run: bad arguments; a file it cannot read or parse (except for check); a
+         refused or unwritable edit; no space for the save; a lock held too long; nothing was
+         spent
+  3      the Trakt authorization is dead (invalid_grant, revoked, deleted app, VIP needed):
+         authorize again
   4      temporary failure (network, rate limit, Trakt 5xx): retry later; nothing was spent
   5      a request that spends a token or code reached Trakt but got no answer: it may be
          spent; run the command again, and authorize again if Trakt then refuses the token
-  128+n  stopped by signal n (after what Trakt answered was saved)";
+  128+n  stopped by signal n (docker stop, Ctrl-C), after what Trakt answered was saved";
 
 /// Validate, renew and edit the trakt block of a Kometa config.yml, changing
 /// only the values that change.

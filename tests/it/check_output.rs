@@ -633,7 +633,7 @@ fn bundled_configs_give_the_findings_a_reader_expects() {
 }
 
 #[test]
-#[ignore = "needs the maintainers' corpus of third-party configs, not distributed"]
+#[ignore = "needs third-party configs not shipped with the source (their licences do not allow it)"]
 fn workspace_configs_give_the_findings_a_reader_expects() {
     let (unlisted, matched) =
         configs_give_the_findings_a_reader_expects(&shared("corpus/kometa-configs"));
@@ -701,7 +701,7 @@ fn kometas_own_schema_checks_every_bundled_config_with_positions() {
 }
 
 #[test]
-#[ignore = "needs the maintainers' corpus of third-party configs, not distributed"]
+#[ignore = "needs third-party configs not shipped with the source (their licences do not allow it)"]
 fn kometas_own_schema_checks_every_workspace_config_with_positions() {
     let found = kometas_own_schema_findings(&shared("corpus/kometa-configs"));
     assert!(

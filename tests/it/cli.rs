@@ -292,24 +292,6 @@ fn bad_arguments_exit_2() {
 }
 
 #[test]
-fn help_documents_the_exit_codes() {
-    let out = kt(["--help"]).run();
-    assert_eq!(out.code, 0);
-    let help = out.stdout;
-    for line in [
-        "\n  0      success",
-        "\n  1      findings",
-        "\n  2      cannot run",
-        "\n  3      the Trakt authorization is dead",
-        "\n  4      temporary failure",
-        "\n  5      a request that spends a token or code reached Trakt but got no answer",
-        "\n  128+n  stopped by signal n",
-    ] {
-        assert!(help.contains(line), "{line}");
-    }
-}
-
-#[test]
 fn bundled_fixture_renews_by_hand() {
     let text = fs::read_to_string(fixture("config.yml")).unwrap();
     let (r, after) = set(&text, "trakt.authorization.created_at", "1764200000", &[]);

@@ -232,7 +232,7 @@ fn renewal_values_change_exactly_their_lines_in_every_bundled_config() {
 }
 
 #[test]
-#[ignore = "needs the maintainers' corpus of third-party configs, not distributed"]
+#[ignore = "needs third-party configs not shipped with the source (their licences do not allow it)"]
 fn renewal_values_change_exactly_their_lines_in_every_workspace_config() {
     assert_eq!(renewal_values_change_exactly_their_lines(workspace()), 28);
 }
@@ -365,7 +365,7 @@ fn bundled_jinja_template_is_refused_and_left_untouched() {
 }
 
 #[test]
-#[ignore = "needs the maintainers' corpus of third-party configs, not distributed"]
+#[ignore = "needs third-party configs not shipped with the source (their licences do not allow it)"]
 fn workspace_jinja_template_is_refused_and_left_untouched() {
     jinja_template_is_refused_and_left_untouched(workspace());
 }
@@ -376,7 +376,7 @@ fn bundled_nested_trakt_key_is_not_the_trakt_block() {
 }
 
 #[test]
-#[ignore = "needs the maintainers' corpus of third-party configs, not distributed"]
+#[ignore = "needs third-party configs not shipped with the source (their licences do not allow it)"]
 fn workspace_nested_trakt_key_is_not_the_trakt_block() {
     nested_trakt_key_is_not_the_trakt_block(workspace());
 }
@@ -387,7 +387,7 @@ fn every_bundled_config_parses_or_is_refused_without_a_panic() {
 }
 
 #[test]
-#[ignore = "needs the maintainers' corpus of third-party configs, not distributed"]
+#[ignore = "needs third-party configs not shipped with the source (their licences do not allow it)"]
 fn every_workspace_config_parses_or_is_refused_without_a_panic() {
     every_config_parses_or_is_refused_without_a_panic(workspace());
 }

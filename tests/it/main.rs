@@ -16,6 +16,7 @@ mod corpus;
 mod crash_sweep;
 mod docker;
 mod docs;
+mod exit_codes;
 mod faults;
 mod fix;
 mod hardening;

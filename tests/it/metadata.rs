@@ -56,7 +56,7 @@ fn a_hard_linked_config_is_written_in_place_and_its_links_stay_one_file() {
 }
 
 #[test]
-#[ignore = "needs root (a config owned by root, edited by another user); CI runs it as root with --include-ignored"]
+#[ignore = "needs root (a config owned by root, edited by another user); run it as root with --include-ignored"]
 fn a_group_member_editing_a_shared_config_leaves_its_owner_and_group() {
     assert!(
         is_root(),

@@ -47,7 +47,7 @@ fn files(original: &[u8], working: &[u8]) -> Files {
 
 /// `restore FILE --original ORIG --only-kometa` with Kometa's Python;
 /// the run and the file's bytes afterwards.
-fn only_kometa(original: &[u8], working: &[u8]) -> (Run, Vec<u8>, String) {
+pub(crate) fn only_kometa(original: &[u8], working: &[u8]) -> (Run, Vec<u8>, String) {
     let f = files(original, working);
     let run = kt([
         "restore".as_ref(),
@@ -494,7 +494,7 @@ fn a_kometa_save_written_with_crlf_is_one() {
 }
 
 /// A mix: its name, the original, the file, and the lines of each.
-fn mixes() -> Vec<(&'static str, String, String, &'static str)> {
+pub(crate) fn mixes() -> Vec<(&'static str, String, String, &'static str)> {
     let hex = config("kt-authorized-hex.yml");
     let hex_saved = read(data("redumped/kt-authorized-hex.yml"));
     let template = config("01_Kometa__config.yml.template.yml");

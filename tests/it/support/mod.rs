@@ -1,5 +1,5 @@
 //! Helpers shared by the integration tests: running the binary ([`kt`]),
-//! temp files, the repository's test data, the maintainers' corpus, mount
+//! temp files, the repository's test data, the third-party corpus, mount
 //! namespaces and the config directory's lock.
 
 mod kt;
@@ -33,7 +33,7 @@ pub(crate) fn data(name: &str) -> PathBuf {
     path
 }
 
-/// A folder of the maintainers' material beside the repository
+/// A folder of third-party material beside the repository
 /// (`../shared/NAME`: third-party configs in `corpus/`, Kometa's source in
 /// `reference/`), which is not distributed: a clone does not have it. Tests
 /// over it have `workspace_` in their names and are `#[ignore]`d; `.ci/run` runs them
@@ -44,7 +44,7 @@ pub(crate) fn shared(name: &str) -> PathBuf {
         .join(name);
     assert!(
         path.exists(),
-        "{} is missing: this test needs the maintainers' material beside the repository, which is not distributed",
+        "{} is missing: this test needs third-party material beside the repository, which is not shipped with the source",
         path.display()
     );
     path
@@ -235,42 +235,76 @@ pub(crate) fn wait_until_waiting_for_lock(dir: &Path, pids: &[u32]) {
 
 /// A Python with ruamel.yaml 0.19.1 (Kometa 2.4.4's pin), which `restore
 /// --only-kometa` runs to reproduce Kometa's save: the one
-/// `KOMETA_TRAKT_PYTHON` names where the tests run, else the venv
-/// `scripts/kometa-redump` makes (`target/kometa-diff-venv`), else
-/// `python3`. Without one the test fails, saying how to get one: these
-/// tests are not skipped.
+/// `KOMETA_TRAKT_PYTHON` names where the tests run, else `python3` if it
+/// has it, else a venv made for the tests (`target/ruamel-venv`, from PyPI,
+/// once). Without one the test fails, saying how to get one: these tests
+/// are not skipped.
 pub(crate) fn ruamel_python() -> String {
     static FOUND: std::sync::OnceLock<Result<String, String>> = std::sync::OnceLock::new();
     let found = FOUND.get_or_init(|| {
-        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/kometa-diff-venv/bin/python");
-        let candidates: Vec<String> = match std::env::var("KOMETA_TRAKT_PYTHON") {
-            Ok(python) if !python.is_empty() => vec![python],
-            _ => vec![venv.to_string_lossy().into_owned(), "python3".into()],
-        };
+        if let Ok(python) = std::env::var("KOMETA_TRAKT_PYTHON")
+            && !python.is_empty()
+        {
+            return has_ruamel(&python);
+        }
+        let venv = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ruamel-venv");
+        let python = venv.join("bin/python").to_string_lossy().into_owned();
         let mut seen = Vec::new();
-        for python in candidates {
-            let version = std::process::Command::new(&python)
-                .args([
-                    "-c",
-                    "import ruamel.yaml, sys; sys.stdout.write(ruamel.yaml.__version__)",
-                ])
-                .output();
-            match version {
-                Ok(out) if out.status.success() && out.stdout == b"0.19.1" => return Ok(python),
-                Ok(out) if out.status.success() => seen.push(format!(
-                    "{python} has ruamel.yaml {}",
-                    String::from_utf8_lossy(&out.stdout)
-                )),
-                Ok(_) => seen.push(format!("{python} has no ruamel.yaml")),
-                Err(e) => seen.push(format!("{python}: {e}")),
+        for candidate in [python.as_str(), "python3"] {
+            match has_ruamel(candidate) {
+                Ok(found) => return Ok(found),
+                Err(e) => seen.push(e),
             }
         }
+        let made = std::process::Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+            && std::process::Command::new(&python)
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                ])
+                .arg("ruamel.yaml==0.19.1")
+                .status()
+                .is_ok_and(|s| s.success());
+        if made {
+            return has_ruamel(&python);
+        }
+        seen.push(format!(
+            "making {} failed (python3 -m venv, then pip install ruamel.yaml==0.19.1 from PyPI)",
+            venv.display()
+        ));
         Err(seen.join("; "))
     });
     match found {
         Ok(python) => python.clone(),
         Err(seen) => panic!(
-            "this test needs Python with ruamel.yaml 0.19.1 (Kometa 2.4.4's pin), which restore --only-kometa runs ({seen}): run scripts/kometa-redump once (it makes target/kometa-diff-venv), or `pip install ruamel.yaml==0.19.1` and set KOMETA_TRAKT_PYTHON to that python"
+            "this test needs Python with ruamel.yaml 0.19.1 (Kometa 2.4.4's pin), which restore --only-kometa runs ({seen}): `pip install ruamel.yaml==0.19.1` and set KOMETA_TRAKT_PYTHON to that python"
         ),
+    }
+}
+
+/// `python` when it imports ruamel.yaml 0.19.1, else what it has.
+fn has_ruamel(python: &str) -> Result<String, String> {
+    let version = std::process::Command::new(python)
+        .args([
+            "-c",
+            "import ruamel.yaml, sys; sys.stdout.write(ruamel.yaml.__version__)",
+        ])
+        .output();
+    match version {
+        Ok(out) if out.status.success() && out.stdout == b"0.19.1" => Ok(python.to_string()),
+        Ok(out) if out.status.success() => Err(format!(
+            "{python} has ruamel.yaml {}",
+            String::from_utf8_lossy(&out.stdout)
+        )),
+        Ok(_) => Err(format!("{python} has no ruamel.yaml")),
+        Err(e) => Err(format!("{python}: {e}")),
     }
 }
