@@ -7,7 +7,21 @@
 //! client secret), `--approve-after SECONDS` (device codes approve
 //! themselves: the device flow without a person).
 
+use std::process::exit;
+
 use trakt_test_server::{Config, Server};
+
+const USAGE: &str =
+    "usage: trakt-test-server [ADDR (127.0.0.1:8765)] [--client-id ID] [--client-secret SECRET]
+       [--access-token TOKEN] [--refresh-token TOKEN] [--pin PIN]... [--expired] [--no-secret]
+       [--approve-after SECONDS]
+A Trakt-like OAuth server on a loopback address, for trying kometa-trakt without Trakt.";
+
+/// Stops with the usage and exit 2.
+fn usage(problem: &str) -> ! {
+    eprintln!("trakt-test-server: {problem}\n{USAGE}");
+    exit(2)
+}
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -16,7 +30,10 @@ fn main() {
     let mut pins = Vec::new();
     let mut expired = false;
     while let Some(arg) = args.next() {
-        let mut value = || args.next().expect("a value after the option");
+        let mut value = || {
+            args.next()
+                .unwrap_or_else(|| usage(&format!("{arg} needs a value")))
+        };
         match arg.as_str() {
             "--client-id" => config.client_id = value(),
             "--client-secret" => config.client_secret = value(),
@@ -26,7 +43,19 @@ fn main() {
             "--expired" => expired = true,
             "--no-secret" => config.client_secret = String::new(),
             "--approve-after" => {
-                config.approve_after = Some(value().parse().expect("--approve-after SECONDS"));
+                let seconds = value();
+                let seconds = seconds.parse().unwrap_or_else(|_| {
+                    usage(&format!("--approve-after takes seconds, not {seconds:?}"))
+                });
+                config.approve_after = Some(seconds);
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
+            _ if arg.starts_with('-') => usage(&format!("unknown option {arg}")),
+            _ if arg.parse::<std::net::SocketAddr>().is_err() => {
+                usage(&format!("{arg:?} is not an address such as 127.0.0.1:8765"))
             }
             _ => addr = arg,
         }
