@@ -12,7 +12,7 @@ mod tabs;
 use std::collections::HashSet;
 use std::ops::Range;
 
-use crate::document::{Document, Entry, Node, Parse};
+use crate::document::{Document, Entry, Node, Parse, SyntaxError};
 use crate::kometa::Version;
 use crate::kometa::sensitive::is_secret_key;
 use crate::schema::json::{Strings, TooLarge, to_json};
@@ -52,13 +52,28 @@ pub(crate) struct Checked {
 /// Every finding in `text`, in source order. Without a document schema
 /// only the trakt block gets a tree; the rest is streamed.
 pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
+    check_parsed(text, &parse(text, schemas), schemas, options)
+}
+
+/// `text` parsed as [`check`] parses it: trees for the trakt block only
+/// (or all of it, for a document schema), and where secrets are.
+pub(crate) fn parse<'a>(text: &'a str, schemas: &Schemas) -> Result<Document<'a>, SyntaxError> {
     let parse = Parse::masking(is_secret_key);
-    let parsed = match schemas.extra {
+    match schemas.extra {
         Some(_) => Document::parse_with(text, parse),
         None => Document::parse_with(text, parse.root_keys(&["trakt"])),
-    };
-    let doc = match parsed {
-        Ok(doc) => doc,
+    }
+}
+
+/// Every finding in `text`, `parsed` by [`parse`].
+pub(crate) fn check_parsed(
+    text: &str,
+    parsed: &Result<Document<'_>, SyntaxError>,
+    schemas: &Schemas,
+    options: &Options,
+) -> Checked {
+    match parsed {
+        Ok(doc) => check_doc(doc, schemas, options),
         Err(e) => {
             let end = text[e.byte..]
                 .chars()
@@ -70,13 +85,17 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
                 format!("YAML syntax error: {}", e.message),
             )
             .hint("fix the YAML first: nothing else was checked");
-            return Checked {
+            Checked {
                 diagnostics: vec![syntax],
                 secrets: Vec::new(),
-            };
+            }
         }
-    };
-    let mut found = document_rules(&doc);
+    }
+}
+
+/// Every finding in a document parsed as [`parse`] parses it.
+pub(crate) fn check_doc(doc: &Document<'_>, schemas: &Schemas, options: &Options) -> Checked {
+    let mut found = document_rules(doc);
     match doc.roots.first() {
         None => found.push(no_trakt(options)),
         Some(root) => {
@@ -85,7 +104,7 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
                 .entries()
                 .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
             {
-                Some(trakt) => found.extend(trakt_block(&doc, trakt, root, schemas, options)),
+                Some(trakt) => found.extend(trakt_block(doc, trakt, root, schemas, options)),
                 None => found.push(no_trakt(options)),
             }
         }
@@ -96,7 +115,7 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
             .into_iter()
             .map(|d| d.for_kometa(options.kometa))
             .collect(),
-        secrets: doc.secrets,
+        secrets: doc.secrets.clone(),
     }
 }
 

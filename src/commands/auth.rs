@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::thread::sleep;
 use std::time::{Duration, Instant};
 
-use super::tokens::{self, block, plan};
+use super::tokens::{self, plan};
 use super::{Context, Exit, Failure, NetArgs, config_file, emit, load, unsaved};
 use crate::authorization::Tokens;
 use crate::kometa::block::resolve;
@@ -40,9 +40,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let file = file.as_path();
     let name = file.display().to_string();
     let loaded = load(file)?;
-    let current = block(file, &loaded.text)?;
+    let parsed = tokens::parse(file, &loaded.text, false)?;
+    let current = parsed.block.clone();
     // Everything that could stop the save is checked before Trakt is called.
-    plan(file, &loaded.text, time::now(), Pin::Clear)?;
+    plan(file, &parsed, time::now(), Pin::Clear)?;
     let begin = |needs| {
         Session::begin(file, needs).map_err(|e| {
             let mut failure = unsaved(file, e);
@@ -87,7 +88,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             (session, fresh)
         }
     };
-    let saved = tokens::save(&session, file, &fresh, Pin::Clear)?;
+    let saved = tokens::save(&session, file, &fresh, Pin::Clear, Some(&parsed), false)?;
     let until = fresh.created_at.saturating_add(fresh.expires_in);
     emit(
         out,

@@ -6,9 +6,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::{Context, EditArgs, Exit, Failure, emit};
-use crate::check::{Diagnostic, Options, Rule, Schemas, Severity, check};
-use crate::document::{Protect, apply};
+use crate::check::{
+    self, Checked, Diagnostic, Options, Rule, Schemas, Severity, check, check_doc, check_parsed,
+};
+use crate::document::{Edit, EditError, Editor, Outcome, Protect, Secrets, apply};
 use crate::kometa::Version;
+use crate::kometa::sensitive::is_secret_key;
 use crate::persist::{self, Needs, Session};
 use crate::report::diff::{Reveal, unified};
 use crate::report::findings::FileReport;
@@ -83,11 +86,19 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let reports: Vec<FileReport> = files
         .iter()
         .map(|file| {
-            let previewed = match args.fix {
+            let fixed = match args.fix {
                 true => fix(file, &args, &schemas, &options, ctx, &mut fixed, out)?,
                 false => None,
             };
-            Ok(report(file, previewed, &schemas, &options))
+            Ok(match fixed {
+                Some((text, checked)) => FileReport {
+                    path: file.display().to_string(),
+                    text: Some(text),
+                    diagnostics: checked.diagnostics,
+                    secrets: checked.secrets,
+                },
+                None => report(file, &schemas, &options),
+            })
         })
         .collect::<Result<_, Failure>>()?;
     if let (Some(path), Some(why)) = (
@@ -125,16 +136,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     Ok(if failing { Exit::Findings } else { Exit::Ok })
 }
 
-/// The findings of one file (a file that cannot be read is one), or of
-/// the text `--fix --dry-run` would leave in it.
-fn report(
-    file: &Path,
-    previewed: Option<String>,
-    schemas: &Schemas,
-    options: &Options,
-) -> FileReport {
+/// The findings of one file (a file that cannot be read is one).
+fn report(file: &Path, schemas: &Schemas, options: &Options) -> FileReport {
     let path = file.display().to_string();
-    match previewed.map_or_else(|| persist::read(file).map(|l| l.text), Ok) {
+    match persist::read(file).map(|l| l.text) {
         Ok(text) => {
             let checked = check(&text, schemas, options);
             FileReport {
@@ -156,34 +161,84 @@ fn report(
     }
 }
 
+/// A text with fixes applied.
+struct Fixed {
+    text: String,
+    /// How many fixes were applied.
+    count: usize,
+    /// Where secrets are before and after, when known.
+    secrets: Option<Secrets>,
+    /// The findings in the text, when known.
+    checked: Option<Checked>,
+}
+
 /// The text with every fix of its findings applied, one at a time: a fix
 /// the edit layer refuses is left out (its finding remains) and named.
-fn fixed_text(file: &Path, text: &str, schemas: &Schemas, options: &Options) -> (String, usize) {
-    let mut current = text.to_string();
-    let mut applied = 0;
-    for d in check(text, schemas, options).diagnostics {
-        let Some(fix) = &d.fix else {
-            continue;
-        };
+/// `None` when no fix applies. The fixes are planned on the check's own
+/// parse and verified together, and the verified result's parse is
+/// checked again; should that verification fail, each fix is applied and
+/// verified alone instead, so that one fix's failure leaves the others in.
+fn fixed_text(file: &Path, text: &str, schemas: &Schemas, options: &Options) -> Option<Fixed> {
+    let parsed = check::parse(text, schemas);
+    let fixes: Vec<(Rule, Vec<Edit>)> = check_parsed(text, &parsed, schemas, options)
+        .diagnostics
+        .into_iter()
+        .filter_map(|d| Some((d.rule, d.fix?.edits)))
+        .collect();
+    let doc = parsed.as_ref().ok().filter(|_| !fixes.is_empty())?;
+    let cannot = |rule: &Rule, e: &EditError| {
+        format!(
+            "kometa-trakt: {}: cannot fix [{}]: {e}",
+            file.display(),
+            rule.id()
+        )
+    };
+    type Together = (Outcome, Checked, usize, Vec<String>);
+    let together = || -> Result<Together, EditError> {
         // Every fix is built to change no secret and nothing outside the
         // trakt block, and may rename a placeholder: none is protected.
-        match apply(&current, &fix.edits, &Protect::NONE) {
+        let mut editor = Editor::with(doc, Protect::NONE)?;
+        let (mut count, mut notes) = (0, Vec::new());
+        for (rule, edits) in &fixes {
+            match editor.edit(edits) {
+                Ok(()) => count += 1,
+                Err(e) => notes.push(cannot(rule, &e)),
+            }
+        }
+        let (outcome, checked) = editor.finish_with(|doc| check_doc(doc, schemas, options))?;
+        Ok((outcome, checked, count, notes))
+    };
+    if let Ok((outcome, checked, count, notes)) = together() {
+        notes.iter().for_each(|note| eprintln!("{note}"));
+        return (count > 0).then_some(Fixed {
+            text: outcome.text,
+            count,
+            secrets: Some(outcome.secrets),
+            checked: Some(checked),
+        });
+    }
+    let mut current = text.to_string();
+    let mut count = 0;
+    for (rule, edits) in &fixes {
+        match apply(&current, edits, &Protect::NONE, Some(is_secret_key)) {
             Ok(outcome) => {
                 current = outcome.text;
-                applied += 1;
+                count += 1;
             }
-            Err(e) => eprintln!(
-                "kometa-trakt: {}: cannot fix [{}]: {e}",
-                file.display(),
-                d.rule.id()
-            ),
+            Err(e) => eprintln!("{}", cannot(rule, &e)),
         }
     }
-    (current, applied)
+    (count > 0).then_some(Fixed {
+        text: current,
+        count,
+        secrets: None,
+        checked: None,
+    })
 }
 
 /// Applies the fixes of `file`, counting them in `fixed`; with
-/// `--dry-run`/`--check` writes nothing and returns the text it would write.
+/// `--dry-run`/`--check` writes nothing. Returns the text the file holds
+/// (or would hold) with its findings, when there were fixes.
 fn fix(
     file: &Path,
     args: &Args,
@@ -192,36 +247,58 @@ fn fix(
     ctx: &Context,
     fixed: &mut usize,
     out: &mut dyn Write,
-) -> Result<Option<String>, Failure> {
+) -> Result<Option<(String, Checked)>, Failure> {
     let Ok(loaded) = persist::read(file) else {
         return Ok(None);
     };
     let shown = file.display().to_string();
-    let diff = |old: &str, new: &str| unified(old, new, &shown, ctx.color, Reveal::Masked);
-    let (text, count) = fixed_text(file, &loaded.text, schemas, options);
-    if count == 0 {
+    let diff = |old: &str, new: &Fixed| {
+        unified(
+            old,
+            &new.text,
+            new.secrets.as_ref(),
+            &shown,
+            ctx.color,
+            Reveal::Masked,
+        )
+    };
+    let findings = |fixed: Fixed| {
+        let checked = fixed
+            .checked
+            .unwrap_or_else(|| check(&fixed.text, schemas, options));
+        (fixed.text, checked)
+    };
+    let Some(planned) = fixed_text(file, &loaded.text, schemas, options) else {
         return Ok(None);
-    }
+    };
     if args.edit.preview() {
-        *fixed += count;
+        *fixed += planned.count;
         if args.edit.dry_run || args.edit.diff {
-            emit(out, &diff(&loaded.text, &text))?;
+            emit(out, &diff(&loaded.text, &planned))?;
         }
-        return Ok(Some(text));
+        return Ok(Some(findings(planned)));
     }
     let session = Session::begin(file, Needs::Write).map_err(|e| super::unsaved(file, e))?;
-    let (text, count) = fixed_text(file, session.text(), schemas, options);
-    if count == 0 {
-        return Ok(None);
-    }
+    // The file read again under the lock: when it is what the fixes were
+    // planned on, they hold.
+    let planned = if session.text() == loaded.text {
+        planned
+    } else {
+        drop(planned);
+        match fixed_text(file, session.text(), schemas, options) {
+            Some(planned) => planned,
+            None => return Ok(None),
+        }
+    };
+    drop(loaded);
     session
-        .write(&text)
+        .write(&planned.text)
         .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
-    *fixed += count;
+    *fixed += planned.count;
     if args.edit.diff {
-        emit(out, &diff(session.text(), &text))?;
+        emit(out, &diff(session.text(), &planned))?;
     }
-    Ok(None)
+    Ok(Some(findings(planned)))
 }
 
 /// Why a `--schema` is refused when its JSON is no schema: when it is read

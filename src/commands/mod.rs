@@ -18,7 +18,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::document::{Document, EditError};
+use crate::document::EditError;
 use crate::kometa::secrets::Secrets;
 use crate::persist::{self, Loaded, SaveError};
 use crate::trakt::{Class, Endpoints, TraktError};
@@ -214,17 +214,12 @@ pub(crate) fn load(file: &Path) -> Result<Loaded, Failure> {
     persist::read(file).map_err(|e| Failure::usage(format!("{}: cannot read: {e}", file.display())))
 }
 
-/// Parses a config's text, with a message naming the file.
-pub(crate) fn parse<'a>(file: &Path, text: &'a str) -> Result<Document<'a>, Failure> {
-    Document::parse(text).map_err(|e| refused(file, e.into()))
-}
-
 /// A refusal from the document layer, prefixed with the file name.
 pub(crate) fn refused(file: &Path, e: EditError) -> Failure {
     let name = file.display();
-    Failure::usage(match e.pos {
-        Some(pos) => format!("{name}:{pos}: {}", e.message),
-        None => format!("{name}: {}", e.message),
+    Failure::usage(match e.pos() {
+        Some(pos) => format!("{name}:{pos}: {}", e.message()),
+        None => format!("{name}: {}", e.message()),
     })
 }
 

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::tokens::{self, block, plan};
+use super::tokens::{self, plan};
 use super::{Context, EditArgs, Exit, Failure, NetArgs, config_file, emit, load, unsaved};
 use crate::kometa::TraktBlock;
 use crate::kometa::placeholder;
@@ -68,7 +68,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let name = file.display().to_string();
     let now = time::now();
     let loaded = load(file)?;
-    let current = block(file, &loaded.text)?;
+    // Secrets are found only for a diff that shows them masked.
+    let masked = args.edit.preview() || args.edit.diff;
+    let parsed = tokens::parse(file, &loaded.text, masked)?;
+    let current = &parsed.block;
     let Some(refresh_token) = current.refresh_token.clone() else {
         return Err(Failure::dead(format!(
             "{name}: not authorized yet (no refresh token): run `kometa-trakt auth {name} --device` (or `--pin PIN`)"
@@ -84,7 +87,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             )));
         }
     }
-    let Some(reason) = due(&current, &args, now) else {
+    let Some(reason) = due(current, &args, now) else {
         let life = current.lifetime().map(|l| {
             format!(
                 " (expires {}, {})",
@@ -101,14 +104,14 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         )?;
         return Ok(Exit::Ok);
     };
-    plan(file, &loaded.text, now, Pin::Keep)?;
+    plan(file, &parsed, now, Pin::Keep)?;
     if args.edit.preview() {
-        let preview = token_edits(&current, &likely_answer(now, &current), Pin::Keep);
-        let planned = crate::document::apply(&loaded.text, &preview, &crate::kometa::PROTECT)
-            .map_err(|e| super::refused(file, e))?;
+        let preview = token_edits(current, &likely_answer(now, current), Pin::Keep);
+        let planned = parsed.edit(&preview).map_err(|e| super::refused(file, e))?;
         let diff = unified(
             &loaded.text,
             &planned.text,
+            Some(&planned.secrets),
             &name,
             ctx.color,
             Reveal::Masked,
@@ -141,25 +144,37 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             .push_str("; not contacting Trakt, since the new tokens could not be saved");
         failure
     })?;
-    let locked = block(file, session.text())?;
-    if locked.refresh_token.as_deref() != Some(refresh_token.as_str()) {
+    // Under the lock the file is read again; when it still holds what was
+    // planned on, that plan holds.
+    let reparsed;
+    let unchanged = session.text() == loaded.text;
+    let locked = if unchanged {
+        &parsed
+    } else {
+        reparsed = tokens::parse(file, session.text(), masked)?;
+        &reparsed
+    };
+    if locked.block.refresh_token.as_deref() != Some(refresh_token.as_str()) {
         emit(
             out,
             &format!("{name}: nothing to do: another process renewed the tokens meanwhile\n"),
         )?;
         return Ok(Exit::Ok);
     }
-    plan(file, session.text(), now, Pin::Keep)?;
+    if !unchanged {
+        plan(file, locked, now, Pin::Keep)?;
+    }
     let fresh = client
         .refresh(&refresh_token)
         .map_err(|e| point_to_recovery(e.into(), &name, session.target(), &refresh_token))?;
-    let saved = tokens::save(&session, file, &fresh, Pin::Keep)?;
+    let saved = tokens::save(&session, file, &fresh, Pin::Keep, Some(locked), masked)?;
     if args.edit.diff {
         emit(
             out,
             &unified(
-                &saved.before,
-                &saved.after,
+                session.text(),
+                &saved.after.text,
+                Some(&saved.after.secrets),
                 &name,
                 ctx.color,
                 Reveal::Masked,

@@ -10,16 +10,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, unsaved};
-use crate::document::diff::{Change, changes};
+use crate::document::diff::{Change, Unparsed, changes_between};
 use crate::document::scalar::Resolved;
-use crate::document::{Document, Edit, NewValue, Value, apply};
+use crate::document::{Edit, Editor, NewValue, Parse, Value, apply};
 use crate::kometa::mask::mask;
 use crate::kometa::placeholder;
-use crate::kometa::redump::made_by_kometa;
+use crate::kometa::redump::{REWRITTEN, made_by_kometa};
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
 use crate::persist::{Needs, Session, describe, private};
-use crate::report::diff::{Reveal, unified};
+use crate::report::diff::{Reveal, changed_lines, unified};
 
 /// Undo Kometa's re-dump: carry the values Kometa wrote back into your own formatting.
 #[derive(Debug, clap::Args)]
@@ -84,12 +84,21 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         }
         Err(failure) => return Err(failure),
     };
-    let original_doc = Document::parse(&original).map_err(|e| {
-        Failure::usage(format!(
-            "{name}: the original does not parse ({e}); nothing was written"
-        ))
-    })?;
-    let current_doc = Document::parse(&current).map_err(|e| refused(file, e.into()))?;
+    // The original's trees for the root keys Kometa rewrites are built on
+    // the way, to edit it; its secrets are found only for a diff shown.
+    let shows_diff = args.edit.dry_run || args.edit.diff;
+    let secret_key = shows_diff.then_some(is_secret_key as fn(&str) -> bool);
+    let keys: Vec<&str> = REWRITTEN.iter().copied().chain(["<<"]).collect();
+    let parse = Parse::masked_by(secret_key)
+        .root_keys(&keys)
+        .without_duplicates();
+    let (between, parsed) =
+        changes_between(&original, &current, Some(parse)).map_err(|e| match e {
+            Unparsed::Before(e) => Failure::usage(format!(
+                "{name}: the original does not parse ({e}); nothing was written"
+            )),
+            Unparsed::After(e) => refused(file, e.into()),
+        })?;
     let leave = |why: String| -> Result<Exit, Failure> {
         if args.only_kometa {
             eprintln!("kometa-trakt: {name}: left as it is: {why}");
@@ -100,7 +109,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             )))
         }
     };
-    let all = match changes(&original_doc, &current_doc) {
+    let all = match between {
         Ok(all) => all,
         Err(e) => return leave(format!("`{}`: {}", e.path, e.why)),
     };
@@ -126,16 +135,42 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         .map(|c| edit(c))
         .collect::<Result<Vec<Edit>, Failure>>()
         .map_err(|f| f.about(&name))?;
-    let restored = apply(&original, &edits, &PROTECT)
-        .map_err(|e| refused(file, e))?
-        .text;
-    verify(&restored, &current_doc, &kept).map_err(|why| {
+    // What Kometa's save changed, counted while only the two texts are held
+    // (a line diff of whole texts, for the report of a write).
+    let saved_lines = (!args.edit.preview()).then(|| changed_lines(&original, &current));
+    // The restored text is compared with what Kometa left as it is verified.
+    let (outcome, left) = match &parsed {
+        Some(doc)
+            if edits
+                .iter()
+                .all(|e| e.path.first().is_some_and(|k| doc.covers(k))) =>
+        {
+            Editor::with(doc, PROTECT).and_then(|mut editor| {
+                editor.edit(&edits)?;
+                editor.finish_against(&current)
+            })
+        }
+        _ => apply(&original, &edits, &PROTECT, secret_key).map(|outcome| (outcome, None)),
+    }
+    .map_err(|e| refused(file, e))?;
+    drop(parsed);
+    verify(&outcome.text, &current, &kept, left).map_err(|why| {
         Failure::usage(format!(
             "{name}: internal check failed ({why}); nothing was written. Please report this with the file's shape"
         ))
     })?;
-    let diff = unified(&original, &restored, &name, ctx.color, Reveal::Masked);
-    if restored == current {
+    let diff = || {
+        unified(
+            &original,
+            &outcome.text,
+            Some(&outcome.secrets),
+            &name,
+            ctx.color,
+            Reveal::Masked,
+        )
+    };
+    let restored = &outcome.text;
+    if *restored == current {
         emit(
             out,
             &format!("{name}: already in your formatting: nothing to restore\n"),
@@ -143,8 +178,8 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         return Ok(Exit::Ok);
     }
     if args.edit.preview() {
-        if args.edit.dry_run || args.edit.diff {
-            emit(out, &diff)?;
+        if shows_diff {
+            emit(out, &diff())?;
         }
         if args.edit.check {
             eprintln!("kometa-trakt: {name}: Kometa's formatting would be undone");
@@ -152,12 +187,19 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         }
         return Ok(Exit::Ok);
     }
+    let diff = shows_diff.then(diff);
+    let lines = (
+        changed_lines(&original, restored),
+        saved_lines.unwrap_or_default(),
+    );
+    drop(original);
     let session = Session::begin(file, Needs::Write).map_err(|e| unsaved(file, e))?;
     if session.text() != current {
         return Err(Failure::usage(format!(
             "{name}: the file changed while it was being restored; nothing was written"
         )));
     }
+    drop(current);
     let inlined = if kept.is_empty() {
         None
     } else {
@@ -168,22 +210,13 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             ))
         })?)
     };
-    session.write(&restored).map_err(|e| unsaved(file, e))?;
-    if args.edit.diff {
+    session.write(restored).map_err(|e| unsaved(file, e))?;
+    if let Some(diff) = diff {
         emit(out, &diff)?;
     }
     emit(
         out,
-        &report(
-            &name,
-            &carried,
-            &foreign,
-            &kept,
-            inlined.as_deref(),
-            &original,
-            &restored,
-            &current,
-        ),
+        &report(&name, &carried, &foreign, &kept, inlined.as_deref(), lines),
     )?;
     Ok(Exit::Ok)
 }
@@ -250,11 +283,23 @@ fn edit(change: &Change) -> Result<Edit, Failure> {
 }
 
 /// The restored file must mean what Kometa left, but where a placeholder
-/// was kept.
-fn verify(restored: &str, current: &Document<'_>, kept: &[&Change]) -> Result<(), String> {
-    let doc = Document::parse(restored).map_err(|e| e.to_string())?;
+/// was kept (`left`: the differences, when already found).
+fn verify(
+    restored: &str,
+    current: &str,
+    kept: &[&Change],
+    left: Option<Vec<Change>>,
+) -> Result<(), String> {
     let kept: HashSet<&Vec<String>> = kept.iter().map(|c| &c.path).collect();
-    let left = changes(&doc, current).map_err(|e| format!("{}: {}", e.path, e.why))?;
+    let left = match left {
+        Some(left) => left,
+        None => changes_between(restored, current, None)
+            .map_err(|e| match e {
+                Unparsed::Before(e) | Unparsed::After(e) => e.to_string(),
+            })?
+            .0
+            .map_err(|e| format!("{}: {}", e.path, e.why))?,
+    };
     match left.iter().find(|c| !kept.contains(&c.path)) {
         Some(c) => Err(format!(
             "`{}` differs from what Kometa left",
@@ -291,16 +336,11 @@ fn report(
     foreign: &[&Change],
     kept: &[&Change],
     inlined: Option<&Path>,
-    original: &str,
-    restored: &str,
-    current: &str,
+    (restored, saved): (usize, usize),
 ) -> String {
-    let lines = |a: &str, b: &str| changed_lines(a, b);
     let mut text = format!(
-        "{name}: restored into your formatting: {} value(s) carried over; {} line(s) differ from the original (Kometa's save changed {})\n",
+        "{name}: restored into your formatting: {} value(s) carried over; {restored} line(s) differ from the original (Kometa's save changed {saved})\n",
         carried.len(),
-        lines(original, restored),
-        lines(original, current)
     );
     for change in foreign {
         text.push_str(&format!(
@@ -339,12 +379,4 @@ fn report(
         ));
     }
     text
-}
-
-/// How many lines differ between two texts (removed plus added).
-pub(crate) fn changed_lines(a: &str, b: &str) -> usize {
-    similar::TextDiff::from_lines(a, b)
-        .iter_all_changes()
-        .filter(|c| c.tag() != similar::ChangeTag::Equal)
-        .count()
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{Context, EditArgs, Exit, Failure, emit, load, refused};
 use crate::document::path::parse_path;
 use crate::document::{Edit, NewValue, Outcome, ValueType, apply};
+use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, value_type};
 use crate::persist::{Needs, SaveError, Session};
 use crate::report::diff::{Reveal, unified};
@@ -36,7 +37,7 @@ pub(crate) struct Args {
 /// takes the type Kometa expects there (`pin` is a string).
 pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = args.file.as_path();
-    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
+    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message()))?;
     let value = match args.kind {
         Some(kind) => NewValue::Typed(kind.read(&args.value).ok_or_else(|| {
             let name = kind.name();
@@ -55,10 +56,26 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     } else {
         Reveal::Masked
     };
-    let diff = |old: &str, new: &str| unified(old, new, shown, ctx.color, reveal);
+    // Secrets are found only for a diff that shows them masked.
+    let masked = reveal == Reveal::Masked
+        && if args.edit.preview() {
+            args.edit.dry_run || args.edit.diff || !args.edit.check
+        } else {
+            args.edit.diff
+        };
+    let diff = |old: &str, outcome: &Outcome| {
+        unified(
+            old,
+            &outcome.text,
+            Some(&outcome.secrets),
+            shown,
+            ctx.color,
+            reveal,
+        )
+    };
     if args.edit.preview() {
         let loaded = load(file)?;
-        let outcome = edited(file, &loaded.text, &edit)?;
+        let outcome = edited(file, &loaded.text, &edit, masked)?;
         if !outcome.changed(&loaded.text) {
             return Ok(Exit::Ok);
         }
@@ -70,7 +87,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             );
         }
         if args.edit.dry_run || args.edit.diff || !args.edit.check {
-            emit(out, &diff(&loaded.text, &outcome.text))?;
+            emit(out, &diff(&loaded.text, &outcome))?;
         }
         return Ok(if args.edit.check {
             Exit::Findings
@@ -79,7 +96,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         });
     }
     let session = Session::begin(file, Needs::Write).map_err(|e| unchanged(file, e))?;
-    let outcome = edited(file, session.text(), &edit)?;
+    let outcome = edited(file, session.text(), &edit, masked)?;
     if !outcome.changed(session.text()) {
         return Ok(Exit::Ok);
     }
@@ -87,13 +104,14 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         .write(&outcome.text)
         .map_err(|e| unchanged(file, e))?;
     if args.edit.diff {
-        emit(out, &diff(session.text(), &outcome.text))?;
+        emit(out, &diff(session.text(), &outcome))?;
     }
     Ok(Exit::Ok)
 }
 
-fn edited(file: &Path, text: &str, edits: &[Edit]) -> Result<Outcome, Failure> {
-    apply(text, edits, &PROTECT).map_err(|e| refused(file, e))
+fn edited(file: &Path, text: &str, edits: &[Edit], masked: bool) -> Result<Outcome, Failure> {
+    let secret_key = masked.then_some(is_secret_key as fn(&str) -> bool);
+    apply(text, edits, &PROTECT, secret_key).map_err(|e| refused(file, e))
 }
 
 /// A save that failed: the file was left as it was.

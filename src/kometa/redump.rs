@@ -8,6 +8,10 @@ use super::AUTH_KEYS;
 use crate::document::diff::Change;
 use crate::document::scalar::Resolved;
 
+/// The root keys whose blocks Kometa's save rewrites (besides the keys
+/// `check_for_attribute` adds, anywhere).
+pub(crate) const REWRITTEN: &[&str] = &["trakt", "mal"];
+
 /// MyAnimeList's authorization keys.
 const MAL_AUTH_KEYS: &[&str] = &["access_token", "token_type", "expires_in", "refresh_token"];
 

@@ -72,12 +72,33 @@ pub(crate) fn write(
     text: &str,
     method: Method,
 ) -> Result<(), WriteError> {
-    if fs::read(target)? != expected.as_bytes() {
+    if !holds(target, expected.as_bytes())? {
         return Err(WriteError::Changed);
     }
     match method {
         Method::Rename => write_renamed(target, text).map_err(WriteError::from),
         Method::InPlace => write_in_place(target, expected.as_bytes(), text.as_bytes()),
+    }
+}
+
+/// Whether the file at `target` holds exactly `expected`, compared as it is
+/// read (a large config is not read into memory a second time).
+fn holds(target: &Path, expected: &[u8]) -> io::Result<bool> {
+    use std::io::Read;
+    let mut file = File::open(target)?;
+    let mut chunk = vec![0; 64 * 1024];
+    let mut at = 0;
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => return Ok(at == expected.len()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if expected.get(at..at + n) != Some(&chunk[..n]) {
+            return Ok(false);
+        }
+        at += n;
     }
 }
 
