@@ -1,20 +1,156 @@
 #!/usr/bin/env python3
 """Times whole processes and prints markdown tables: the distance of `check`
 from the floor of starting a process (a hello-world Rust binary), then
-`check` beside check-jsonschema and yamllint, scaling to 100 MB, and
-`renew` beside curl.
+`check` beside check-jsonschema and yamllint, scaling to 100 MB, `renew`
+beside curl, and every command that edits beside `check` on the same files
+(with BASELINE, an earlier build beside this one).
 
-usage: bench.py RUNS VENV_BIN DATA_DIR BINARY HELLO (run by scripts/bench.sh)
+usage: bench.py RUNS VENV_BIN DATA_DIR BINARY HELLO [BASELINE] (run by scripts/bench.sh)
+   or: bench.py edits RUNS DATA_DIR BINARY [BASELINE]   (the edit tables only)
 """
 import glob
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
 import time
 
+
+def edits(runs, data, ours, baseline=None):
+    """`get`, `set --dry-run`, `set`, `check --fix`, `restore --original`
+    and `renew` (against the loopback test server) beside `check` on the
+    same files: two bundled configs (52 and 21 KB) and the generated 1, 10 and
+    100 MB ones. Every command that writes runs on a fresh copy (the copy is
+    not timed), but `renew`, whose refresh token the server rotates: it
+    runs on the same file again and again. Rounds interleave `check`, every
+    command and both builds, so that the machine's drift hits all alike: a
+    time is the median of its rounds, a ratio the median of the ratios to
+    `check` in the same round. Prints the goals of issue 25."""
+    work = f"{data}/edits"
+    os.makedirs(work, exist_ok=True)
+    server = subprocess.Popen(["target/release/trakt-test-server", "127.0.0.1:18766"], stdout=subprocess.DEVNULL)
+    time.sleep(0.5)
+    url = "http://127.0.0.1:18766"
+    bins = [("after", ours)] + ([("before", baseline)] if baseline else [])
+    cases = ["check", "get", "set --dry-run", "set", "check --fix", "restore --original", "renew --force"]
+
+    def commands(binary, label, original, saved):
+        """Each case's command line and the setup it needs before each run."""
+        target = f"{work}/{label}.yml"
+        renewed = f"{work}/{label}-renew.yml"
+        fresh = lambda: shutil.copyfile(original, target)
+        keep = lambda: None
+        restored = (lambda: shutil.copyfile(saved, target)) if saved else None
+        return {
+            "check": ([binary, "check", "--color", "never", original], keep),
+            "get": ([binary, "get", original, "trakt.client_id"], keep),
+            "set --dry-run": ([binary, "set", "--dry-run", "--color", "never", original,
+                               "trakt.authorization.scope", "private"], keep),
+            "set": ([binary, "set", target, "trakt.authorization.scope", "private"], fresh),
+            "check --fix": ([binary, "check", "--fix", "--color", "never", target], fresh),
+            "restore --original": ([binary, "restore", target, "--original", original, "--color", "never"],
+                                   restored),
+            "renew --force": ([binary, "renew", renewed, "--force", "--api-url", url, "--auth-url", url], keep),
+        }, renewed
+
+    def once(cmd, setup):
+        setup()
+        start = time.perf_counter()
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return (time.perf_counter() - start) * 1000
+
+    def peak(cmd, setup):
+        setup()
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, text=True)
+        return int(out.stderr.strip().splitlines()[-1]) / 1024
+
+    def fmt_ms(ms):
+        return f"{ms:.1f} ms" if ms < 100 else f"{ms:,.0f} ms"
+
+    bundled = [(os.path.basename(p), p, r if os.path.exists(r) else None)
+               for p in ("tests/data/configs/02_Kometa__kitchen_sink_config.yml",
+                         "tests/data/configs/03_Kometa__prototype_config.yml")
+               for r in [f"tests/data/redumped/{os.path.basename(p)}"]]
+    generated = [(f"generated {mb} MB", f"{data}/config-{mb}mb.yml", f"{data}/config-{mb}mb-kometa.yml")
+                 for mb in (1, 10, 100)]
+    results = {}
+    for name, original, saved in bundled + generated:
+        size = os.path.getsize(original)
+        n = 1 if size > 50e6 else max(3, runs // 3) if size > 5e6 else runs
+        plans = {}
+        for label, binary in bins:
+            plans[label], renewed = commands(binary, label, original, saved)
+            shutil.copyfile(original, renewed)
+        times = {(label, case): [] for label, _ in bins for case in cases}
+        ratios = {(label, case): [] for label, _ in bins for case in cases}
+        for _ in range(n):
+            for label, _ in bins:
+                check = once(*plans[label]["check"])
+                for case in cases:
+                    cmd, setup = plans[label][case]
+                    if setup is None:
+                        continue
+                    t = check if case == "check" else once(cmd, setup)
+                    times[label, case].append(t)
+                    ratios[label, case].append(t / check)
+        for label, _ in bins:
+            for case in cases:
+                cmd, setup = plans[label][case]
+                if setup is None:
+                    results[label, name, case] = None
+                    continue
+                results[label, name, case] = (statistics.median(times[label, case]),
+                                              statistics.median(ratios[label, case]), peak(cmd, setup))
+        results[name] = size
+    server.terminate()
+
+    print(f"\nEdits beside `check` (median of {runs} interleaved rounds, fewer on 10 and 100 MB; peak RSS of one run; "
+          "× = median ratio to `check`'s time in the same round).\n")
+    print("| config | " + " | ".join(f"`{c}`" for c in cases) + " |")
+    print("|---|" + "---:|" * len(cases))
+    for label, _ in bins:
+        for name, _, _ in bundled + generated:
+            cells = []
+            for c in cases:
+                r = results[label, name, c]
+                if r is None:
+                    cells.append("–")
+                elif c == "check":
+                    cells.append(f"{fmt_ms(r[0])}, {r[2]:.0f} MiB")
+                else:
+                    cells.append(f"{fmt_ms(r[0])} ({r[1]:.1f}×), {r[2]:.0f} MiB")
+            print(f"| {name} ({label}) | " + " | ".join(cells) + " |")
+
+    print("\n| goal (after) | measured | met |")
+    print("|---|---|---|")
+    get = lambda name, case: results["after", name, case]
+    for name in ("generated 1 MB", "generated 10 MB", "generated 100 MB"):
+        g, c = get(name, "get"), get(name, "check")
+        ok = g[1] <= 1.05 and g[2] <= c[2] * 1.05
+        print(f"| {name}: `get` no slower, no bigger than `check` | {g[1]:.2f}× its time, {g[2]:.0f} vs {c[2]:.0f} MiB "
+              f"| {'yes' if ok else 'no'} |")
+    limit = 3 * results["generated 10 MB"] / 2**20 + 16
+    for c in cases[2:]:
+        r = get("generated 10 MB", c)
+        print(f"| 10 MB: `{c}` ≤ 4× `check`, ≤ {limit:.1f} MiB | {r[1]:.1f}×, {r[2]:.1f} MiB | "
+              f"{'yes' if r[1] <= 4 and r[2] <= limit else 'no'} |")
+    for c in cases:
+        lo, mid, hi = (get(f"generated {mb} MB", c)[0] for mb in (1, 10, 100))
+        ok = mid / lo <= 12 and hi / mid <= 12
+        print(f"| linear: `{c}` 1 → 10 → 100 MB | ×{mid / lo:.1f}, ×{hi / mid:.1f} | {'yes' if ok else 'no'} |")
+    for name, _, _ in bundled:
+        ratio = get(name, "set --dry-run")[0] / get(name, "get")[0]
+        print(f"| {name}: `set --dry-run` ≤ 3× `get` | {ratio:.2f}× | {'yes' if ratio <= 3 else 'no'} |")
+
+
+if len(sys.argv) > 1 and sys.argv[1] == "edits":
+    edits(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
+    sys.exit(0)
+
 runs, venv, data, ours, hello = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+baseline = sys.argv[6] if len(sys.argv) > 6 else None
 schema = "schemas/trakt.schema.json"
 kometa_schema = "tests/data/schemas/kometa-config-schema.json"
 template = "tests/data/configs/01_Kometa__config.yml.template.yml"
@@ -154,3 +290,6 @@ print(f"| `kometa-trakt renew --force` (read, plan, lock, POST, verified edit, a
 print(f"| `kometa-trakt set --dry-run` of one value (parse, plan, verify, diff; no network) | {fmt(set_ms)} | |")
 print(f"| `curl`, the same POST alone | {fmt(curl_ms)} | {curl_mb:.0f} MB |")
 print(f"| renew / curl | {renew_ms / curl_ms:.2f}x | |")
+
+# 4. Every command that edits, beside `check` on the same files (issue 25).
+edits(runs, data, ours, baseline)

@@ -3,8 +3,10 @@
 # floor of starting a process (a hello-world Rust binary), `check` beside
 # check-jsonschema and yamllint (PyPI, in a venv made here), scaling to
 # 100 MB, `renew` against the loopback test server beside curl, and the
-# lines a renewal changes beside Kometa's own save path (with ../shared).
-# Prints markdown tables. Usage: scripts/bench.sh [RUNS]
+# lines a renewal changes beside Kometa's own save path (with ../shared), and
+# every command that edits beside `check` on the same files (with BASELINE=
+# the path of an earlier build, that one too).
+# Prints markdown tables. Usage: [BASELINE=BINARY] scripts/bench.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-21}"
@@ -24,8 +26,26 @@ printf 'fn main() { println!("hi") }\n' > "$work/hello.rs"
 rustc -O -o "$work/hello" "$work/hello.rs"
 for mb in 1 10 100; do
     [ -f "$work/config-${mb}mb.yml" ] || python3 scripts/gen_config.py "$mb" "$work/config-${mb}mb.yml"
+    [ -f "$work/config-${mb}mb-kometa.yml" ] || python3 scripts/gen_config.py "$mb" "$work/config-${mb}mb-kometa.yml" --kometa
 done
-python3 scripts/bench.py "$runs" "$venv/bin" "$work" target/dist/kometa-trakt "$work/hello"
+# The config as Kometa saves it is what ruamel.yaml writes (checked on 20 KB).
+python3 scripts/gen_config.py 0.02 "$work/check.yml"
+python3 scripts/gen_config.py 0.02 "$work/check-kometa.yml" --kometa
+"$venv/bin/python" - "$work/check.yml" "$work/check-kometa.yml" <<'PY'
+import sys, hashlib, io, ruamel.yaml
+yaml = ruamel.yaml.YAML()
+yaml.width = 100000
+yaml.indent(mapping=2, sequence=2)
+data = yaml.load(open(sys.argv[1]))
+data["trakt"]["pin"] = None
+token = lambda kind: hashlib.sha256(f"bench:{kind}".encode()).hexdigest()
+data["trakt"]["authorization"] = {"access_token": token("access"), "token_type": "bearer", "expires_in": 86400,
+                                  "refresh_token": token("refresh"), "scope": "public", "created_at": 1796000000}
+out = io.StringIO()
+yaml.dump(data, out)
+assert out.getvalue() == open(sys.argv[2]).read(), "gen_config.py --kometa is not what Kometa writes"
+PY
+python3 scripts/bench.py "$runs" "$venv/bin" "$work" target/dist/kometa-trakt "$work/hello" ${BASELINE:+"$BASELINE"}
 if [ -d ../shared/corpus/kometa-configs ]; then
     echo
     "$venv/bin/python" scripts/mindiff.py target/dist/kometa-trakt

@@ -71,7 +71,7 @@ pub fn set_value(text: &str, pick: u8, value: &str) {
                 value: NewValue::Typed(Value::Str(value.into())),
             };
             assert!(
-                apply(text, &[edit], &PROTECT).is_err(),
+                apply(text, &[edit], &PROTECT, None).is_err(),
                 "an unparseable file was edited"
             );
             return;
@@ -91,10 +91,10 @@ pub fn set_value(text: &str, pick: u8, value: &str) {
             path: path.clone(),
             value: new,
         };
-        match apply(text, std::slice::from_ref(&edit), &PROTECT) {
+        match apply(text, std::slice::from_ref(&edit), &PROTECT, None) {
             Ok(outcome) => {
-                let again =
-                    apply(&outcome.text, &[edit], &PROTECT).expect("an applied edit applies again");
+                let again = apply(&outcome.text, &[edit], &PROTECT, None)
+                    .expect("an applied edit applies again");
                 assert_eq!(again.text, outcome.text, "not idempotent");
             }
             Err(e) => assert!(!e.to_string().contains("internal check failed"), "{e}"),

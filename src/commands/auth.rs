@@ -11,7 +11,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use super::paste::{Source, apply_pasted};
-use super::tokens::{self, Saved, block, plan};
+use super::tokens::{self, Saved, plan};
 use super::{Context, Exit, Failure, NetArgs, config_file, emit, load};
 use crate::kometa::block::resolve;
 use crate::kometa::tokens::Pin;
@@ -72,9 +72,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         ));
     }
     let loaded = load(file)?;
-    let current = block(file, &loaded.text)?;
+    let parsed = tokens::parse(file, &loaded.text, false)?;
+    let current = &parsed.block;
     // Everything that could stop the save is checked before Trakt is called.
-    plan(file, &loaded.text, now, Pin::Clear)?;
+    plan(file, &parsed, now, Pin::Clear)?;
     let secrets = ctx.secrets(file);
     let credentials = current
         .credentials(&secrets)
@@ -93,8 +94,8 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
                     "note: the file holds a PIN; `--pin` would use it (legacy: Trakt retired its PIN page), the device flow does not\n",
                 )?;
             }
-            let ready = tokens::ready(ctx, file, now, Pin::Clear)?;
-            device(&client, ready, now, out)?
+            let ready = tokens::ready(ctx, file, &parsed, now, Pin::Clear)?;
+            device(&client, ready, &parsed, now, out)?
         }
         Some(given) => {
             emit(
@@ -111,8 +112,8 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
                     })?,
                 pin => pin.to_string(),
             };
-            let ready = tokens::ready(ctx, file, now, Pin::Clear)?;
-            ready.spend(now, || client.exchange_pin(&pin))?
+            let ready = tokens::ready(ctx, file, &parsed, now, Pin::Clear)?;
+            ready.spend(now, &parsed, || client.exchange_pin(&pin))?
         }
     };
     done(out, &name, &saved, "")
@@ -140,6 +141,7 @@ fn done(out: &mut dyn Write, name: &str, saved: &Saved, whose: &str) -> Result<E
 fn device(
     client: &Client,
     ready: tokens::Ready,
+    parsed: &tokens::Parsed<'_>,
     now: i64,
     out: &mut dyn Write,
 ) -> Result<tokens::Saved, Failure> {
@@ -159,7 +161,7 @@ fn device(
         sleep(interval);
         let hold = Hold::begin();
         match client.poll_device(&code.device_code) {
-            Ok(Poll::Authorized(answer)) => return ready.save_answer(now, &answer, hold),
+            Ok(Poll::Authorized(answer)) => return ready.save_answer(now, &answer, parsed, hold),
             Ok(Poll::Pending) => {}
             Ok(Poll::SlowDown) => interval += Duration::from_secs(1),
             Err(e) => return Err(Failure::from(e)),

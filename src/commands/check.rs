@@ -225,7 +225,7 @@ fn fixed_text(
         };
         // Every fix is built to change no secret and nothing outside the
         // trakt block, and may rename a placeholder: none is protected.
-        match apply(&current, edits, &Protect::NONE) {
+        match apply(&current, edits, &Protect::NONE, None) {
             Ok(outcome) => {
                 made.push(said(&repaired, &d));
                 current = outcome.text;
@@ -269,7 +269,7 @@ fn fix(
         return Ok(None);
     };
     let shown = file.display().to_string();
-    let diff = |old: &str, new: &str| unified(old, new, &shown, ctx.color, Reveal::Masked);
+    let diff = |old: &str, new: &str| unified(old, new, None, &shown, ctx.color, Reveal::Masked);
     let (text, made) = fixed_text(file, &loaded.text, schemas, options);
     if made.is_empty() {
         return Ok(None);

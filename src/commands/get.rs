@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use super::{Context, Exit, Failure, emit, load, parse, refused};
-use crate::document::Kind;
+use super::{Context, Exit, Failure, emit, load, refused};
 use crate::document::path::{parse_path, read};
+use crate::document::{Document, Kind, Parse};
 use crate::kometa::mask::mask;
 use crate::kometa::sensitive::is_secret_key;
 use crate::terminal::printable;
@@ -26,9 +26,13 @@ pub(crate) struct Args {
 /// `--show-secrets`); a null prints an empty line; a missing path exits 1.
 pub(crate) fn run(args: Args, _ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = &args.file;
-    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
+    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message()))?;
     let loaded = load(file)?;
-    let doc = parse(file, &loaded.text)?;
+    // A tree for the path's root key only (and the merge key that could
+    // bring it in): a lookup needs no more, and costs what a check costs.
+    let roots = [keys[0].as_str(), "<<"];
+    let doc = Document::parse_with(&loaded.text, Parse::full().root_keys(&roots))
+        .map_err(|e| refused(file, e.into()))?;
     let Some(node) = read(&doc, &keys).map_err(|e| refused(file, e))? else {
         eprintln!(
             "kometa-trakt: {}: `{}` is not set",

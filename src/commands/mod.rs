@@ -337,11 +337,11 @@ pub(crate) fn torn(file: &Path) -> Option<String> {
 /// A refusal from the document layer, prefixed with the file name.
 pub(crate) fn refused(file: &Path, e: EditError) -> Failure {
     let name = file.display();
-    let mut failure = Failure::usage(match e.pos {
-        Some(pos) => format!("{name}:{pos}: {}", e.message),
-        None => format!("{name}: {}", e.message),
+    let mut failure = Failure::usage(match e.pos() {
+        Some(pos) => format!("{name}:{pos}: {}", e.message()),
+        None => format!("{name}: {}", e.message()),
     });
-    if e.message.starts_with("YAML syntax error")
+    if matches!(e, EditError::Syntax { .. })
         && let Some(note) = torn(file)
     {
         failure.message.push_str(&format!("\n  {note}"));

@@ -73,7 +73,7 @@ pub(crate) fn apply_pasted(
     let mut edits = credential_edits(&pasted, &current);
     edits.extend(token_edits(&current, &tokens, Pin::Clear));
     let edits = kept_placeholders(edits, &current, &secrets, &name)?;
-    let outcome = apply(&before, &edits, &PROTECT).map_err(|e| refused(file, e))?;
+    let outcome = apply(&before, &edits, &PROTECT, None).map_err(|e| refused(file, e))?;
     if outcome.changed(&before) {
         session.write(&outcome.text).map_err(|e| unsaved(file, e))?;
     }
@@ -81,7 +81,7 @@ pub(crate) fn apply_pasted(
     Ok((
         Saved {
             before,
-            after: outcome.text,
+            after: outcome,
             tokens,
             guessed,
             removed,

@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::tokens::{self, block, plan};
+use super::tokens::{self, plan};
 use super::{Context, EditArgs, Exit, Failure, NetArgs, config_file, emit, load};
 use crate::kometa::placeholder;
 use crate::kometa::tokens::{Pin, likely_answer, token_edits};
@@ -68,7 +68,10 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let name = file.display().to_string();
     let now = time::now();
     let loaded = load(file)?;
-    let current = block(file, &loaded.text)?;
+    // Secrets are found only for a diff that shows them masked.
+    let masked = args.edit.preview() || args.edit.diff;
+    let parsed = tokens::parse(file, &loaded.text, masked)?;
+    let current = &parsed.block;
     let Some(refresh_token) = current.refresh_token.clone() else {
         let failure = Failure::dead(format!(
             "{name}: not authorized yet (no refresh token): run `kometa-trakt auth {name}` (the device flow), or paste the Kometa Utilities block with `kometa-trakt auth {name} --paste`"
@@ -85,7 +88,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             )));
         }
     }
-    let Some(reason) = due(&current, &args, now) else {
+    let Some(reason) = due(current, &args, now) else {
         let life = current.lifetime().map(|l| {
             format!(
                 " (expires {}, {})",
@@ -102,14 +105,14 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         )?;
         return Ok(Exit::Ok);
     };
-    plan(file, &loaded.text, now, Pin::Keep)?;
+    plan(file, &parsed, now, Pin::Keep)?;
     if args.edit.preview() {
-        let preview = token_edits(&current, &likely_answer(now, &current), Pin::Keep);
-        let planned = crate::document::apply(&loaded.text, &preview, &crate::kometa::PROTECT)
-            .map_err(|e| super::refused(file, e))?;
+        let preview = token_edits(current, &likely_answer(now, current), Pin::Keep);
+        let planned = parsed.edit(&preview).map_err(|e| super::refused(file, e))?;
         let diff = unified(
             &loaded.text,
             &planned.text,
+            Some(&planned.secrets),
             &name,
             ctx.color,
             Reveal::Masked,
@@ -135,9 +138,13 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         &credentials.client_id,
         credentials.client_secret.as_deref(),
     )?;
-    let ready = tokens::ready(ctx, file, now, Pin::Keep)?;
-    let locked = block(file, ready.text())?;
-    if locked.refresh_token.as_deref() != Some(refresh_token.as_str()) {
+    let ready = tokens::ready(ctx, file, &parsed, now, Pin::Keep)?;
+    let renewed_meanwhile = {
+        let mut slot = None;
+        let locked = parsed.of(file, ready.text(), &mut slot)?;
+        locked.block.refresh_token.as_deref() != Some(refresh_token.as_str())
+    };
+    if renewed_meanwhile {
         emit(
             out,
             &format!("{name}: nothing to do: another process renewed the tokens meanwhile\n"),
@@ -146,14 +153,15 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     }
     let target = ready.target().to_path_buf();
     let saved = ready
-        .spend(now, || client.refresh(&refresh_token))
+        .spend(now, &parsed, || client.refresh(&refresh_token))
         .map_err(|e| point_to_recovery(e, &name, &target, &refresh_token))?;
     if args.edit.diff {
         emit(
             out,
             &unified(
                 &saved.before,
-                &saved.after,
+                &saved.after.text,
+                Some(&saved.after.secrets),
                 &name,
                 ctx.color,
                 Reveal::Masked,

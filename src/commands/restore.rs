@@ -35,7 +35,7 @@ use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
 use crate::persist::file::{MAX_CONFIG, decode, read_capped, read_text};
 use crate::persist::{Needs, Session, describe, private};
-use crate::report::diff::{Reveal, unified};
+use crate::report::diff::{Reveal, changed_lines, unified};
 
 /// Undo Kometa's re-dump: carry the values Kometa wrote back into your own formatting.
 #[derive(Debug, clap::Args)]
@@ -213,7 +213,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         Err(f) => return leave(f.message),
     };
     let base = blank(&original, &found.replaced);
-    let restored = match apply(&base, &edits, &PROTECT) {
+    let restored = match apply(&base, &edits, &PROTECT, None) {
         Ok(outcome) => outcome.text,
         Err(e) if args.only_kometa => return leave(e.to_string()),
         Err(e) => return Err(refused(file, e)),
@@ -227,7 +227,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             "{name}: internal check failed ({why}); nothing was written. Please report this with the file's shape"
         ))
     })?;
-    let diff = unified(&original, &restored, &name, ctx.color, Reveal::Masked);
+    let diff = unified(&original, &restored, None, &name, ctx.color, Reveal::Masked);
     if restored == current {
         emit(
             out,
@@ -609,6 +609,7 @@ fn sequence_style(doc: &Document<'_>) -> (usize, usize) {
         let Kind::Mapping {
             flow: false,
             entries,
+            ..
         } = &node.kind
         else {
             continue;
@@ -775,12 +776,4 @@ fn report(
         ));
     }
     text
-}
-
-/// How many lines differ between two texts (removed plus added).
-pub(crate) fn changed_lines(a: &str, b: &str) -> usize {
-    similar::TextDiff::from_lines(a, b)
-        .iter_all_changes()
-        .filter(|c| c.tag() != similar::ChangeTag::Equal)
-        .count()
 }

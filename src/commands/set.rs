@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::{Context, EditArgs, Exit, Failure, emit, load, refused};
 use crate::document::path::parse_path;
 use crate::document::{Edit, NewValue, Outcome, ValueType, apply};
+use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, value_type};
 use crate::persist::file::{MAX_SMALL, read_text};
 use crate::persist::{Needs, SaveError, Session};
@@ -43,7 +44,7 @@ pub(crate) struct Args {
 /// takes the type Kometa expects there (`pin` is a string).
 pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit, Failure> {
     let file = args.file.as_path();
-    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message))?;
+    let keys = parse_path(&args.path).map_err(|e| Failure::usage(e.message()))?;
     let raw = match args.value.as_deref() {
         Some("-") | None => from_stdin()?,
         Some(value) => value.to_string(),
@@ -66,10 +67,26 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     } else {
         Reveal::Masked
     };
-    let diff = |old: &str, new: &str| unified(old, new, shown, ctx.color, reveal);
+    // Secrets are found only for a diff that shows them masked.
+    let masked = reveal == Reveal::Masked
+        && if args.edit.preview() {
+            args.edit.dry_run || args.edit.diff || !args.edit.check
+        } else {
+            args.edit.diff
+        };
+    let diff = |old: &str, outcome: &Outcome| {
+        unified(
+            old,
+            &outcome.text,
+            Some(&outcome.secrets),
+            shown,
+            ctx.color,
+            reveal,
+        )
+    };
     if args.edit.preview() {
         let loaded = load(file)?;
-        let outcome = edited(file, &loaded.text, &edit)?;
+        let outcome = edited(file, &loaded.text, &edit, masked)?;
         if !outcome.changed(&loaded.text) {
             return Ok(Exit::Ok);
         }
@@ -81,7 +98,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             );
         }
         if args.edit.dry_run || args.edit.diff || !args.edit.check {
-            emit(out, &diff(&loaded.text, &outcome.text))?;
+            emit(out, &diff(&loaded.text, &outcome))?;
         }
         return Ok(if args.edit.check {
             Exit::Findings
@@ -91,7 +108,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     }
     let mut session =
         Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| unchanged(file, e))?;
-    let outcome = edited(file, session.text(), &edit)?;
+    let outcome = edited(file, session.text(), &edit, masked)?;
     if !outcome.changed(session.text()) {
         return Ok(Exit::Ok);
     }
@@ -99,7 +116,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         .write(&outcome.text)
         .map_err(|e| unchanged(file, e))?;
     if args.edit.diff {
-        emit(out, &diff(session.text(), &outcome.text))?;
+        emit(out, &diff(session.text(), &outcome))?;
     }
     Ok(Exit::Ok)
 }
@@ -116,8 +133,9 @@ fn from_stdin() -> Result<String, Failure> {
     Ok(text.to_string())
 }
 
-fn edited(file: &Path, text: &str, edits: &[Edit]) -> Result<Outcome, Failure> {
-    apply(text, edits, &PROTECT).map_err(|e| refused(file, e))
+fn edited(file: &Path, text: &str, edits: &[Edit], masked: bool) -> Result<Outcome, Failure> {
+    let secret_key = masked.then_some(is_secret_key as fn(&str) -> bool);
+    apply(text, edits, &PROTECT, secret_key).map_err(|e| refused(file, e))
 }
 
 /// A save that failed: the file was left as it was.

@@ -17,9 +17,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Context, Exit, Failure, parse, refused};
+use super::{Context, Exit, Failure, refused};
 use crate::authorization::{Answer, Tokens};
-use crate::document::apply;
+use crate::document::{Document, Edit, EditError, Editor, Outcome, Parse};
+use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::tokens::{Pin, token_edits, worst_case_answer};
 use crate::kometa::{PROTECT, TraktBlock};
 use crate::persist::recovery::{self, Reservation};
@@ -27,24 +28,69 @@ use crate::persist::{Needs, SaveError, Session};
 use crate::signals::Hold;
 use crate::trakt::TraktError;
 
-/// The config's trakt block, or a failure saying there is none.
-pub(crate) fn block(file: &Path, text: &str) -> Result<TraktBlock, Failure> {
-    let doc = parse(file, text)?;
-    TraktBlock::read(&doc).ok_or_else(|| {
+/// A config's text parsed once for its trakt block: the tree to read the
+/// block from and to plan the token edits on (secrets found, for diffs).
+pub(crate) struct Parsed<'a> {
+    doc: Document<'a>,
+    pub(crate) block: TraktBlock,
+    masked: bool,
+}
+
+impl<'a> Parsed<'a> {
+    /// The text parsed.
+    pub(crate) fn text(&self) -> &'a str {
+        self.doc.source.text
+    }
+
+    /// `edits` applied to the text, verified.
+    pub(crate) fn edit(&self, edits: &[Edit]) -> Result<Outcome, EditError> {
+        let mut editor = Editor::with(&self.doc, PROTECT)?;
+        editor.edit(edits)?;
+        editor.finish()
+    }
+
+    /// This parse when it is of `text`, else `text` parsed the same way
+    /// into `slot`.
+    pub(crate) fn of<'s>(
+        &'s self,
+        file: &Path,
+        text: &'s str,
+        slot: &'s mut Option<Parsed<'s>>,
+    ) -> Result<&'s Parsed<'s>, Failure> {
+        if self.text() == text {
+            return Ok(self);
+        }
+        Ok(slot.insert(parse(file, text, self.masked)?))
+    }
+}
+
+/// The config's text parsed for its trakt block, or a failure saying it
+/// has none; with `masked`, where its secrets are (for a diff, before and
+/// after an edit).
+pub(crate) fn parse<'a>(file: &Path, text: &'a str, masked: bool) -> Result<Parsed<'a>, Failure> {
+    let keys = ["trakt", "<<"];
+    let secret_key = masked.then_some(is_secret_key as fn(&str) -> bool);
+    let parse = Parse::masked_by(secret_key)
+        .root_keys(&keys)
+        .without_duplicates();
+    let doc = Document::parse_with(text, parse).map_err(|e| refused(file, e.into()))?;
+    let block = TraktBlock::read(&doc).ok_or_else(|| {
         Failure::usage(format!(
             "{}: no trakt block (a `trakt:` mapping at the root)",
             file.display()
         ))
-    })
+    })?;
+    Ok(Parsed { doc, block, masked })
 }
 
 /// Refuses, before anything is spent, a config where an answer could not
 /// be stored: every value Trakt's answer may change is planned with a
 /// value that changes it. Returns the size of the planned text.
-pub(crate) fn plan(file: &Path, text: &str, now: i64, pin: Pin) -> Result<usize, Failure> {
-    let current = block(file, text)?;
-    let edits = token_edits(&current, &worst_case_answer(now, &current), pin);
-    apply(text, &edits, &PROTECT)
+pub(crate) fn plan(file: &Path, parsed: &Parsed<'_>, now: i64, pin: Pin) -> Result<usize, Failure> {
+    let current = &parsed.block;
+    let edits = token_edits(current, &worst_case_answer(now, current), pin);
+    parsed
+        .edit(&edits)
         .map(|outcome| outcome.text.len())
         .map_err(|e| {
             let mut failure = refused(file, e);
@@ -68,9 +114,15 @@ pub(crate) struct Ready {
     file: PathBuf,
 }
 
-/// Makes ready to spend something for the config `file`. Any failure
-/// here leaves nothing spent (exit 2).
-pub(crate) fn ready(ctx: &Context, file: &Path, now: i64, pin: Pin) -> Result<Ready, Failure> {
+/// Makes ready to spend something for the config `file`, read and parsed
+/// before as `parsed`. Any failure here leaves nothing spent (exit 2).
+pub(crate) fn ready(
+    ctx: &Context,
+    file: &Path,
+    parsed: &Parsed<'_>,
+    now: i64,
+    pin: Pin,
+) -> Result<Ready, Failure> {
     let not_sent = |e: SaveError| {
         let mut failure = super::unsaved(file, e);
         failure
@@ -79,7 +131,11 @@ pub(crate) fn ready(ctx: &Context, file: &Path, now: i64, pin: Pin) -> Result<Re
         failure
     };
     let mut session = Session::begin(file, Needs::WriteOrRecover, ctx.wait()).map_err(not_sent)?;
-    let size = plan(file, session.text(), now, pin)? as u64 + ANSWER_ROOM;
+    // Under the lock the file is read again; when it still holds what was
+    // parsed before, that parse holds.
+    let mut slot = None;
+    let locked = parsed.of(file, session.text(), &mut slot)?;
+    let size = plan(file, locked, now, pin)? as u64 + ANSWER_ROOM;
     let reservation = session.reserve(size).map_err(not_sent)?;
     Ok(Ready {
         session,
@@ -91,9 +147,9 @@ pub(crate) fn ready(ctx: &Context, file: &Path, now: i64, pin: Pin) -> Result<Re
 
 /// Tokens saved into a config.
 pub(crate) struct Saved {
-    /// The config's text before and after.
+    /// The config's text before, and after with where secrets are.
     pub(crate) before: String,
-    pub(crate) after: String,
+    pub(crate) after: Outcome,
     /// What was saved.
     pub(crate) tokens: Tokens,
     /// The keys the answer lacked, given stand-in values.
@@ -144,15 +200,17 @@ impl Ready {
     }
 
     /// Sends the spending request `send` with the stop signals held, and
-    /// saves its answer: first to the recovery file, then into the config.
+    /// saves its answer: first to the recovery file, then into the config
+    /// (planned on `parsed` when it is the text under the lock).
     pub(crate) fn spend(
         self,
         now: i64,
+        parsed: &Parsed<'_>,
         send: impl FnOnce() -> Result<Answer, TraktError>,
     ) -> Result<Saved, Failure> {
         let hold = Hold::begin();
         match send() {
-            Ok(answer) => self.save_answer(now, &answer, hold),
+            Ok(answer) => self.save_answer(now, &answer, parsed, hold),
             Err(e) => Err(stopped(Failure::from(e), hold.end())),
         }
     }
@@ -163,11 +221,12 @@ impl Ready {
         mut self,
         now: i64,
         answer: &Answer,
+        parsed: &Parsed<'_>,
         hold: Hold,
     ) -> Result<Saved, Failure> {
         let target = self.session.target().to_path_buf();
         let kept = self.reservation.keep(&target, answer);
-        let outcome = self.save(now, answer);
+        let outcome = self.save(now, answer, parsed);
         let signal = hold.end();
         match (outcome, kept) {
             (Ok(mut saved), _) => {
@@ -199,21 +258,29 @@ impl Ready {
 
     /// Writes `answer` into the config (re-read under the lock when the
     /// session began, and compared again before the write).
-    fn save(&mut self, now: i64, answer: &Answer) -> Result<Saved, String> {
+    fn save(&mut self, now: i64, answer: &Answer, parsed: &Parsed<'_>) -> Result<Saved, String> {
         let before = self.session.text().to_string();
-        let current = block(&self.file, &before).map_err(|f| f.message)?;
-        let previous = current.expires_in.as_deref().and_then(|e| e.parse().ok());
-        let (tokens, guessed) = answer
-            .stored(now, previous)
-            .ok_or_else(|| "the answer holds no refresh token".to_string())?;
-        let outcome = apply(&before, &token_edits(&current, &tokens, self.pin), &PROTECT)
-            .map_err(|e| refused(&self.file, e).message)?;
+        let (outcome, tokens, guessed) = {
+            let mut slot = None;
+            let locked = parsed
+                .of(&self.file, &before, &mut slot)
+                .map_err(|f| f.message)?;
+            let current = &locked.block;
+            let previous = current.expires_in.as_deref().and_then(|e| e.parse().ok());
+            let (tokens, guessed) = answer
+                .stored(now, previous)
+                .ok_or_else(|| "the answer holds no refresh token".to_string())?;
+            let outcome = locked
+                .edit(&token_edits(current, &tokens, self.pin))
+                .map_err(|e| refused(&self.file, e).message)?;
+            (outcome, tokens, guessed)
+        };
         self.session
             .write(&outcome.text)
             .map_err(|e| e.to_string())?;
         Ok(Saved {
             before,
-            after: outcome.text,
+            after: outcome,
             tokens,
             guessed,
             removed: Vec::new(),

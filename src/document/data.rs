@@ -1,7 +1,7 @@
 //! What a document means, independent of how it is written: the basis for
 //! checking that an edit changed exactly what it was asked to.
 
-use super::scalar::{Resolved, resolve};
+use super::scalar::{Resolved, Style, resolve};
 use super::tree::{Kind, Node};
 
 /// The meaning of a node. Aliases stay references (by anchor id) so that
@@ -18,7 +18,55 @@ pub(crate) enum Data {
 
 const CORE: &str = "tag:yaml.org,2002:";
 
+/// Whether a node with `tag` means a custom type (`!` alone is the
+/// non-specific tag: a plain string, not a custom type).
+pub(crate) fn custom_tag(tag: &str) -> bool {
+    !tag.starts_with(CORE) && tag != "!"
+}
+
 impl Data {
+    /// The meaning of a scalar written as `value` in `style` with `tag`.
+    pub(crate) fn scalar(value: &str, style: Style, tag: Option<&str>) -> Data {
+        let data = Data::Scalar(resolve(value, style, tag));
+        match tag {
+            Some(tag) if custom_tag(tag) => Data::Tagged(tag.to_string(), Box::new(data)),
+            _ => data,
+        }
+    }
+
+    /// The value at `key` as [`Data::set`] reaches it: through a tag, a
+    /// null made a mapping, a key added at the end when missing. `None`
+    /// where `set` changes nothing (a sequence, an alias, another scalar).
+    pub(crate) fn slot(&mut self, key: &str) -> Option<&mut Data> {
+        if let Data::Tagged(_, inner) = self {
+            return inner.slot(key);
+        }
+        if matches!(self, Data::Scalar(Resolved::Null)) {
+            *self = Data::Map(Vec::new());
+        }
+        let Data::Map(entries) = self else {
+            return None;
+        };
+        let named = |k: &Data| match k {
+            Data::Scalar(Resolved::Str(s)) => s == key,
+            Data::Tagged(_, inner) => {
+                matches!(&**inner, Data::Scalar(Resolved::Str(s)) if s == key)
+            }
+            _ => false,
+        };
+        let slot = match entries.iter().position(|(k, _)| named(k)) {
+            Some(i) => i,
+            None => {
+                entries.push((
+                    Data::Scalar(Resolved::Str(key.to_string())),
+                    Data::Scalar(Resolved::Null),
+                ));
+                entries.len() - 1
+            }
+        };
+        Some(&mut entries[slot].1)
+    }
+
     /// The meaning of `node`.
     pub(crate) fn of(node: &Node<'_>) -> Data {
         let data = match &node.kind {
@@ -34,11 +82,8 @@ impl Data {
             Kind::Sequence { items, .. } => Data::Seq(items.iter().map(Data::of).collect()),
             Kind::Alias(id) => Data::Alias(*id),
         };
-        // `!` alone is the non-specific tag: a plain string, not a custom type.
         match &node.tag {
-            Some(tag) if !tag.starts_with(CORE) && tag != "!" => {
-                Data::Tagged(tag.clone(), Box::new(data))
-            }
+            Some(tag) if custom_tag(tag) => Data::Tagged(tag.clone(), Box::new(data)),
             _ => data,
         }
     }
@@ -46,30 +91,13 @@ impl Data {
     /// Sets the value at `path`, creating mappings where keys are missing
     /// or values are null, as the editor does.
     pub(crate) fn set(&mut self, path: &[String], value: Resolved) {
-        if let Data::Tagged(_, inner) = self
-            && !path.is_empty()
-        {
-            return inner.set(path, value);
-        }
-        let Some((first, rest)) = path.split_first() else {
-            *self = Data::Scalar(value);
-            return;
-        };
-        if matches!(self, Data::Scalar(Resolved::Null)) {
-            *self = Data::Map(Vec::new());
-        }
-        if let Data::Map(entries) = self {
-            let key = Data::Scalar(Resolved::Str(first.clone()));
-            let named =
-                |k: &Data| *k == key || matches!(k, Data::Tagged(_, inner) if **inner == key);
-            let slot = match entries.iter().position(|(k, _)| named(k)) {
-                Some(i) => i,
-                None => {
-                    entries.push((key, Data::Scalar(Resolved::Null)));
-                    entries.len() - 1
+        match path.split_first() {
+            None => *self = Data::Scalar(value),
+            Some((first, rest)) => {
+                if let Some(child) = self.slot(first) {
+                    child.set(rest, value);
                 }
-            };
-            entries[slot].1.set(rest, value);
+            }
         }
     }
 }

@@ -7,7 +7,7 @@ use std::ops::Range;
 use super::path::{Walk, walk};
 use super::scalar::{Resolved, Style, Value, plain_safe, quoted, render, resolve, resolve_plain};
 use super::tree::{Entry, Kind, Node};
-use super::{Document, EditError};
+use super::{Document, EditError, InsertRefusal, ValueRefusal};
 
 /// The value an edit writes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,18 +90,19 @@ impl Protect {
 }
 
 /// Replace `range` of the text with `text`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Splice {
-    pub(crate) range: Range<usize>,
-    pub(crate) text: String,
+    pub(super) range: Range<usize>,
+    pub(super) text: String,
 }
 
-/// Plans one edit on `doc`: the splice (none when the value is already
-/// there) and the typed value written.
+/// Plans one edit on `doc`: the splices (none when the value is already
+/// there; at most two, on disjoint ranges) and the typed value written.
 pub(super) fn plan(
     doc: &Document<'_>,
     edit: &Edit,
     protect: &Protect,
-) -> Result<(Option<Splice>, Value), EditError> {
+) -> Result<(Vec<Splice>, Value), EditError> {
     let name = edit.path.join(".");
     match walk(doc, &edit.path)? {
         Walk::Found { node, parent, .. } => replace(doc, node, parent, edit, &name, protect),
@@ -113,10 +114,15 @@ pub(super) fn plan(
         } => {
             let value = decide(&Resolved::Null, true, &edit.value, &name)?;
             let rest = &edit.path[depth..];
-            let splice = insert(doc, entry, parent_flow, node, rest, &value, &name)?;
-            Ok((Some(splice), value))
+            let splices = insert(doc, entry, parent_flow, node, rest, &value, &name)?;
+            Ok((splices, value))
         }
     }
+}
+
+/// One splice.
+fn at(range: Range<usize>, text: String) -> Vec<Splice> {
+    vec![Splice { range, text }]
 }
 
 /// Replaces the scalar `node` (the value at `name`) in place.
@@ -127,32 +133,33 @@ fn replace(
     edit: &Edit,
     name: &str,
     protect: &Protect,
-) -> Result<(Option<Splice>, Value), EditError> {
-    let at = Some(doc.pos(node.prop_start));
-    let refuse = |why: String| {
-        Err(EditError::new(
-            at,
-            format!("`{name}` {why}; nothing was changed"),
-        ))
+) -> Result<(Vec<Splice>, Value), EditError> {
+    let refuse = |why: ValueRefusal| {
+        Err(EditError::Value {
+            pos: doc.pos(node.prop_start),
+            name: name.to_string(),
+            why,
+        })
     };
     let Kind::Scalar { value, style } = &node.kind else {
-        let what = match node.kind {
-            Kind::Alias(_) => "is an alias: edit the anchored node instead".to_string(),
-            _ => format!("is a {}, not a scalar", node.kind_name()),
-        };
-        return refuse(what);
+        return refuse(match node.kind {
+            Kind::Alias(_) => ValueRefusal::Alias,
+            _ => ValueRefusal::NotAScalar {
+                kind: node.kind_name(),
+            },
+        });
     };
     let existing = resolve(value, *style, node.tag.as_deref());
     let new = decide(&existing, *style == Style::Plain, &edit.value, name)?;
     let untag = matches!(edit.value, NewValue::Untagged(_)) && node.tag.is_some();
     if Resolved::from(&new) == existing && !untag {
-        return Ok((None, new));
+        return Ok((Vec::new(), new));
     }
     if node.anchor != 0 {
-        return refuse("is anchored (&): changing it would also change its aliases".into());
+        return refuse(ValueRefusal::Anchored);
     }
     if style.is_block() {
-        return refuse("is a block scalar (| or >), which kometa-trakt does not rewrite".into());
+        return refuse(ValueRefusal::BlockScalar);
     }
     if let Some(tag) = node.tag.as_ref().filter(|_| !untag) {
         let fits = match tag.strip_prefix("tag:yaml.org,2002:") {
@@ -163,53 +170,41 @@ fn replace(
             _ => false,
         };
         if !fits {
-            return refuse(format!(
-                "has the tag `{tag}`, which does not fit a {}",
-                new.type_name()
-            ));
+            return refuse(ValueRefusal::Tag {
+                tag: tag.clone(),
+                type_name: new.type_name(),
+            });
         }
     }
     if let Resolved::Str(s) = &existing
         && (protect.is)(s)
     {
-        return refuse(format!("is the {} `{s}`: {}", protect.name, protect.why));
+        return refuse(ValueRefusal::Protected {
+            what: protect.name,
+            value: s.clone(),
+            why: protect.why,
+        });
     }
-    let text = doc.source.text;
-    let gap = &text[..node.prop_start];
-    if gap[gap.trim_end_matches([' ', '\t']).len()..].contains('\t') {
-        return refuse("is separated from its key by a tab, which YAML parsers disagree on; replace the tab with a space first".into());
+    let trivia = &node.trivia;
+    if trivia.sep_tab {
+        return refuse(ValueRefusal::TabSeparator);
     }
-    let flow = parent.is_some_and(is_flow);
+    let flow = parent.is_some_and(Node::is_flow);
     let rendered = render(&new, *style, flow, sibling_quote(parent));
     if node.start == node.end {
-        let Some(at) = after_colon(text, node) else {
-            return refuse(
-                "has an empty value whose position is unclear (explicit key or flow context)"
-                    .into(),
-            );
+        let Some(colon) = trivia.colon else {
+            return refuse(ValueRefusal::UnclearEmpty);
         };
-        return Ok((
-            Some(Splice {
-                range: at..at,
-                text: format!(" {rendered}"),
-            }),
-            new,
-        ));
+        return Ok((at(colon..colon, format!(" {rendered}")), new));
     }
     let start = if untag {
         node.prop_start
     } else if rendered.is_empty() {
-        drop_gap(doc, node.start, node.end)
+        drop_gap(node.start, trivia.text_sep, node)
     } else {
         node.start
     };
-    Ok((
-        Some(Splice {
-            range: start..node.end,
-            text: rendered,
-        }),
-        new,
-    ))
+    Ok((at(start..node.end, rendered), new))
 }
 
 /// Inserts the missing keys `rest` (ending in `value`) into `node`: a
@@ -222,151 +217,102 @@ fn insert(
     rest: &[String],
     value: &Value,
     name: &str,
-) -> Result<Splice, EditError> {
+) -> Result<Vec<Splice>, EditError> {
     let src = &doc.source;
-    let text = src.text;
     let eol = src.line_ending.as_str();
-    let step = indent_step(doc);
+    let step = doc.indent_step;
+    let refuse = |at: usize, why: InsertRefusal| {
+        Err(EditError::Insert {
+            pos: doc.pos(at),
+            name: name.to_string(),
+            why,
+        })
+    };
     let Some(node) = node else {
-        let lead = if text.is_empty() || text.ends_with('\n') {
-            ""
+        let (lead, trail) = if src.ends_line() {
+            ("", eol)
         } else {
-            eol
-        };
-        let trail = if text.is_empty() || text.ends_with('\n') {
-            eol
-        } else {
-            ""
+            (eol, "")
         };
         let lines = block_lines(rest, value, 0, step, eol, Style::Single);
-        let at = text.len();
-        return Ok(Splice {
-            range: at..at,
-            text: format!("{lead}{}{trail}", &lines[eol.len()..]),
-        });
+        let end = src.len();
+        return Ok(at(
+            end..end,
+            format!("{lead}{}{trail}", &lines[eol.len()..]),
+        ));
     };
-    let entries = node.entries().unwrap_or_default();
+    // Whether the mapping has entries, trees or not (a root mapping may
+    // have a tree for some of its keys only).
+    let empty = node.layout().is_some_and(|l| l.first_key.is_none());
     let flow = matches!(node.kind, Kind::Mapping { flow: true, .. });
-    let becomes_block = !parent_flow && (node.is_null() || (flow && entries.is_empty()));
+    let becomes_block = !parent_flow && (node.is_null() || (flow && empty));
     if becomes_block {
         let Some(entry) = entry else {
-            return Err(EditError::new(
-                Some(doc.pos(node.prop_start)),
-                format!(
-                    "the document is empty ({}); cannot add `{name}` to it",
-                    node.kind_name()
-                ),
-            ));
+            return refuse(
+                node.prop_start,
+                InsertRefusal::EmptyDocument {
+                    kind: node.kind_name(),
+                },
+            );
         };
         let indent = src.column(entry.key.prop_start) + step;
         let lines = block_lines(rest, value, indent, step, eol, Style::Single);
+        let line_end = node.trivia.line_end;
         if node.prop_start == node.end {
-            let at = src.line_end(node.end);
-            return Ok(Splice {
-                range: at..at,
-                text: lines,
-            });
+            return Ok(at(line_end..line_end, lines));
         }
-        let line_end = src.line_end(node.end);
-        return Ok(Splice {
-            range: drop_gap(doc, node.prop_start, node.end)..line_end,
-            text: format!("{}{lines}", &text[node.end..line_end]),
-        });
+        // The null or `{}` goes, what follows it on its line (a comment)
+        // stays, and the new lines come after that.
+        return Ok(vec![
+            Splice {
+                range: drop_gap(node.prop_start, node.trivia.sep, node)..node.end,
+                text: String::new(),
+            },
+            Splice {
+                range: line_end..line_end,
+                text: lines,
+            },
+        ]);
     }
     if node.is_null() {
         if node.start == node.end {
-            return Err(EditError::new(
-                Some(doc.pos(node.start)),
-                format!(
-                    "cannot add `{name}` to an empty value inside a flow collection; write `{{}}` there first"
-                ),
-            ));
+            return refuse(node.start, InsertRefusal::EmptyInFlow);
         }
         let nested = flow_nested(rest, value, Style::Single);
-        return Ok(Splice {
-            range: node.prop_start..node.end,
-            text: format!("{{{nested}}}"),
-        });
+        return Ok(at(node.prop_start..node.end, format!("{{{nested}}}")));
     }
     let quote = sibling_quote(Some(node));
+    let Some(layout) = node.layout() else {
+        return Ok(Vec::new());
+    };
     if flow {
         let nested = flow_nested(rest, value, quote);
-        return Ok(match entries.last() {
-            Some(last) => {
-                let at = entry_end(text, last);
-                Splice {
-                    range: at..at,
-                    text: format!(", {nested}"),
-                }
-            }
-            None => Splice {
-                range: node.start + 1..node.start + 1,
-                text: nested,
-            },
-        });
-    }
-    // An implicit key is a scalar followed on its line by its colon; an
-    // explicit one (`? key`, perhaps on the next line) is not.
-    let explicit = entries.iter().any(|e| {
-        let after = text[e.key.end..].trim_start_matches([' ', '\t']);
-        e.key.start == e.key.end || e.key.scalar().is_none() || !after.starts_with(':')
-    });
-    if ends_in_block_scalar(node) {
-        return Err(EditError::new(
-            Some(doc.pos(node.start)),
-            format!(
-                "cannot add `{name}` after a block scalar (| or >), whose end is ambiguous; add it by hand"
-            ),
+        let end = layout.append_at;
+        return Ok(at(
+            end..end,
+            if empty { nested } else { format!(", {nested}") },
         ));
     }
-    if explicit {
-        return Err(EditError::new(
-            Some(doc.pos(node.start)),
-            format!(
-                "cannot add `{name}`: its mapping uses explicit (`? `) or empty keys, whose indentation is ambiguous"
-            ),
-        ));
+    if layout.ends_in_block_scalar {
+        return refuse(node.start, InsertRefusal::AfterBlockScalar);
     }
-    let first = entries.first().map_or(node.start, |e| e.key.prop_start);
-    let indent = src.column(first);
-    // A block scalar's text ends after its line break: stay on its last line.
-    let last = if text[..node.end].ends_with('\n') {
-        node.end - 1
-    } else {
-        node.end
-    };
-    let at = src.line_end(last.max(node.start));
-    Ok(Splice {
-        range: at..at,
-        text: block_lines(rest, value, indent, step, eol, quote),
-    })
+    if layout.explicit_keys {
+        return refuse(node.start, InsertRefusal::ExplicitKeys);
+    }
+    let indent = src.column(layout.first_key.unwrap_or(node.start));
+    let end = layout.append_at;
+    Ok(at(
+        end..end,
+        block_lines(rest, value, indent, step, eol, quote),
+    ))
 }
 
-/// Whether the last thing in `node` is a block scalar (`|`, `>`).
-fn ends_in_block_scalar(node: &Node<'_>) -> bool {
-    match &node.kind {
-        Kind::Scalar { style, .. } => style.is_block(),
-        Kind::Mapping {
-            flow: false,
-            entries,
-        } => entries
-            .last()
-            .is_some_and(|e| ends_in_block_scalar(&e.value)),
-        Kind::Sequence { flow: false, items } => items.last().is_some_and(ends_in_block_scalar),
-        _ => false,
-    }
-}
-
-/// Where to start deleting the token `start..end` so that no trailing
-/// blanks are left behind: the blanks before it go too when nothing but
-/// blanks follows it on its line; before a comment they keep its column.
-fn drop_gap(doc: &Document<'_>, start: usize, end: usize) -> usize {
-    let text = doc.source.text;
-    if text[end..doc.source.line_end(end)].trim().is_empty() {
-        text[..start].trim_end_matches([' ', '\t']).len()
-    } else {
-        start
-    }
+/// Where to start deleting the token `start..node.end` so that no trailing
+/// blanks are left behind: from `blanks` (where the blanks before it start)
+/// when nothing but blanks follows it on its line; before a comment the
+/// blanks keep its column.
+fn drop_gap(start: usize, blanks: usize, node: &Node<'_>) -> usize {
+    if node.trivia.bare { blanks } else { start }
 }
 
 /// New block-mapping lines for `keys` ending in `value`, each starting
@@ -441,13 +387,9 @@ fn decide(
         Resolved::Float(_) => None,
         Resolved::Str(s) => Some(Value::Str(s)),
     };
-    let change = |from: &str| {
-        EditError::new(
-            None,
-            format!(
-                "`{name}` holds {from}, and the new value is not one; pass --type string|int|bool|null to change its type"
-            ),
-        )
+    let change = |from: &'static str| EditError::TypeChange {
+        name: name.to_string(),
+        from,
     };
     let as_string = Ok(Value::Str(raw.clone()));
     let leftover = plain
@@ -457,11 +399,8 @@ fn decide(
     match existing {
         Resolved::Str(_) => as_string,
         Resolved::Null if fallback == Some(ValueType::Str) => as_string,
-        Resolved::Null => inferred.ok_or_else(|| {
-            EditError::new(
-                None,
-                format!("the new value for `{name}` reads as a number kometa-trakt does not write (a float or a huge integer); pass --type string to write it as text"),
-            )
+        Resolved::Null => inferred.ok_or_else(|| EditError::Unwritable {
+            name: name.to_string(),
         }),
         Resolved::Int(_) => match inferred {
             Some(Value::Int(i)) => Ok(Value::Int(i)),
@@ -475,74 +414,10 @@ fn decide(
     }
 }
 
-/// Right after the colon of an empty value: the parser places an empty
-/// value at its key's colon (`k:`, `{ k : }`). `None` when `node` is not
-/// empty or sits elsewhere (an explicit key's, a flow entry without colon).
-fn after_colon(text: &str, node: &Node<'_>) -> Option<usize> {
-    (node.start == node.end && text.as_bytes().get(node.start) == Some(&b':'))
-        .then_some(node.start + 1)
-}
-
-/// Where a flow mapping's entry ends: after its value, or after the colon
-/// of an empty one.
-fn entry_end(text: &str, entry: &Entry<'_>) -> usize {
-    after_colon(text, &entry.value).unwrap_or(entry.value.end.max(entry.key.end))
-}
-
-fn is_flow(node: &Node<'_>) -> bool {
-    matches!(
-        node.kind,
-        Kind::Mapping { flow: true, .. } | Kind::Sequence { flow: true, .. }
-    )
-}
-
 /// The quote style the siblings of a new value use, single by default.
 fn sibling_quote(parent: Option<&Node<'_>>) -> Style {
     parent
-        .and_then(Node::entries)
-        .into_iter()
-        .flatten()
-        .find_map(|e| match e.value.kind {
-            Kind::Scalar {
-                style: s @ (Style::Single | Style::Double),
-                ..
-            } => Some(s),
-            _ => None,
-        })
+        .and_then(Node::layout)
+        .and_then(|layout| layout.quote)
         .unwrap_or(Style::Single)
-}
-
-/// How far the file indents a nested block mapping (2 when it never does).
-fn indent_step(doc: &Document<'_>) -> usize {
-    let mut queue: Vec<&Node<'_>> = doc.roots.iter().collect();
-    let mut seen = 0;
-    while let Some(node) = queue.pop() {
-        seen += 1;
-        if seen > 10_000 {
-            break;
-        }
-        let Kind::Mapping {
-            flow: false,
-            entries,
-        } = &node.kind
-        else {
-            continue;
-        };
-        for e in entries {
-            if let Kind::Mapping {
-                flow: false,
-                entries: inner,
-            } = &e.value.kind
-                && let Some(first) = inner.first()
-            {
-                let outer = doc.source.column(e.key.prop_start);
-                let nested = doc.source.column(first.key.prop_start);
-                if nested > outer {
-                    return nested - outer;
-                }
-            }
-        }
-        queue.extend(entries.iter().rev().map(|e| &e.value));
-    }
-    2
 }

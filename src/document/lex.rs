@@ -98,3 +98,76 @@ pub(super) fn block_header(text: &str, content: usize) -> usize {
     }
     content
 }
+
+/// The byte offset of the line ending (or end of text) of the line holding
+/// `byte`, before a `\r` of a CRLF.
+pub(super) fn line_end(text: &str, byte: usize) -> usize {
+    let nl = text.as_bytes()[byte..]
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(text.len(), |i| byte + i);
+    if nl < text.len() && nl > byte && text.as_bytes()[nl - 1] == b'\r' {
+        nl - 1
+    } else {
+        nl
+    }
+}
+
+/// [`line_end`] for offsets that mostly grow, as a parse reports them: the
+/// line ending found last is reused, so each line is scanned about once.
+#[derive(Default)]
+pub(super) struct LineEnds {
+    /// The last query and its answer: every offset between them shares it.
+    last: Option<(usize, usize)>,
+}
+
+impl LineEnds {
+    pub(super) fn at(&mut self, text: &str, byte: usize) -> usize {
+        match self.last {
+            Some((from, end)) if from <= byte && byte <= end => end,
+            _ => {
+                let end = line_end(text, byte);
+                self.last = Some((byte, end));
+                end
+            }
+        }
+    }
+}
+
+/// Where the run of spaces and tabs that ends at `at` starts.
+pub(super) fn blanks_before(text: &str, at: usize) -> usize {
+    text[..at].trim_end_matches([' ', '\t']).len()
+}
+
+/// Whether nothing but whitespace lies between `from` and `to`.
+pub(super) fn only_blanks(text: &str, from: usize, to: usize) -> bool {
+    text.get(from..to).is_none_or(|s| s.trim().is_empty())
+}
+
+/// Whether a colon follows `at` after spaces and tabs (an implicit key's).
+pub(super) fn colon_follows(text: &str, at: usize) -> bool {
+    text[at..].trim_start_matches([' ', '\t']).starts_with(':')
+}
+
+/// The byte right after the colon an empty value sits at: the parser places
+/// an empty value at its key's colon (`k:`, `{ k : }`). `None` when the node
+/// `start..end` is not empty or sits elsewhere (an explicit key's, a flow
+/// entry without colon).
+pub(super) fn after_colon(text: &str, start: usize, end: usize) -> Option<usize> {
+    (start == end && text.as_bytes().get(start) == Some(&b':')).then_some(start + 1)
+}
+
+/// The start of the line holding `byte` (a BOM is not part of the line).
+pub(super) fn line_start(text: &str, byte: usize) -> usize {
+    match text[..byte].rfind('\n') {
+        Some(i) => i + 1,
+        None if text.starts_with('\u{feff}') => 3.min(byte),
+        None => 0,
+    }
+}
+
+/// Whether `text` holds a directive (`%YAML`, `%TAG`) before `at`.
+pub(super) fn directive_before(text: &str, at: usize) -> bool {
+    let head = &text[..at];
+    head.trim_start_matches('\u{feff}').starts_with('%') || head.contains("\n%")
+}

@@ -5,6 +5,8 @@ pub(crate) mod apply;
 pub(crate) mod data;
 pub(crate) mod diff;
 pub(crate) mod edit;
+mod error;
+mod events;
 mod lex;
 pub(crate) mod lookup;
 pub(crate) mod path;
@@ -14,8 +16,14 @@ pub(crate) mod source;
 pub(crate) mod tree;
 mod verify;
 
-pub(crate) use apply::{Outcome, apply};
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+
+pub(crate) use apply::{Editor, Outcome, Secrets, apply};
 pub(crate) use edit::{Edit, NewValue, Protect, ValueType};
+pub(crate) use error::{EditError, Here, InsertRefusal, ValueRefusal, Via, WalkRefusal};
 pub(crate) use scalar::{Style, Value};
 pub(crate) use source::{Pos, Source};
 pub(crate) use tree::{Entry, Kind, Node, Parse, Scope, SyntaxError};
@@ -30,11 +38,25 @@ pub(crate) struct Document<'a> {
     /// Duplicate keys anywhere in the stream.
     pub(crate) duplicates: Vec<shape::Duplicate>,
     /// The ranges of secret values anywhere in the stream, sorted.
-    pub(crate) secrets: Vec<std::ops::Range<usize>>,
+    pub(crate) secrets: Vec<Range<usize>>,
     /// Where tabs are text, not layout: quoted scalars, flow collections,
     /// block scalars.
     pub(crate) unlaid: Vec<shape::Unlaid>,
-    unresolved: bool,
+    /// How far the file indents a nested block mapping (2 when it never
+    /// does), found over the whole stream whatever has a tree.
+    pub(crate) indent_step: usize,
+    /// For each entry of the root mapping that has a tree: the lines from
+    /// its key to the next root key, when the key starts its line (such an
+    /// entry can be parsed again alone after an edit inside it).
+    pub(crate) windows: Vec<Option<Range<usize>>>,
+    /// The root keys that have trees; `None` when every node has one.
+    pub(crate) kept: Option<Vec<String>>,
+    /// Whether the root mapping has a merge key (`<<`), tree or not.
+    pub(crate) root_merge: bool,
+    /// The keys whose values `secrets` holds (`None`: none were looked for).
+    pub(crate) secret_key: Option<fn(&str) -> bool>,
+    /// Whether `duplicates` were looked for.
+    pub(crate) looked_for_duplicates: bool,
 }
 
 impl<'a> Document<'a> {
@@ -47,31 +69,46 @@ impl<'a> Document<'a> {
     /// built for them (and whatever their aliases need); duplicates and
     /// secrets are still found everywhere.
     pub(crate) fn parse_with(text: &'a str, parse: Parse<'_>) -> Result<Self, SyntaxError> {
-        let doc = Self::parse_once(text, parse)?;
-        if doc.unresolved {
-            return Self::parse_once(
-                text,
-                Parse {
-                    scope: Scope::Full,
-                    ..parse
-                },
-            );
-        }
-        Ok(doc)
+        Self::parse_source(Source::new(text), parse)
     }
 
-    fn parse_once(text: &'a str, parse: Parse<'_>) -> Result<Self, SyntaxError> {
-        let source = Source::new(text);
+    /// Parses what `source` names (the whole text or a window of it).
+    pub(crate) fn parse_source(source: Source<'a>, parse: Parse<'_>) -> Result<Self, SyntaxError> {
         let parsed = tree::parse(&source, parse)?;
-        Ok(Document {
+        if parsed.unresolved_alias && matches!(parse.scope, Scope::RootKeys(_)) {
+            let full = Parse {
+                scope: Scope::Full,
+                ..parse
+            };
+            let parsed = tree::parse(&source, full)?;
+            return Ok(Self::from_parsed(source, parsed, full));
+        }
+        Ok(Self::from_parsed(source, parsed, parse))
+    }
+
+    /// The document `parsed` from `source` with `parse`.
+    pub(crate) fn from_parsed(
+        source: Source<'a>,
+        parsed: tree::Parsed<'a>,
+        parse: Parse<'_>,
+    ) -> Self {
+        Document {
             source,
             roots: parsed.roots,
             doc_starts: parsed.doc_starts,
             duplicates: parsed.duplicates,
             secrets: parsed.secrets,
             unlaid: parsed.unlaid,
-            unresolved: parsed.unresolved_alias,
-        })
+            indent_step: parsed.indent_step,
+            windows: parsed.windows,
+            kept: match parse.scope {
+                Scope::Full => None,
+                Scope::RootKeys(keys) => Some(keys.iter().map(|k| k.to_string()).collect()),
+            },
+            root_merge: parsed.root_merge,
+            secret_key: parse.secret_key,
+            looked_for_duplicates: parse.duplicates,
+        }
     }
 
     /// The position of a byte offset.
@@ -83,45 +120,30 @@ impl<'a> Document<'a> {
     /// documents are refused, since which one to edit is ambiguous.
     pub(crate) fn root(&self) -> Result<Option<&Node<'a>>, EditError> {
         if let Some(&second) = self.doc_starts.get(1) {
-            return Err(EditError::new(
-                Some(self.pos(second)),
-                "the file holds several YAML documents; kometa-trakt edits single-document files only",
-            ));
+            return Err(EditError::SeveralDocuments {
+                pos: self.pos(second),
+            });
         }
         Ok(self.roots.first())
     }
-}
 
-/// Why an edit or lookup was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{}", self.describe())]
-pub(crate) struct EditError {
-    pub(crate) pos: Option<Pos>,
-    pub(crate) message: String,
-}
-
-impl EditError {
-    /// A refusal at `pos`.
-    pub(crate) fn new(pos: Option<Pos>, message: impl Into<String>) -> Self {
-        EditError {
-            pos,
-            message: message.into(),
+    /// Whether this document has a tree for the root key `key`, and knows
+    /// for sure when the root lacks it (no merge key could bring it in).
+    pub(crate) fn covers(&self, key: &str) -> bool {
+        match &self.kept {
+            None => true,
+            Some(kept) => {
+                let has = |k: &str| kept.iter().any(|x| x == k);
+                has(key) && (has("<<") || !self.root_merge || self.has_root_key(key))
+            }
         }
     }
-}
 
-impl EditError {
-    fn describe(&self) -> String {
-        match self.pos {
-            Some(pos) => format!("{pos}: {}", self.message),
-            None => self.message.clone(),
-        }
-    }
-}
-
-impl From<SyntaxError> for EditError {
-    fn from(e: SyntaxError) -> Self {
-        EditError::new(Some(e.pos), format!("YAML syntax error: {}", e.message))
+    fn has_root_key(&self, key: &str) -> bool {
+        self.roots
+            .first()
+            .and_then(Node::entries)
+            .is_some_and(|entries| entries.iter().any(|e| e.key.scalar() == Some(key)))
     }
 }
 

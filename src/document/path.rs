@@ -4,16 +4,15 @@
 use super::lookup::Found;
 use super::scalar::{Resolved, resolve};
 use super::tree::{Entry, Kind, Node};
-use super::{Document, EditError};
+use super::{Document, EditError, Here, Via, WalkRefusal};
 
 /// Splits a dotted path into keys; empty keys are refused.
 pub(crate) fn parse_path(path: &str) -> Result<Vec<String>, EditError> {
     let keys: Vec<String> = path.split('.').map(str::to_string).collect();
     if keys.iter().any(String::is_empty) {
-        return Err(EditError::new(
-            None,
-            format!("invalid path `{path}`: empty key"),
-        ));
+        return Err(EditError::EmptyKey {
+            path: path.to_string(),
+        });
     }
     Ok(keys)
 }
@@ -54,17 +53,15 @@ pub(crate) fn walk<'d, 'a>(
     let mut parent_flow = false;
     let mut walked = String::new();
     for (depth, key) in path.iter().enumerate() {
-        let at = doc.pos(node.prop_start);
-        let here = if walked.is_empty() {
-            "the document root".to_string()
-        } else {
-            format!("`{walked}`")
+        let refuse = |why: WalkRefusal| {
+            Err(EditError::Walk {
+                pos: doc.pos(node.prop_start),
+                here: Here(walked.clone()),
+                why,
+            })
         };
         if let Kind::Alias(_) = node.kind {
-            return Err(EditError::new(
-                Some(at),
-                format!("{here} is an alias; edit the anchored node instead"),
-            ));
+            return refuse(WalkRefusal::Alias);
         }
         if node.is_null() && node.anchor == 0 {
             return Ok(Walk::Missing {
@@ -74,33 +71,25 @@ pub(crate) fn walk<'d, 'a>(
                 depth,
             });
         }
-        let Kind::Mapping { flow, entries } = &node.kind else {
-            return Err(EditError::new(
-                Some(at),
-                format!(
-                    "{here} is a {}, not a mapping: cannot reach `{}`",
-                    node.kind_name(),
-                    path.join(".")
-                ),
-            ));
+        let Kind::Mapping { flow, entries, .. } = &node.kind else {
+            return refuse(WalkRefusal::NotAMapping {
+                kind: node.kind_name(),
+                path: path.join("."),
+            });
         };
         if node.anchor != 0 {
-            return Err(EditError::new(
-                Some(at),
-                format!("{here} is anchored (&): a change inside it would also change its aliases"),
-            ));
+            return refuse(WalkRefusal::Anchored);
         }
         let mut found = entries.iter().filter(|e| key_matches(e, key));
         let first = found.next();
         if let Some(dup) = found.next() {
             let a = doc.pos(first.map_or(0, |e| e.key.start));
-            return Err(EditError::new(
-                Some(doc.pos(dup.key.start)),
-                format!(
-                    "duplicate key `{key}` in {here} (first at line {}): which one to edit is ambiguous",
-                    a.line
-                ),
-            ));
+            return Err(EditError::DuplicateKey {
+                pos: doc.pos(dup.key.start),
+                key: key.clone(),
+                here: Here(walked.clone()),
+                first_line: a.line,
+            });
         }
         if let Some(err) = entries.iter().find_map(|e| key_conflict(e, key, doc)) {
             return Err(err);
@@ -114,17 +103,18 @@ pub(crate) fn walk<'d, 'a>(
             }
             None => {
                 if let Some(found) = doc.lookup(node, key) {
-                    let how = match found {
-                        Found::Merged { merge, .. } => format!(
-                            "comes from the merge key at line {}",
-                            doc.pos(merge.key.start).line
-                        ),
-                        _ => "is written as an alias (`*name`)".to_string(),
+                    let via = match found {
+                        Found::Merged { merge, .. } => Via::Merge {
+                            line: doc.pos(merge.key.start).line,
+                        },
+                        _ => Via::AliasKey,
                     };
-                    return Err(EditError::new(
-                        Some(doc.pos(found.entry().key.start)),
-                        format!("`{key}` in {here} {how}: edit the value where it is written"),
-                    ));
+                    return Err(EditError::Indirect {
+                        pos: doc.pos(found.entry().key.start),
+                        key: key.clone(),
+                        here: Here(walked.clone()),
+                        via,
+                    });
                 }
                 return Ok(Walk::Missing {
                     entry,
@@ -158,14 +148,10 @@ fn key_conflict(entry: &Entry<'_>, key: &str, doc: &Document<'_>) -> Option<Edit
     match &entry.key.kind {
         Kind::Scalar { value, style } if value == key => {
             let resolved = resolve(value, *style, entry.key.tag.as_deref());
-            (resolved != Resolved::Str(key.to_string())).then(|| {
-                EditError::new(
-                    Some(doc.pos(entry.key.start)),
-                    format!(
-                        "key `{key}` is read as a {}, not a string key",
-                        resolved.type_name()
-                    ),
-                )
+            (resolved != Resolved::Str(key.to_string())).then(|| EditError::KeyType {
+                pos: doc.pos(entry.key.start),
+                key: key.to_string(),
+                type_name: resolved.type_name(),
             })
         }
         _ => None,
@@ -188,14 +174,11 @@ pub(crate) fn read<'d, 'a>(
             if here.is_null() {
                 return Ok(None);
             }
-            return Err(EditError::new(
-                Some(doc.pos(here.prop_start)),
-                format!(
-                    "`{}` is a {}, not a mapping",
-                    path[..depth].join("."),
-                    here.kind_name()
-                ),
-            ));
+            return Err(EditError::NotAMapping {
+                pos: doc.pos(here.prop_start),
+                path: path[..depth].join("."),
+                kind: here.kind_name(),
+            });
         }
         match doc.lookup(here, key) {
             Some(found) => node = doc.target(found.value()),

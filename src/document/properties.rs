@@ -103,7 +103,7 @@ proptest! {
             Edit { path: path("refresh_token"), value: NewValue::Typed(Value::Str("r3fr35h".into())) },
             Edit { path: path("created_at"), value: NewValue::Typed(Value::Int(1_764_200_000)) },
         ];
-        let outcome = apply(&text, &edits, &Protect::NONE).expect("generated configs are editable");
+        let outcome = apply(&text, &edits, &Protect::NONE, None).expect("generated configs are editable");
         let new = &outcome.text;
 
         let diff = TextDiff::from_lines(text.as_str(), new.as_str());
@@ -132,7 +132,7 @@ proptest! {
         prop_assert_eq!(auth["created_at"].as_i64(), Some(1_764_200_000));
         prop_assert_eq!(docs[0]["mal"]["client_id"].as_str(), Some("x"));
 
-        let again = apply(new, &edits, &Protect::NONE).expect("edits apply again");
+        let again = apply(new, &edits, &Protect::NONE, None).expect("edits apply again");
         prop_assert_eq!(&again.text, new);
     }
 }

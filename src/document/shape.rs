@@ -72,7 +72,9 @@ struct Level {
 
 /// The streaming tracker.
 pub(crate) struct Shape {
-    secret_key: fn(&str) -> bool,
+    secret_key: Option<fn(&str) -> bool>,
+    /// Whether keys are remembered to find duplicates.
+    find_duplicates: bool,
     levels: Vec<Level>,
     duplicates: Vec<Duplicate>,
     secrets: Vec<Range<usize>>,
@@ -82,10 +84,12 @@ pub(crate) struct Shape {
 }
 
 impl Shape {
-    /// A tracker that takes the values of `secret_key`s for secrets.
-    pub(crate) fn new(secret_key: fn(&str) -> bool) -> Self {
+    /// A tracker that takes the values of `secret_key`s for secrets, and
+    /// looks for duplicate keys when asked.
+    pub(crate) fn new(secret_key: Option<fn(&str) -> bool>, find_duplicates: bool) -> Self {
         Shape {
             secret_key,
+            find_duplicates,
             levels: Vec::new(),
             duplicates: Vec::new(),
             secrets: Vec::new(),
@@ -144,9 +148,12 @@ impl Shape {
         }
         match role {
             Role::Key => {
-                let secret_key = (self.secret_key)(text);
+                let secret_key = self.secret_key.is_some_and(|secret| secret(text));
                 if let Some(level) = self.levels.last_mut() {
                     level.secret_key = secret_key;
+                    if !self.find_duplicates {
+                        return role;
+                    }
                     match level.keys.entry(hash(text)) {
                         Entry::Occupied(first) => self.duplicates.push(Duplicate {
                             // Enough of the key to name it; a huge key is not copied.

@@ -97,7 +97,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 value: NewValue::Typed(Value::Str("x".into())),
             };
             assert!(
-                apply(&text, &[edit], &Protect::NONE).is_err(),
+                apply(&text, &[edit], &Protect::NONE, None).is_err(),
                 "{name}: error case edited"
             );
             continue;
@@ -115,7 +115,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                 path: path.clone(),
                 value: NewValue::Typed(new),
             };
-            match apply(&text, &[edit], &Protect::NONE) {
+            match apply(&text, &[edit], &Protect::NONE, None) {
                 Ok(outcome) => {
                     edited += 1;
                     let out = &outcome.text;
@@ -141,7 +141,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                         value: NewValue::Typed(Value::Str("edited value".into())),
                     };
                     assert_eq!(
-                        apply(out, &[again], &Protect::NONE)
+                        apply(out, &[again], &Protect::NONE, None)
                             .map(|o| o.text)
                             .as_ref(),
                         Ok(out),
@@ -164,7 +164,7 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
                     fallback: None,
                 },
             };
-            match apply(&text, &[noop], &Protect::NONE) {
+            match apply(&text, &[noop], &Protect::NONE, None) {
                 Ok(outcome) => {
                     assert_eq!(
                         outcome.text, text,

@@ -97,7 +97,10 @@ pub(crate) fn one_page_config() -> String {
         "'a1b2'",
     );
     let line = "# padding padding padding padding padding padding padding padding padding\n";
-    let mut padded = format!("{}{base}", line.repeat((4060 - base.len()) / line.len()));
+    let mut padded = format!(
+        "{}{base}",
+        line.repeat((4060 - 2 - base.len()) / line.len())
+    );
     padded.insert_str(0, &format!("#{}\n", "-".repeat(4060 - padded.len() - 2)));
     assert_eq!(
         padded.len(),
