@@ -232,8 +232,11 @@ fn a_20_mb_value_gives_a_short_output_in_bounded_memory_in_every_format() {
             peak <= budget,
             "{format}: {peak} KiB, over twice the file plus 8 MiB ({budget} KiB)"
         );
+        // SARIF also describes every rule of the registry (over 20 KB of
+        // its own): what matters is that the value is not echoed.
+        let most = if format == "sarif" { 64_000 } else { 20_000 };
         assert!(
-            stdout < 20_000 && stderr == 0,
+            stdout < most && stderr == 0,
             "{format}: {stdout} bytes of output"
         );
     }

@@ -21,6 +21,7 @@ mod fix;
 mod hostile;
 
 mod leak_audit;
+mod linked;
 mod masking;
 mod metadata;
 mod preflight;
