@@ -5,6 +5,11 @@ from the floor of starting a process (a hello-world Rust binary), then
 beside curl, and every command that edits beside `check` on the same files
 (with BASELINE, an earlier build beside this one).
 
+Then the whole config in one step (issue 24): `check --schema kometa` (Kometa's schema built in,
+linked files on) beside `check` alone, `check --schema FILE`, check-jsonschema with Kometa's schema
+and with the trakt schema, and Kometa's own validator (scripts/kometa-validate, when KOMETA_PYTHON
+names a Python with Kometa's pins), interleaved, wall and CPU time.
+
 usage: bench.py RUNS VENV_BIN DATA_DIR BINARY HELLO [BASELINE] (run by scripts/bench.sh)
    or: bench.py edits RUNS DATA_DIR BINARY [BASELINE]   (the edit tables only)
 """
@@ -191,6 +196,14 @@ def against_floor(cmd, n):
     return statistics.median(floor), statistics.median(times), statistics.median(ratios)
 
 
+def timed(cmd):
+    """Wall and CPU (user + sys, of the process and its children) ms of one run."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(child.pid, 0)
+    return (time.perf_counter() - start) * 1000, (usage.ru_utime + usage.ru_stime) * 1000
+
+
 def fmt(ms):
     return f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms" if ms < 100 else f"{ms:,.0f} ms"
 
@@ -293,3 +306,49 @@ print(f"| renew / curl | {renew_ms / curl_ms:.2f}x | |")
 
 # 4. Every command that edits, beside `check` on the same files (issue 25).
 edits(runs, data, ours, baseline)
+
+# 5. The whole config in one lint step (issue 24): interleaved rounds, each case as often as its
+# speed allows, wall and CPU time (a loaded machine inflates wall time; CPU time is steadier).
+kometa_python = os.environ.get("KOMETA_PYTHON")
+whole = [
+    ("`kometa-trakt check`", [*check, kitchen], runs),
+    ("`kometa-trakt check --schema kometa` (built in, linked files on)", [*check, "--schema", "kometa", kitchen], runs),
+    ("`kometa-trakt check --schema FILE` (Kometa's schema compiled at run time)", [*check, "--schema", kometa_schema, kitchen], runs),
+    ("check-jsonschema, trakt schema", [f"{venv}/check-jsonschema", "--schemafile", schema, kitchen], max(3, runs // 3)),
+    ("check-jsonschema, Kometa's schema", [f"{venv}/check-jsonschema", "--regex-variant", "python",
+                                           "--schemafile", kometa_schema, kitchen], max(3, runs // 3)),
+]
+if kometa_python:
+    whole.append(("Kometa 2.4.4's validator, structure level (a lower bound of `kometa --validate`)",
+                  [kometa_python, "scripts/kometa-validate", kitchen, "structure"], max(3, runs // 3)))
+for _, cmd, _ in whole:
+    timed(cmd), timed(cmd)
+results = {name: [] for name, _, _ in whole}
+for i in range(runs):
+    for name, cmd, n in whole:
+        if i < n:
+            results[name].append(timed(cmd))
+load = os.getloadavg()[0]
+print(f"\nThe whole config (Kometa's kitchen sink, 52 KB): {runs} interleaved rounds (the Python tools in the "
+      f"first {max(3, runs // 3)}), load average {load:.1f}.\n")
+print("| command | wall median (min) | CPU median |")
+print("|---|---:|---:|")
+median = {}
+for name, _, _ in whole:
+    wall = [w for w, _ in results[name]]
+    cpu = [c for _, c in results[name]]
+    median[name] = (statistics.median(wall), min(wall), statistics.median(cpu))
+    print(f"| {name} | {fmt(median[name][0])} ({fmt(median[name][1])}) | {fmt(median[name][2])} |")
+ours_check = median[whole[0][0]]
+ours_kometa = median[whole[1][0]]
+ratios = [
+    ("`check --schema kometa` / `check`", ours_kometa, ours_check, "little more"),
+    ("check-jsonschema (trakt schema) / `check`", median[whole[3][0]], ours_check, "≥ 200x"),
+    ("check-jsonschema (Kometa's schema) / `check --schema kometa`", median[whole[4][0]], ours_kometa, "≥ 150x"),
+]
+if kometa_python:
+    ratios.append(("Kometa's validator / `check --schema kometa`", median[whole[5][0]], ours_kometa, "≥ 100x"))
+print("\n| ratio | median wall | min wall | CPU | goal |")
+print("|---|---:|---:|---:|---:|")
+for name, a, b, goal in ratios:
+    print(f"| {name} | {a[0] / b[0]:.2f}x | {a[1] / b[1]:.2f}x | {a[2] / b[2]:.2f}x | {goal} |")

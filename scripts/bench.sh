@@ -3,9 +3,11 @@
 # floor of starting a process (a hello-world Rust binary), `check` beside
 # check-jsonschema and yamllint (PyPI, in a venv made here), scaling to
 # 100 MB, `renew` against the loopback test server beside curl, and the
-# lines a renewal changes beside Kometa's own save path (with ../shared), and
+# lines a renewal changes beside Kometa's own save path (with ../shared),
 # every command that edits beside `check` on the same files (with BASELINE=
-# the path of an earlier build, that one too).
+# the path of an earlier build, that one too), and the whole config in one
+# step (`check --schema kometa`) beside check-jsonschema and Kometa 2.4.4's
+# own validator (in a venv of Kometa's pins, when they can be installed).
 # Prints markdown tables. Usage: [BASELINE=BINARY] scripts/bench.sh [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,6 +22,19 @@ for tool in check-jsonschema yamllint; do
     [ -x "$venv/bin/$tool" ] || "$venv/bin/pip" install --quiet "$tool"
 done
 "$venv/bin/python" -c "import ruamel.yaml" 2>/dev/null || "$venv/bin/pip" install --quiet ruamel.yaml
+kvenv=target/kometa-validate-venv
+pins=$(grep -E '^(jsonschema|ruamel\.yaml)==' vendor/kometa-2.4.4/requirements.txt | sort)
+if [ "$(cat "$kvenv/pins" 2>/dev/null)" != "$pins" ]; then
+    rm -rf "$kvenv"
+    python3 -m venv "$kvenv"
+    # shellcheck disable=SC2086 # one pin per word
+    if "$kvenv/bin/pip" install --quiet --disable-pip-version-check $pins; then
+        printf '%s\n' "$pins" > "$kvenv/pins"
+    fi
+fi
+if [ -f "$kvenv/pins" ]; then
+    export KOMETA_PYTHON="$kvenv/bin/python"
+fi
 work=target/bench-data
 mkdir -p "$work"
 printf 'fn main() { println!("hi") }\n' > "$work/hello.rs"

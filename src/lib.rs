@@ -11,6 +11,7 @@ mod commands;
 mod document;
 pub mod fuzz;
 mod kometa;
+mod linked;
 mod links;
 mod persist;
 mod report;

@@ -2,8 +2,10 @@
 //! structural findings from the schema, and the semantic rules of the
 //! trakt block, each as severe as what Kometa does with the value.
 
+mod config;
 pub(crate) mod diagnostic;
 mod document_schema;
+mod file;
 #[cfg(test)]
 mod registry;
 pub(crate) mod rule;
@@ -16,7 +18,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::document::{Document, Entry, Node, Parse};
+use crate::document::{Document, Entry, Node, Parse, SyntaxError};
 use crate::kometa::Version;
 use crate::kometa::mask::{mask_message, shaped};
 use crate::kometa::secrets::Environment;
@@ -25,7 +27,12 @@ use crate::schema::json::{Strings, TooLarge, to_json};
 use crate::schema::{Schema, TRAKT_STRINGS};
 use crate::words::{WORD, clip};
 pub(crate) use diagnostic::{Diagnostic, Fix, Severity};
+pub(crate) use file::check_file;
 pub(crate) use rule::Rule;
+
+/// What a caller adds to a check of the whole document: findings about its
+/// root (the files it links to, see `linked`).
+pub(crate) type Extra<'x> = &'x mut dyn FnMut(&Node<'_>) -> Vec<Diagnostic>;
 
 /// What `check` demands beyond the defaults.
 #[derive(Debug, Clone, Default)]
@@ -61,26 +68,29 @@ pub(crate) struct Checked {
 /// Every finding in `text`, in source order. Without a document schema
 /// only the trakt block gets a tree; the rest is streamed.
 pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked {
+    check_with(text, schemas, options, None)
+}
+
+/// The same, with `extra`'s findings about the document's root: the whole
+/// document gets a tree, and the rules of a whole config apply (see
+/// `config`).
+pub(crate) fn check_with(
+    text: &str,
+    schemas: &Schemas,
+    options: &Options,
+    extra: Option<Extra<'_>>,
+) -> Checked {
     let respace = web_spaces(text);
     let parse = Parse::masking(is_secret_key);
-    let parsed = match schemas.extra {
-        Some(_) => Document::parse_with(text, parse),
-        None => Document::parse_with(text, parse.root_keys(&["trakt"])),
+    let whole = schemas.extra.is_some() || extra.is_some();
+    let parsed = match whole {
+        true => Document::parse_with(text, parse),
+        false => Document::parse_with(text, parse.root_keys(&["trakt"])),
     };
     let doc = match parsed {
         Ok(doc) => doc,
         Err(e) => {
-            let end = text[e.byte..]
-                .chars()
-                .next()
-                .map_or(e.byte, |c| e.byte + c.len_utf8());
-            let syntax = Diagnostic::new(
-                Rule::YamlSyntax,
-                e.byte..end,
-                format!("YAML syntax error: {}", e.message),
-            )
-            .hint("fix the YAML first: nothing else was checked");
-            let found = respace.into_iter().chain([syntax]).collect();
+            let found = respace.into_iter().chain([syntax(text, &e)]).collect();
             return masked(text, found, Vec::new());
         }
     };
@@ -91,6 +101,12 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
         None => found.push(no_trakt(options)),
         Some(root) => {
             found.extend(document_schema(root, schemas.extra.as_ref()));
+            if whole {
+                found.extend(config::rules(root));
+            }
+            if let Some(extra) = extra {
+                found.extend(extra(root));
+            }
             match root
                 .entries()
                 .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
@@ -119,10 +135,28 @@ pub(crate) fn check(text: &str, schemas: &Schemas, options: &Options) -> Checked
     masked(text, found, doc.secrets)
 }
 
+/// A YAML syntax error, at the character where the parser stopped.
+pub(super) fn syntax(text: &str, e: &SyntaxError) -> Diagnostic {
+    let end = text[e.byte..]
+        .chars()
+        .next()
+        .map_or(e.byte, |c| e.byte + c.len_utf8());
+    Diagnostic::new(
+        Rule::YamlSyntax,
+        e.byte..end,
+        format!("YAML syntax error: {}", e.message),
+    )
+    .hint("fix the YAML first: nothing else was checked")
+}
+
 /// The findings with the token-shaped runs of the trakt block masked in
 /// their words, and those runs added to the secret ranges every excerpt
 /// masks.
-fn masked(text: &str, mut diagnostics: Vec<Diagnostic>, mut secrets: Vec<Range<usize>>) -> Checked {
+pub(super) fn masked(
+    text: &str,
+    mut diagnostics: Vec<Diagnostic>,
+    mut secrets: Vec<Range<usize>>,
+) -> Checked {
     let shapes = shaped(text, &secrets);
     let runs: Vec<&str> = shapes.iter().map(|r| &text[r.clone()]).collect();
     for d in &mut diagnostics {
@@ -141,7 +175,7 @@ fn masked(text: &str, mut diagnostics: Vec<Diagnostic>, mut secrets: Vec<Range<u
 }
 
 /// Several documents and duplicate keys, anywhere in the file.
-fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
+pub(super) fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
     let text = doc.source.text;
     let mut found = Vec::new();
     for &start in doc.doc_starts.iter().skip(1) {
@@ -193,7 +227,7 @@ fn document_rules(doc: &Document<'_>) -> Vec<Diagnostic> {
 
 /// Web spaces after a key's colon: one finding at the first, which fixes
 /// them all.
-fn web_spaces(text: &str) -> Option<Diagnostic> {
+pub(super) fn web_spaces(text: &str) -> Option<Diagnostic> {
     let found = spaces::after_colons(text);
     let first = found.first()?.clone();
     let more = match found.len() {
@@ -412,7 +446,7 @@ fn trakt_block(
         .collect()
 }
 
-fn too_large(range: Range<usize>) -> Diagnostic {
+pub(super) fn too_large(range: Range<usize>) -> Diagnostic {
     Diagnostic::new(
         Rule::AliasExpansion,
         range,
@@ -422,7 +456,7 @@ fn too_large(range: Range<usize>) -> Diagnostic {
 }
 
 /// Findings of a user-supplied schema over the whole document.
-fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> {
+pub(super) fn document_schema(root: &Node<'_>, schema: Option<&Schema>) -> Vec<Diagnostic> {
     let Some(schema) = schema else {
         return Vec::new();
     };

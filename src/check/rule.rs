@@ -546,4 +546,58 @@ rules! {
         fixable: false,
         example: "any violation of the schema given with `--schema`",
     }
+    LinkedMissing {
+        id: "linked-missing",
+        severity: Error,
+        summary: "A local file or folder the config links to does not exist (resolved as Kometa resolves it), a folder holds no YAML file, or a link is blank (--linked).",
+        kometa: "Kometa logs an error and skips the file (its collections, overlays or playlists are not made); its --validate fails the config.",
+        decided_by: [
+            by("linked-missing", Error, "modules/util.py:549", "Path not found"),
+            by("linked-missing-folder", Error, "modules/util.py:495", "Folder not found"),
+        ],
+        fixable: false,
+        example: "`- file: config/Movies.yml` with no such file",
+    }
+    LinkedNotChecked {
+        id: "linked-not-checked",
+        severity: Note,
+        summary: "Links to URLs, Git, a custom repo or Kometa's bundled defaults, which an offline check does not follow (--linked).",
+        kometa: "Kometa downloads them, or reads its bundled `defaults/`, when it runs.",
+        decided_by: [],
+        fixable: false,
+        example: "`- default: imdb`, `- url: https://…`, `- git: PMM/chart/basic`",
+    }
+    EmptyFile {
+        id: "empty-file",
+        severity: Error,
+        summary: "A linked Kometa file is empty, or its root is not a mapping.",
+        kometa: "\"YAML Error: File is empty\": Kometa skips the file.",
+        decided_by: [
+            by("empty-file", Error, "modules/request.py:292", "raise Failed(\"YAML Error: File is empty\")"),
+        ],
+        fixable: false,
+        example: "a collection file holding only comments",
+    }
+    SectionTypo {
+        id: "section-typo",
+        severity: Warning,
+        summary: "A root key that is not a Kometa section but nearly one (with --schema or --linked).",
+        kometa: "Kometa reads its sections by name and never looks at this key: the section it was meant to be takes its defaults.",
+        decided_by: [
+            by("section-typo", Warning, "modules/config.py:414", "if \"settings\" in self.data:"),
+        ],
+        fixable: false,
+        example: "`setings:` (did you mean `settings`?), `libaries:`, `trak:`",
+    }
+    LibraryAttribute {
+        id: "library-attribute",
+        severity: Warning,
+        summary: "A library whose name is a library attribute: indented one level too little? (with --schema or --linked).",
+        kometa: "Kometa looks for a Plex library of that name, fails to find it and skips it; the library it was meant for runs without it.",
+        decided_by: [
+            by("library-attribute", Warning, "modules/config.py:1122", "else str(library_name)"),
+        ],
+        fixable: false,
+        example: "`overlay_files:` directly under `libraries:`",
+    }
 }

@@ -7,13 +7,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Context, EditArgs, Exit, Failure, emit};
-use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check};
+use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check, check_file};
 use crate::document::{Document, Protect, Source, apply};
+use crate::linked::{Linked, LinkedSchemas};
 use crate::persist::{self, Needs, Session};
 use crate::report::diff::{Reveal, unified};
 use crate::report::findings::FileReport;
 use crate::report::{Format, render};
-use crate::schema::Schema;
+use crate::schema::builtin::{self, KOMETA_VERSION};
+use crate::schema::{Kometa, Schema};
 use crate::terminal::printable;
 use crate::time::{self, parse_duration};
 
@@ -37,9 +39,30 @@ pub(crate) struct Args {
     /// Literal secrets and tokens are errors: the file must hold <<placeholders>>.
     #[arg(long)]
     pub(crate) no_plaintext_secrets: bool,
-    /// Also validate the whole document against this JSON Schema (draft-04 to 2020-12).
-    #[arg(long, value_name = "FILE")]
+    /// Also validate the whole document against this JSON Schema (draft-04 to
+    /// 2020-12), or against one of Kometa 2.4.4's schemas built into this
+    /// binary (offline, nothing downloaded): kometa (config.yml),
+    /// kometa-collection, kometa-overlay, kometa-metadata, kometa-playlist,
+    /// kometa-template (for a file of one of these names, write ./NAME).
+    #[arg(long, value_name = "FILE|NAME")]
     pub(crate) schema: Option<PathBuf>,
+    /// Also check every local file the config links to (collection, overlay,
+    /// metadata, playlist, image and template files): it exists where Kometa
+    /// looks, it parses, and it is valid against its kind's schema (Kometa
+    /// 2.4.4's built in, or the one of Kometa's name beside --schema FILE).
+    /// On with a built-in --schema; URLs, git, repo and default links are
+    /// named, not followed.
+    #[arg(long, overrides_with = "no_linked")]
+    pub(crate) linked: bool,
+    /// Do not check the files the config links to.
+    #[arg(long, overrides_with = "linked")]
+    pub(crate) no_linked: bool,
+    /// Kometa's working directory, which relative links are read from
+    /// [default: the parent of the config's folder when that is named
+    /// `config` (Docker's /config, or a checkout's config/), else the
+    /// current directory].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) workdir: Option<PathBuf>,
     /// Show every note of a finding: for a failed anyOf/oneOf of --schema,
     /// each branch's errors (the JSON output always holds them).
     #[arg(long)]
@@ -65,9 +88,19 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     } else {
         args.files.clone()
     };
+    let extra = args.schema.as_deref().map(load_schema).transpose()?;
+    let built_in = extra.as_ref().and_then(Schema::built_in);
+    let following = !args.no_linked && (args.linked || built_in.is_some());
+    let linked_schemas = match following {
+        true => Some(LinkedSchemas::new(match (&args.schema, built_in) {
+            (Some(path), None) => beside(path)?,
+            _ => Vec::new(),
+        })),
+        false => None,
+    };
     let schemas = Schemas {
         trakt: Schema::trakt(),
-        extra: args.schema.as_deref().map(load_schema).transpose()?,
+        extra,
     };
     let options = Options {
         require_trakt: args.require_trakt,
@@ -77,32 +110,61 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         now: time::now(),
         env: Default::default(),
     };
+    let mut linked = linked_schemas
+        .as_ref()
+        .map(|s| Linked::new(s, args.workdir.clone(), options.clone()));
     let mut fixed = Vec::new();
-    let reports: Vec<FileReport> = files
-        .iter()
-        .map(|file| {
-            let options = &Options {
-                env: Arc::new(ctx.kometa_environment(file)),
-                ..options.clone()
-            };
-            let previewed = match args.fix {
-                true => fix(file, &args, &schemas, options, ctx, &mut fixed, out)?,
-                false => None,
-            };
-            Ok(report(file, previewed, &schemas, options))
-        })
-        .collect::<Result<_, Failure>>()?;
+    let mut reports: Vec<FileReport> = Vec::new();
+    for file in &files {
+        let options = &Options {
+            env: Arc::new(ctx.kometa_environment(file)),
+            ..options.clone()
+        };
+        let previewed = match args.fix {
+            true => fix(file, &args, &schemas, options, ctx, &mut fixed, out)?,
+            false => None,
+        };
+        reports.push(report(file, previewed, &schemas, options, linked.as_mut()));
+        if let Some(linked) = linked.as_mut() {
+            reports.extend(linked.files.drain(..).map(|f| FileReport {
+                path: f.path,
+                text: f.text,
+                diagnostics: f.diagnostics,
+                secrets: f.secrets,
+            }));
+        }
+    }
     if let (Some(path), Some(why)) = (
         &args.schema,
         schemas.extra.as_ref().and_then(Schema::failure),
     ) {
         return Err(bad_schema(path, format!("{INVALID_SCHEMA}: {why}")));
     }
+    if let (Some(path), Some((kind, why))) = (
+        &args.schema,
+        linked_schemas.as_ref().and_then(LinkedSchemas::failure),
+    ) {
+        let sibling = path.with_file_name(kind.file_name());
+        return Err(bad_schema(&sibling, format!("{INVALID_SCHEMA}: {why}")));
+    }
     let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true");
     let format = args
         .format
         .unwrap_or(if github { Format::Github } else { Format::Text });
-    let mut rendered = render(&reports, format, ctx.color, args.verbose);
+    let mut about = Vec::new();
+    if let Some(kind) = built_in {
+        about.push((
+            "schema",
+            format!(
+                "Kometa {KOMETA_VERSION}'s {} schema, built in",
+                builtin::what(kind)
+            ),
+        ));
+    }
+    if let Some(linked) = &linked {
+        about.push(("linked", linked.summary()));
+    }
+    let mut rendered = render(&reports, format, ctx.color, args.verbose, &about);
     let all = || reports.iter().flat_map(|r| &r.diagnostics);
     if args.fix {
         let remaining = all().filter(|d| d.severity != Severity::Note).count();
@@ -145,11 +207,25 @@ fn report(
     previewed: Option<String>,
     schemas: &Schemas,
     options: &Options,
+    linked: Option<&mut Linked<'_>>,
 ) -> FileReport {
     let path = file.display().to_string();
     match previewed.map_or_else(|| persist::read(file).map(|l| l.text), Ok) {
         Ok(text) => {
-            let mut checked = check(&text, schemas, options);
+            // A file checked against the schema of another kind of Kometa
+            // file (a collection file) is that kind of file, not a config.
+            let kometa_file = schemas
+                .extra
+                .as_ref()
+                .and_then(|s| s.kind().filter(|k| *k != Kometa::Config).map(|k| (k, s)));
+            let mut checked = match (kometa_file, linked) {
+                (Some((kind, schema)), Some(linked)) => {
+                    linked.kometa_file(file, &text, kind, schema)
+                }
+                (Some((_, schema)), None) => check_file(&text, Some(schema), options, None),
+                (None, Some(linked)) => linked.config(file, &text, schemas, options),
+                (None, None) => check(&text, schemas, options),
+            };
             if let Some(note) = super::torn(file) {
                 for d in &mut checked.diagnostics {
                     if d.rule == Rule::YamlSyntax {
@@ -307,11 +383,32 @@ fn bad_schema(path: &Path, why: String) -> Failure {
     Failure::usage(format!("--schema {}: {why}", path.display()))
 }
 
+/// The schema `--schema` names: a built-in one by its name, else the file
+/// (which checks files of a kind of Kometa's when it has Kometa's name for
+/// that kind's schema).
 fn load_schema(path: &Path) -> Result<Schema, Failure> {
+    if let Some(kind) = path.to_str().and_then(builtin::named) {
+        return Ok(Schema::kometa(kind));
+    }
     let bad = |why: String| bad_schema(path, why);
     let text = persist::file::read_text(path, persist::file::MAX_CONFIG)
         .map_err(|e| bad(format!("cannot read: {e}")))?;
     let value: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| bad(format!("not JSON: {e}")))?;
-    Schema::compile(value).map_err(|e| bad(format!("{INVALID_SCHEMA}: {e}")))
+    let schema = Schema::compile(value).map_err(|e| bad(format!("{INVALID_SCHEMA}: {e}")))?;
+    Ok(schema.checking(builtin::by_file_name(path)))
+}
+
+/// The schemas of linked files beside `--schema FILE`, by Kometa's names
+/// (`collection-schema.json`…), as Kometa's validator reads them from its
+/// `--schema-path` folder; the kinds without one get the built-in schema.
+fn beside(path: &Path) -> Result<Vec<(Kometa, Schema)>, Failure> {
+    let mut found = Vec::new();
+    for kind in Kometa::ALL.into_iter().filter(|k| *k != Kometa::Config) {
+        let sibling = path.with_file_name(kind.file_name());
+        if sibling.is_file() && sibling != path {
+            found.push((kind, load_schema(&sibling)?));
+        }
+    }
+    Ok(found)
 }

@@ -7,10 +7,11 @@ use super::findings::{FileReport, Summary};
 /// The version of the JSON format; bumped on incompatible changes.
 pub(crate) const VERSION: u32 = 1;
 
-/// `{version, files: [{path, diagnostics: [...]}], summary}`; ranges are
+/// `{version, files: [{path, diagnostics: [...]}], summary}`, and `about`
+/// when the check used a built-in schema or linked files; ranges are
 /// 1-based, columns in characters, `end` exclusive; `null` for findings
 /// about the whole file.
-pub(crate) fn render(reports: &[FileReport]) -> String {
+pub(crate) fn render(reports: &[FileReport], about: &[(&str, String)]) -> String {
     let files: Vec<Value> = reports
         .iter()
         .map(|r| {
@@ -39,10 +40,16 @@ pub(crate) fn render(reports: &[FileReport]) -> String {
         })
         .collect();
     let s = Summary::of(reports);
-    let doc = json!({
+    let mut doc = json!({
         "version": VERSION,
         "files": files,
         "summary": {"errors": s.errors, "warnings": s.warnings, "notes": s.notes, "files": s.files},
     });
+    if !about.is_empty() {
+        doc["about"] = about
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+    }
     format!("{doc:#}\n")
 }

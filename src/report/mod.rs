@@ -22,11 +22,26 @@ pub(crate) enum Format {
     Sarif,
 }
 
-/// The reports in `format`; `verbose` adds notes to the text.
-pub(crate) fn render(reports: &[FileReport], format: Format, color: bool, verbose: bool) -> String {
+/// The reports in `format`; `verbose` adds notes to the text. `about`
+/// says what the check used (`schema`: a built-in schema and its Kometa
+/// version; `linked`: the linked files): lines after the summary in text,
+/// an `about` object in JSON.
+pub(crate) fn render(
+    reports: &[FileReport],
+    format: Format,
+    color: bool,
+    verbose: bool,
+    about: &[(&str, String)],
+) -> String {
     match format {
-        Format::Text => text::render(reports, color, verbose),
-        Format::Json => json::render(reports),
+        Format::Text => {
+            let mut out = text::render(reports, color, verbose);
+            for (key, value) in about {
+                out.push_str(&format!("{key}: {value}\n"));
+            }
+            out
+        }
+        Format::Json => json::render(reports, about),
         Format::Github => github::render(reports),
         Format::Sarif => sarif::render(reports),
     }

@@ -3,6 +3,9 @@
 //! (a value may be a secret).
 
 mod best;
+pub(crate) mod builtin;
+#[cfg(test)]
+mod generate;
 pub(crate) mod json;
 mod prune;
 mod user;
@@ -11,6 +14,8 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use std::sync::OnceLock;
 
+use best::Keys;
+pub(crate) use builtin::Kometa;
 use serde_json::Value;
 use user::UserSchema;
 
@@ -37,12 +42,22 @@ pub(crate) struct Schema {
     /// The embedded schema's JSON, to name the keys it allows (parsed only
     /// when a violation needs it).
     raw: OnceLock<Value>,
+    /// The kind of Kometa file it checks, when it is one of Kometa's: a
+    /// built-in one, or a file named as Kometa names its schemas.
+    kometa: Option<Kometa>,
 }
 
 /// Where a schema was compiled.
 enum Compiled {
     /// When this crate was built: the embedded trakt schema.
     Built,
+    /// When the `kometa-schemas` crate was built: one of Kometa's schemas;
+    /// the config schema is compiled at run time, as Kometa wrote it, for a
+    /// document the built validator cannot answer for exactly.
+    Kometa {
+        kind: Kometa,
+        original: Box<OnceLock<Result<UserSchema, String>>>,
+    },
     /// At run time: a schema the user names.
     Runtime(Box<UserSchema>),
 }
@@ -79,6 +94,19 @@ impl Schema {
         Schema {
             validator: Compiled::Built,
             raw: OnceLock::new(),
+            kometa: None,
+        }
+    }
+
+    /// One of Kometa's schemas, built into the binary.
+    pub(crate) fn kometa(kind: Kometa) -> Schema {
+        Schema {
+            validator: Compiled::Kometa {
+                kind,
+                original: Box::default(),
+            },
+            raw: OnceLock::new(),
+            kometa: Some(kind),
         }
     }
 
@@ -89,113 +117,196 @@ impl Schema {
         Ok(Schema {
             validator: Compiled::Runtime(Box::new(UserSchema::load(schema)?)),
             raw: OnceLock::new(),
+            kometa: None,
         })
+    }
+
+    /// The same schema, known to check Kometa files of `kind`.
+    pub(crate) fn checking(mut self, kind: Option<Kometa>) -> Schema {
+        self.kometa = kind;
+        self
+    }
+
+    /// The kind of Kometa file this schema checks, if it is one of Kometa's.
+    pub(crate) fn kind(&self) -> Option<Kometa> {
+        self.kometa
+    }
+
+    /// The built-in Kometa schema this is, if it is one.
+    pub(crate) fn built_in(&self) -> Option<Kometa> {
+        match self.validator {
+            Compiled::Kometa { kind, .. } => Some(kind),
+            _ => None,
+        }
     }
 
     /// Every violation of `instance`; a failed union reports its best
     /// branch's deepest error (see `best`). None if the schema does not
-    /// compile for it (see `failure`).
+    /// compile for it (see `failure`). Violations come in the order of
+    /// their pointers (then keywords and messages), whichever validator
+    /// found them.
     pub(crate) fn validate(&self, instance: &Value) -> Vec<Violation> {
-        let errors = match &self.validator {
-            Compiled::Built => Trakt::iter_errors(instance),
-            Compiled::Runtime(user) => match user.validator(instance) {
-                Ok(validator) => validator.iter_errors(instance),
+        let trakt = || {
+            Keys::Json(self.raw.get_or_init(|| {
+                serde_json::from_str(TRAKT_SCHEMA).expect("the embedded schema is JSON")
+            }))
+        };
+        // The errors, and where the keys the schema allows are read (the
+        // embedded trakt schema is parsed only when there are errors).
+        let (errors, keys): (Vec<ValidationError<'_>>, Keys<'_>) = match &self.validator {
+            Compiled::Built => (Trakt::iter_errors(instance).collect(), Keys::None),
+            Compiled::Kometa { kind, .. } if kind.exact(instance) => {
+                (kind.iter_errors(instance).collect(), Keys::Table(*kind))
+            }
+            Compiled::Kometa { original, .. } => match original.get_or_init(original_config) {
+                Ok(user) => match at_run_time(user, instance) {
+                    Some(errors) => (errors, Keys::Json(user.schema())),
+                    None => return Vec::new(),
+                },
                 Err(_) => return Vec::new(),
             },
+            Compiled::Runtime(user) => match at_run_time(user, instance) {
+                Some(errors) => (errors, Keys::Json(user.schema())),
+                None => return Vec::new(),
+            },
         };
-        errors.map(|e| self.violation(&e)).collect()
+        if errors.is_empty() {
+            return Vec::new();
+        }
+        let keys = match &self.validator {
+            Compiled::Built => trakt(),
+            _ => keys,
+        };
+        let mut found: Vec<Violation> = best::plain(&errors)
+            .into_iter()
+            .map(|e| violation(e, keys))
+            .collect();
+        found.sort_by(|a, b| {
+            (&a.pointer, &a.keyword, &a.message).cmp(&(&b.pointer, &b.keyword, &b.message))
+        });
+        found
     }
 
     /// Why the schema did not compile when a document needed it.
     pub(crate) fn failure(&self) -> Option<&str> {
         match &self.validator {
             Compiled::Runtime(user) => user.failure(),
+            Compiled::Kometa { original, .. } => match original.get()? {
+                Ok(user) => user.failure(),
+                Err(why) => Some(why),
+            },
             Compiled::Built => None,
         }
     }
+}
 
-    /// The schema's JSON (the embedded one is parsed on first use).
-    fn raw(&self) -> Option<&Value> {
-        Some(match &self.validator {
-            Compiled::Runtime(user) => user.schema(),
-            Compiled::Built => self.raw.get_or_init(|| {
-                serde_json::from_str(TRAKT_SCHEMA).expect("the embedded schema is JSON")
-            }),
-        })
-    }
+/// The errors of `instance` under a schema compiled at run time (none if
+/// the part it needs does not compile).
+fn at_run_time<'a>(user: &'a UserSchema, instance: &'a Value) -> Option<Vec<ValidationError<'a>>> {
+    let validator = user.validator(instance).ok()?;
+    Some(validator.iter_errors(instance).collect())
+}
 
-    fn violation(&self, error: &ValidationError<'_>) -> Violation {
-        let leaf = best::best(error, self.raw());
-        let (unexpected, missing, expected, expected_type) = match leaf.kind() {
-            ValidationErrorKind::AdditionalProperties { unexpected } => {
-                (unexpected.clone(), None, Vec::new(), None)
-            }
-            ValidationErrorKind::Required { property } => (
-                Vec::new(),
-                property.as_str().map(str::to_string),
-                Vec::new(),
-                None,
-            ),
-            ValidationErrorKind::Enum { options } => (
-                Vec::new(),
-                None,
-                options
-                    .as_array()
-                    .map(|o| o.iter().map(json_word).collect())
-                    .unwrap_or_default(),
-                None,
-            ),
-            ValidationErrorKind::Constant { expected_value } => {
-                (Vec::new(), None, vec![json_word(expected_value)], None)
-            }
-            ValidationErrorKind::Type { kind } => {
-                (Vec::new(), None, Vec::new(), Some(type_words(kind)))
-            }
-            _ => (Vec::new(), None, Vec::new(), None),
-        };
-        let allowed = match (leaf.kind(), self.raw()) {
-            (ValidationErrorKind::AdditionalProperties { .. }, Some(raw)) => {
-                best::allowed_keys(leaf, raw)
-            }
-            _ => Vec::new(),
-        };
-        let chosen = !std::ptr::eq(leaf, error);
-        let branches = best::branches(error)
-            .map(|context| {
-                context
-                    .iter()
-                    .enumerate()
-                    .flat_map(|(i, branch)| {
-                        branch.iter().map(move |e| {
+/// Kometa's config schema as Kometa wrote it, loaded as a `--schema` is.
+fn original_config() -> Result<UserSchema, String> {
+    let value = serde_json::from_str(builtin::ORIGINAL_CONFIG).map_err(|e| e.to_string())?;
+    UserSchema::load(value)
+}
+
+/// What `error` says, from its best leaf (see `best`).
+fn violation(error: &ValidationError<'_>, keys: Keys<'_>) -> Violation {
+    let leaf = best::best(error, keys);
+    let (unexpected, missing, expected, expected_type) = match leaf.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            (unexpected.clone(), None, Vec::new(), None)
+        }
+        ValidationErrorKind::Required { property } => (
+            Vec::new(),
+            property.as_str().map(str::to_string),
+            Vec::new(),
+            None,
+        ),
+        ValidationErrorKind::Enum { options } => (
+            Vec::new(),
+            None,
+            options
+                .as_array()
+                .map(|o| o.iter().map(json_word).collect())
+                .unwrap_or_default(),
+            None,
+        ),
+        ValidationErrorKind::Constant { expected_value } => {
+            (Vec::new(), None, vec![json_word(expected_value)], None)
+        }
+        ValidationErrorKind::Type { kind } => {
+            (Vec::new(), None, Vec::new(), Some(type_words(kind)))
+        }
+        _ => (Vec::new(), None, Vec::new(), None),
+    };
+    let allowed = match leaf.kind() {
+        ValidationErrorKind::AdditionalProperties { .. } => best::allowed_keys(leaf, keys),
+        _ => Vec::new(),
+    };
+    let chosen = !std::ptr::eq(leaf, error);
+    // Each branch's errors, sorted and once each: validators built at
+    // compile time and at run time list them in different orders, and the
+    // former may list one twice.
+    let branches = best::branches(error)
+        .map(|context| {
+            context
+                .iter()
+                .enumerate()
+                .flat_map(|(i, branch)| {
+                    let mut lines: Vec<String> = best::plain(branch)
+                        .into_iter()
+                        .map(|e| {
                             format!(
                                 "branch {}: {}: {}",
                                 i + 1,
                                 e.instance_path().as_str(),
-                                e.masked()
+                                said(e, keys)
                             )
                         })
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
-        Violation {
-            pointer: leaf.instance_path().as_str().to_string(),
-            keyword: leaf.kind().keyword().to_string(),
-            message: leaf.masked().to_string(),
-            unexpected,
-            missing,
-            expected,
-            expected_type,
-            allowed,
-            union: chosen.then(|| {
-                (
-                    error.instance_path().as_str().to_string(),
-                    error.masked().to_string(),
-                )
-            }),
-            branches,
+                        .collect();
+                    lines.sort();
+                    lines.dedup();
+                    lines
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Violation {
+        pointer: leaf.instance_path().as_str().to_string(),
+        keyword: leaf.kind().keyword().to_string(),
+        message: said(leaf, keys),
+        unexpected,
+        missing,
+        expected,
+        expected_type,
+        allowed,
+        union: chosen.then(|| {
+            (
+                error.instance_path().as_str().to_string(),
+                error.masked().to_string(),
+            )
+        }),
+        branches,
+    }
+}
+
+/// What `error` says, its value masked; a pattern a built-in schema
+/// compiles respelt (see `kometa_schemas::PATTERNS`) is named as Kometa
+/// wrote it.
+fn said(error: &ValidationError<'_>, keys: Keys<'_>) -> String {
+    let message = error.masked().to_string();
+    if let (Keys::Table(Kometa::Config), ValidationErrorKind::Pattern { .. }) = (keys, error.kind())
+    {
+        let at = error.schema_path().as_str();
+        if let Some(r) = kometa_schemas::PATTERNS.iter().find(|r| r.at == at) {
+            return message.replace(&format!("\"{}\"", r.now), &format!("\"{}\"", r.was));
         }
     }
+    message
 }
 
 /// A JSON value as a word: strings bare, others as JSON.

@@ -152,7 +152,7 @@ fn kometa_schema() -> Value {
 
 /// Every bundled config, the mistakes file and the check fixtures as JSON,
 /// and each top-level section of each on its own.
-fn documents() -> Vec<(String, Value)> {
+pub(super) fn documents() -> Vec<(String, Value)> {
     let mut files: Vec<_> = [
         crate::test_data::data("configs"),
         crate::test_data::data("redumped"),

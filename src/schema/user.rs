@@ -38,7 +38,7 @@ impl UserSchema {
     /// `prune` cannot follow is compiled whole now.
     pub(super) fn load(schema: Value) -> Result<UserSchema, String> {
         jsonschema::meta::validate(&schema).map_err(|e| {
-            let leaf = best::best(&e, None);
+            let leaf = best::best(&e, best::Keys::None);
             format!(
                 "at {}: {}",
                 pointer(leaf.instance_path().as_str()),

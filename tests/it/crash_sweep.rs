@@ -11,9 +11,10 @@
 //!
 //! A point is a (system call, k-th occurrence) pair of one thread's file,
 //! descriptor and network calls (strace's %file, %desc and %network),
-//! futex, epoll, eventfd and memory-mapping calls and glibc's read of
-//! `/proc/sys/vm/overcommit_memory` excepted (they vary from run to run, or
-//! are not file calls). strace counts `when=K` per call and
+//! futex, epoll, eventfd and memory-mapping calls excepted (they vary from
+//! run to run, or are not file calls). Runs use one malloc arena: with one
+//! per thread, glibc reads `/proc/sys/vm/overcommit_memory` from whichever
+//! thread first trims its heap, which varies. strace counts `when=K` per call and
 //! per thread, so:
 //! - main-thread points are injected without `-f` (only that thread is
 //!   traced); those on the run's own files of fixed names by counting
@@ -497,6 +498,7 @@ impl Workspace {
             .env("NO_COLOR", "1")
             .env("LANG", "C.UTF-8")
             .env("KOMETA_TRAKT_NOW", NOW)
+            .env("GLIBC_TUNABLES", "glibc.malloc.arena_max=1")
             .current_dir(&self.root)
             .stdin(Stdio::null());
         cmd
@@ -749,16 +751,12 @@ impl Call {
 
     /// Whether the call is a point (see the module's comment).
     fn is_point(&self) -> bool {
-        const OVERCOMMIT: &str = "/proc/sys/vm/overcommit_memory";
         !(self.name == "futex"
             || self.name.starts_with("epoll")
             || self.name.starts_with("eventfd")
             || MEMORY_CALLS.contains(&self.name.as_str())
             || self.operand.starts_with("anon_inode:[eventfd]")
-            || self.operand.starts_with("anon_inode:[eventpoll]")
-            // glibc's malloc reads it once, from whichever thread first
-            // trims a thread's heap: which thread, and when, varies.
-            || self.operand.contains(OVERCOMMIT))
+            || self.operand.starts_with("anon_inode:[eventpoll]"))
     }
 
     fn error_point(&self) -> bool {

@@ -23,6 +23,7 @@ mod hardening;
 mod hostile;
 
 mod leak_audit;
+mod linked;
 mod masking;
 mod metadata;
 mod now;
