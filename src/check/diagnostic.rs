@@ -55,6 +55,8 @@ pub(crate) enum Fix {
     /// Each of these characters (a Unicode space after a key's colon)
     /// becomes a plain space: the file then parses as it was meant to.
     Respace(Vec<Range<usize>>),
+    /// The entry at this path goes, its lines removed whole.
+    Remove(Vec<String>),
 }
 
 impl Diagnostic {

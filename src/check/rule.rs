@@ -466,7 +466,7 @@ rules! {
         summary: "A key Kometa no longer reads (`pin`, `force_refresh` under --kometa-version latest).",
         kometa: "Kometa releases after August 2026 removed the PIN flow and `force_refresh` (its PR #3461, from its documentation): the key is ignored.",
         decided_by: [],
-        fixable: false,
+        fixable: true,
         example: "`force_refresh: false` for Kometa after August 2026",
     }
     PlaintextSecret {

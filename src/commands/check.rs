@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use super::{Context, EditArgs, Exit, Failure, emit};
 use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check, check_file};
+use crate::document::remove::remove_entry;
 use crate::document::{Document, Protect, Source, apply};
 use crate::linked::{Linked, LinkedSchemas};
 use crate::persist::{self, Needs, Session};
@@ -296,20 +297,24 @@ fn fixed_text(
     }
     let repaired = current.clone();
     for d in check(&repaired, schemas, options).diagnostics {
-        let Some(Fix::Edits(edits)) = &d.fix else {
-            continue;
-        };
         // Every fix is built to change no secret and nothing outside the
         // trakt block, and may rename a placeholder: none is protected.
-        match apply(&current, edits, &Protect::NONE, None) {
-            Ok(outcome) => {
+        let fixed = match &d.fix {
+            Some(Fix::Edits(edits)) => apply(&current, edits, &Protect::NONE, None)
+                .map(|outcome| outcome.text)
+                .map_err(|e| e.to_string()),
+            Some(Fix::Remove(path)) => remove_entry(&current, path).map_err(|e| e.to_string()),
+            _ => continue,
+        };
+        match fixed {
+            Ok(text) => {
                 made.push(said(&repaired, &d));
-                current = outcome.text;
+                current = text;
             }
             Err(e) => eprintln!(
                 "kometa-trakt: {name}: cannot fix [{}]: {}",
                 d.rule.id(),
-                printable(&e.to_string())
+                printable(&e)
             ),
         }
     }

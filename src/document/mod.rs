@@ -10,6 +10,7 @@ mod events;
 mod lex;
 pub(crate) mod lookup;
 pub(crate) mod path;
+pub(crate) mod remove;
 pub(crate) mod scalar;
 pub(crate) mod shape;
 pub(crate) mod source;

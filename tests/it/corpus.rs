@@ -68,7 +68,7 @@ const REFUSED: &[(&str, &[&str], &str)] = &[
 const NOT_TRAKT: &[&str] = &["kt-jinja-template", "kt-nested-trakt", "28_", "29_"];
 
 /// Files whose trakt block the line-based oracle cannot read: flow style
-/// (tests/traps.rs covers flow edits byte by byte).
+/// (tests/it/traps.rs covers flow edits byte by byte).
 const NOT_LINES: &[&str] = &["kt-flow-authorization"];
 
 /// The Jinja template that is not YAML, and the file whose `trakt` key is

@@ -32,6 +32,7 @@ mod preflight;
 mod private_files;
 
 mod races;
+mod readme;
 mod recovery;
 mod renew;
 mod restore;

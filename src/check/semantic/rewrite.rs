@@ -1,7 +1,7 @@
 //! Keys Kometa adds when they are missing, by rewriting the whole file.
 
 use super::Rules;
-use crate::check::diagnostic::Diagnostic;
+use crate::check::diagnostic::{Diagnostic, Fix};
 use crate::check::rule::Rule;
 use crate::document::{Edit, Entry, NewValue, Node, Value};
 
@@ -75,7 +75,8 @@ impl<'d, 'a> Rules<'d, 'a> {
                     "`trakt.{key}` is obsolete: Kometa releases after August 2026 read no `{key}`"
                 ),
             )
-            .hint(format!("remove the `{key}:` line"));
+            .hint(format!("remove the `{key}:` line (`check --fix` does)"))
+            .repair(Fix::Remove(vec!["trakt".into(), key.into()]));
             self.push(d, Some(format!("/{key}")));
         }
     }
