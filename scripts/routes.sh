@@ -11,7 +11,8 @@
 #      `check` on the bundled example, and .dockerignore against the files the build read
 #   3. pre-commit's `language: rust` hooks from this clone (repo: its path, rev: HEAD):
 #      kometa-trakt-check blocks a bad config and passes the bundled example, kometa-trakt-fix
-#      fixes a bad one; the first run (clone, cargo install, run) is timed
+#      fixes a bad one, kometa-trakt-config blocks a config without Kometa's tmdb section and
+#      passes a whole one; the first run (clone, cargo install, run) is timed
 #
 # Usage: scripts/routes.sh [WHEEL]     (WHEEL: a wheel for the Action's `wheel` input, e.g. from
 #                                       scripts/dist.sh wheel; without it that case is skipped)
@@ -290,6 +291,7 @@ repos:
     hooks:
       - id: kometa-trakt-check
       - id: kometa-trakt-fix
+      - id: kometa-trakt-config
 EOF
 hook() { # hook ID: pre-commit run ID --all-files in the repository; output in hook.out, exit in $code
     local started=$SECONDS
@@ -329,6 +331,16 @@ cmp -s "$repo/config/config.yml" fixtures/fix/pin-type.yml ||
     fail "pre-commit: kometa-trakt-fix did not make the file fixtures/fix/pin-type.yml"
 hook kometa-trakt-fix
 [ "$code" = 0 ] || fail "pre-commit: kometa-trakt-fix failed on the fixed file (exit $code)"
+
+say "pre-commit: kometa-trakt-config on a config without Kometa's tmdb section (blocked), then on a whole one"
+cp fixtures/config.yml "$repo/config/config.yml"
+hook kometa-trakt-config
+if ! { [ "$code" = 1 ] && grep -qF 'lacks the required key `tmdb`' "$work/hook.out"; }; then
+    fail "pre-commit: kometa-trakt-config did not block a config without tmdb (exit $code)"
+fi
+cp tests/data/configs/kt-authorized-hex.yml "$repo/config/config.yml"
+hook kometa-trakt-config
+[ "$code" = 0 ] || fail "pre-commit: kometa-trakt-config failed a whole config (exit $code)"
 
 # ---- Timings ------------------------------------------------------------------------------------
 
