@@ -256,17 +256,19 @@ fn report(
 /// The text with every fix of its findings applied: first web spaces
 /// after a key's colon (the file may not parse before), then each other
 /// finding's edits, one at a time. A fix that does not take is left out
-/// (its finding remains) and named. Returns the text and a line for each
-/// fix made (its finding's place and words, secrets masked).
+/// (its finding remains) and named. Returns the text, a line for each fix
+/// made (its finding's place and words, secrets masked) and one for each
+/// fix that did not take.
 fn fixed_text(
     file: &Path,
     text: &str,
     schemas: &Schemas,
     options: &Options,
-) -> (String, Vec<String>) {
+) -> (String, Vec<String>, Vec<String>) {
     let name = file.display();
     let mut current = text.to_string();
     let mut made = Vec::new();
+    let mut refused = Vec::new();
     let said = |text: &str, d: &Diagnostic| {
         let at = d
             .range
@@ -288,10 +290,10 @@ fn fixed_text(
                     made.push(said(text, &d));
                     current = respaced;
                 }
-                Err(e) => eprintln!(
+                Err(e) => refused.push(format!(
                     "kometa-trakt: {name}: cannot fix [{}]: with plain spaces the file still does not parse ({e})",
                     d.rule.id()
-                ),
+                )),
             }
         }
     }
@@ -311,14 +313,14 @@ fn fixed_text(
                 made.push(said(&repaired, &d));
                 current = text;
             }
-            Err(e) => eprintln!(
+            Err(e) => refused.push(format!(
                 "kometa-trakt: {name}: cannot fix [{}]: {}",
                 d.rule.id(),
                 printable(&e)
-            ),
+            )),
         }
     }
-    (current, made)
+    (current, made, refused)
 }
 
 /// `text` with each of `ranges` (web spaces) replaced by as many plain
@@ -351,7 +353,11 @@ fn fix(
     };
     let shown = file.display().to_string();
     let diff = |old: &str, new: &str| unified(old, new, None, &shown, ctx.color, Reveal::Masked);
-    let (text, made) = fixed_text(file, &loaded.text, schemas, options);
+    let say = |refused: Vec<String>| refused.iter().for_each(|r| eprintln!("{r}"));
+    let (text, made, refused) = fixed_text(file, &loaded.text, schemas, options);
+    if made.is_empty() || args.edit.preview() {
+        say(refused);
+    }
     if made.is_empty() {
         return Ok(None);
     }
@@ -364,7 +370,9 @@ fn fix(
     }
     let mut session =
         Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| super::unsaved(file, e))?;
-    let (text, made) = fixed_text(file, session.text(), schemas, options);
+    // Fixed again under the lock: the file may have changed meanwhile.
+    let (text, made, refused) = fixed_text(file, session.text(), schemas, options);
+    say(refused);
     if made.is_empty() {
         return Ok(None);
     }

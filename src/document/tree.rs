@@ -443,11 +443,21 @@ impl<'s, 'a, 'k> Builder<'s, 'a, 'k> {
         }
         let unresolved_alias = self.aliases.iter().any(|id| !self.anchors.contains(id));
         let facts = self.shape.finish();
+        // A block collection or block scalar ends where the next token
+        // starts: its secret range stops at its last character, so that a
+        // masked line never takes the next line's indentation with it.
+        let text = self.src.text;
+        let secrets = facts
+            .secrets
+            .into_iter()
+            .map(|r| r.start..r.start + text[r.clone()].trim_end().len())
+            .filter(|r| !r.is_empty())
+            .collect();
         Parsed {
             roots: self.roots,
             doc_starts: self.doc_starts,
             duplicates: facts.duplicates,
-            secrets: facts.secrets,
+            secrets,
             unlaid: facts.unlaid,
             unresolved_alias,
             indent_step: if self.step.0 <= STEP_SEARCH {

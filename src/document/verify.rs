@@ -31,7 +31,7 @@ use super::{Document, EditError};
 /// Alias expansions beyond this many nodes skip the yaml-rust2 loader,
 /// which expands aliases by copying (an alias bomb would exhaust memory).
 /// The loader is asked only where yaml-rust2's events differ from saphyr's.
-const EXPANSION_LIMIT: usize = 1_000_000;
+pub(super) const EXPANSION_LIMIT: usize = 1_000_000;
 
 /// The result of an edit checked over the whole document: its parse, when
 /// one was asked for.
