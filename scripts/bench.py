@@ -12,6 +12,7 @@ names a Python with Kometa's pins), interleaved, wall and CPU time.
 
 usage: bench.py RUNS VENV_BIN DATA_DIR BINARY HELLO [BASELINE] (run by scripts/bench.sh)
    or: bench.py edits RUNS DATA_DIR BINARY [BASELINE]   (the edit tables only)
+   or: bench.py whole RUNS VENV_BIN BINARY              (the whole-config table only)
 """
 import glob
 import os
@@ -154,8 +155,12 @@ if len(sys.argv) > 1 and sys.argv[1] == "edits":
     edits(int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else None)
     sys.exit(0)
 
-runs, venv, data, ours, hello = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
-baseline = sys.argv[6] if len(sys.argv) > 6 else None
+whole_only = len(sys.argv) > 1 and sys.argv[1] == "whole"
+if whole_only:
+    runs, venv, ours = int(sys.argv[2]), sys.argv[3], sys.argv[4]
+else:
+    runs, venv, data, ours, hello = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+    baseline = sys.argv[6] if len(sys.argv) > 6 else None
 schema = "schemas/trakt.schema.json"
 kometa_schema = "tests/data/schemas/kometa-config-schema.json"
 template = "tests/data/configs/01_Kometa__config.yml.template.yml"
@@ -206,6 +211,60 @@ def timed(cmd):
 
 def fmt(ms):
     return f"{ms:.2f} ms" if ms < 10 else f"{ms:.1f} ms" if ms < 100 else f"{ms:,.0f} ms"
+
+
+def whole(runs, venv, ours):
+    """The whole config in one lint step (issue 24): interleaved rounds, each case as often as its
+    speed allows, wall and CPU time (a loaded machine inflates wall time; CPU time is steadier)."""
+    check = [ours, "check", "--color", "never"]
+    kometa_python = os.environ.get("KOMETA_PYTHON")
+    whole = [
+        ("`kometa-trakt check`", [*check, kitchen], runs),
+        ("`kometa-trakt check --schema kometa` (built in, linked files on)", [*check, "--schema", "kometa", kitchen], runs),
+        ("`kometa-trakt check --schema FILE` (Kometa's schema compiled at run time)", [*check, "--schema", kometa_schema, kitchen], runs),
+        ("check-jsonschema, trakt schema", [f"{venv}/check-jsonschema", "--schemafile", schema, kitchen], max(3, runs // 3)),
+        ("check-jsonschema, Kometa's schema", [f"{venv}/check-jsonschema", "--regex-variant", "python",
+                                               "--schemafile", kometa_schema, kitchen], max(3, runs // 3)),
+    ]
+    if kometa_python:
+        whole.append(("Kometa 2.4.4's validator, structure level (a lower bound of `kometa --validate`)",
+                      [kometa_python, "scripts/kometa-validate", kitchen, "structure"], max(3, runs // 3)))
+    for _, cmd, _ in whole:
+        timed(cmd), timed(cmd)
+    results = {name: [] for name, _, _ in whole}
+    for i in range(runs):
+        for name, cmd, n in whole:
+            if i < n:
+                results[name].append(timed(cmd))
+    load = os.getloadavg()[0]
+    print(f"\nThe whole config (Kometa's kitchen sink, 52 KB): {runs} interleaved rounds (the Python tools in the "
+          f"first {max(3, runs // 3)}), load average {load:.1f}.\n")
+    print("| command | wall median (min) | CPU median |")
+    print("|---|---:|---:|")
+    median = {}
+    for name, _, _ in whole:
+        wall = [w for w, _ in results[name]]
+        cpu = [c for _, c in results[name]]
+        median[name] = (statistics.median(wall), min(wall), statistics.median(cpu))
+        print(f"| {name} | {fmt(median[name][0])} ({fmt(median[name][1])}) | {fmt(median[name][2])} |")
+    ours_check = median[whole[0][0]]
+    ours_kometa = median[whole[1][0]]
+    ratios = [
+        ("`check --schema kometa` / `check`", ours_kometa, ours_check, "little more"),
+        ("check-jsonschema (trakt schema) / `check`", median[whole[3][0]], ours_check, "≥ 200x"),
+        ("check-jsonschema (Kometa's schema) / `check --schema kometa`", median[whole[4][0]], ours_kometa, "≥ 150x"),
+    ]
+    if kometa_python:
+        ratios.append(("Kometa's validator / `check --schema kometa`", median[whole[5][0]], ours_kometa, "≥ 100x"))
+    print("\n| ratio | median wall | min wall | CPU | goal |")
+    print("|---|---:|---:|---:|---:|")
+    for name, a, b, goal in ratios:
+        print(f"| {name} | {a[0] / b[0]:.2f}x | {a[1] / b[1]:.2f}x | {a[2] / b[2]:.2f}x | {goal} |")
+
+
+if whole_only:
+    whole(runs, venv, ours)
+    sys.exit(0)
 
 
 cpu = "unknown CPU"
@@ -307,48 +366,5 @@ print(f"| renew / curl | {renew_ms / curl_ms:.2f}x | |")
 # 4. Every command that edits, beside `check` on the same files (issue 25).
 edits(runs, data, ours, baseline)
 
-# 5. The whole config in one lint step (issue 24): interleaved rounds, each case as often as its
-# speed allows, wall and CPU time (a loaded machine inflates wall time; CPU time is steadier).
-kometa_python = os.environ.get("KOMETA_PYTHON")
-whole = [
-    ("`kometa-trakt check`", [*check, kitchen], runs),
-    ("`kometa-trakt check --schema kometa` (built in, linked files on)", [*check, "--schema", "kometa", kitchen], runs),
-    ("`kometa-trakt check --schema FILE` (Kometa's schema compiled at run time)", [*check, "--schema", kometa_schema, kitchen], runs),
-    ("check-jsonschema, trakt schema", [f"{venv}/check-jsonschema", "--schemafile", schema, kitchen], max(3, runs // 3)),
-    ("check-jsonschema, Kometa's schema", [f"{venv}/check-jsonschema", "--regex-variant", "python",
-                                           "--schemafile", kometa_schema, kitchen], max(3, runs // 3)),
-]
-if kometa_python:
-    whole.append(("Kometa 2.4.4's validator, structure level (a lower bound of `kometa --validate`)",
-                  [kometa_python, "scripts/kometa-validate", kitchen, "structure"], max(3, runs // 3)))
-for _, cmd, _ in whole:
-    timed(cmd), timed(cmd)
-results = {name: [] for name, _, _ in whole}
-for i in range(runs):
-    for name, cmd, n in whole:
-        if i < n:
-            results[name].append(timed(cmd))
-load = os.getloadavg()[0]
-print(f"\nThe whole config (Kometa's kitchen sink, 52 KB): {runs} interleaved rounds (the Python tools in the "
-      f"first {max(3, runs // 3)}), load average {load:.1f}.\n")
-print("| command | wall median (min) | CPU median |")
-print("|---|---:|---:|")
-median = {}
-for name, _, _ in whole:
-    wall = [w for w, _ in results[name]]
-    cpu = [c for _, c in results[name]]
-    median[name] = (statistics.median(wall), min(wall), statistics.median(cpu))
-    print(f"| {name} | {fmt(median[name][0])} ({fmt(median[name][1])}) | {fmt(median[name][2])} |")
-ours_check = median[whole[0][0]]
-ours_kometa = median[whole[1][0]]
-ratios = [
-    ("`check --schema kometa` / `check`", ours_kometa, ours_check, "little more"),
-    ("check-jsonschema (trakt schema) / `check`", median[whole[3][0]], ours_check, "≥ 200x"),
-    ("check-jsonschema (Kometa's schema) / `check --schema kometa`", median[whole[4][0]], ours_kometa, "≥ 150x"),
-]
-if kometa_python:
-    ratios.append(("Kometa's validator / `check --schema kometa`", median[whole[5][0]], ours_kometa, "≥ 100x"))
-print("\n| ratio | median wall | min wall | CPU | goal |")
-print("|---|---:|---:|---:|---:|")
-for name, a, b, goal in ratios:
-    print(f"| {name} | {a[0] / b[0]:.2f}x | {a[1] / b[1]:.2f}x | {a[2] / b[2]:.2f}x | {goal} |")
+# 5. The whole config in one lint step (issue 24).
+whole(runs, venv, ours)

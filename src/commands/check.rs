@@ -258,10 +258,11 @@ fn report(
 /// finding's edits, one at a time. A fix that does not take is left out
 /// (its finding remains) and named. Returns the text, a line for each fix
 /// made (its finding's place and words, secrets masked) and one for each
-/// fix that did not take.
+/// fix that did not take. `found` are the findings of `text`, when known.
 fn fixed_text(
     file: &Path,
     text: &str,
+    found: Option<Vec<Diagnostic>>,
     schemas: &Schemas,
     options: &Options,
 ) -> (String, Vec<String>, Vec<String>) {
@@ -282,12 +283,13 @@ fn fixed_text(
         ))
         .into_owned()
     };
-    for d in check(text, schemas, options).diagnostics {
+    let found = found.unwrap_or_else(|| check(text, schemas, options).diagnostics);
+    for d in &found {
         if let Some(Fix::Respace(ranges)) = &d.fix {
             let respaced = respace(text, ranges);
             match Document::parse(&respaced) {
                 Ok(_) => {
-                    made.push(said(text, &d));
+                    made.push(said(text, d));
                     current = respaced;
                 }
                 Err(e) => refused.push(format!(
@@ -298,7 +300,12 @@ fn fixed_text(
         }
     }
     let repaired = current.clone();
-    for d in check(&repaired, schemas, options).diagnostics {
+    // Without web spaces respaced, the findings are those of `text`.
+    let found = match repaired == text {
+        true => found,
+        false => check(&repaired, schemas, options).diagnostics,
+    };
+    for d in found {
         // Every fix is built to change no secret and nothing outside the
         // trakt block, and may rename a placeholder: none is protected.
         let fixed = match &d.fix {
@@ -354,14 +361,16 @@ fn fix(
     let shown = file.display().to_string();
     let diff = |old: &str, new: &str| unified(old, new, None, &shown, ctx.color, Reveal::Masked);
     let say = |refused: Vec<String>| refused.iter().for_each(|r| eprintln!("{r}"));
-    let (text, made, refused) = fixed_text(file, &loaded.text, schemas, options);
-    if made.is_empty() || args.edit.preview() {
-        say(refused);
-    }
-    if made.is_empty() {
+    let found = check(&loaded.text, schemas, options).diagnostics;
+    if !found.iter().any(|d| d.fix.is_some()) {
         return Ok(None);
     }
     if args.edit.preview() {
+        let (text, made, refused) = fixed_text(file, &loaded.text, Some(found), schemas, options);
+        say(refused);
+        if made.is_empty() {
+            return Ok(None);
+        }
         fixed.extend(made);
         if args.edit.dry_run || args.edit.diff {
             emit(out, &diff(&loaded.text, &text))?;
@@ -370,8 +379,9 @@ fn fix(
     }
     let mut session =
         Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| super::unsaved(file, e))?;
-    // Fixed again under the lock: the file may have changed meanwhile.
-    let (text, made, refused) = fixed_text(file, session.text(), schemas, options);
+    // Fixed under the lock: the file may have changed since it was read.
+    let found = (session.text() == loaded.text).then_some(found);
+    let (text, made, refused) = fixed_text(file, session.text(), found, schemas, options);
     say(refused);
     if made.is_empty() {
         return Ok(None);

@@ -150,5 +150,3 @@ impl<'a> Document<'a> {
 
 #[cfg(test)]
 mod properties;
-#[cfg(test)]
-mod yaml_suite;
