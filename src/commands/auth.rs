@@ -75,7 +75,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     let parsed = tokens::parse(file, &loaded.text, false)?;
     let current = &parsed.block;
     // Everything that could stop the save is checked before Trakt is called.
-    plan(file, &parsed, now, Pin::Clear)?;
+    let planned = plan(file, &parsed, now, Pin::Clear)?;
     let secrets = ctx.secrets(file);
     let credentials = current
         .credentials(&secrets)
@@ -94,7 +94,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
                     "note: the file holds a PIN; `--pin` would use it (legacy: Trakt retired its PIN page), the device flow does not\n",
                 )?;
             }
-            let ready = tokens::ready(ctx, file, &parsed, now, Pin::Clear)?;
+            let ready = tokens::ready(ctx, file, &parsed, planned, now, Pin::Clear)?;
             device(&client, ready, &parsed, now, out)?
         }
         Some(given) => {
@@ -112,7 +112,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
                     })?,
                 pin => pin.to_string(),
             };
-            let ready = tokens::ready(ctx, file, &parsed, now, Pin::Clear)?;
+            let ready = tokens::ready(ctx, file, &parsed, planned, now, Pin::Clear)?;
             ready.spend(now, &parsed, || client.exchange_pin(&pin))?
         }
     };

@@ -105,7 +105,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         )?;
         return Ok(Exit::Ok);
     };
-    plan(file, &parsed, now, Pin::Keep)?;
+    let planned = plan(file, &parsed, now, Pin::Keep)?;
     if args.edit.preview() {
         let preview = token_edits(current, &likely_answer(now, current), Pin::Keep);
         let planned = parsed.edit(&preview).map_err(|e| super::refused(file, e))?;
@@ -138,7 +138,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
         &credentials.client_id,
         credentials.client_secret.as_deref(),
     )?;
-    let ready = tokens::ready(ctx, file, &parsed, now, Pin::Keep)?;
+    let ready = tokens::ready(ctx, file, &parsed, planned, now, Pin::Keep)?;
     let renewed_meanwhile = {
         let mut slot = None;
         let locked = parsed.of(file, ready.text(), &mut slot)?;

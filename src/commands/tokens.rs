@@ -115,11 +115,13 @@ pub(crate) struct Ready {
 }
 
 /// Makes ready to spend something for the config `file`, read and parsed
-/// before as `parsed`. Any failure here leaves nothing spent (exit 2).
+/// before as `parsed`, on which [`plan`] gave `planned`. Any failure here
+/// leaves nothing spent (exit 2).
 pub(crate) fn ready(
     ctx: &Context,
     file: &Path,
     parsed: &Parsed<'_>,
+    planned: usize,
     now: i64,
     pin: Pin,
 ) -> Result<Ready, Failure> {
@@ -132,10 +134,15 @@ pub(crate) fn ready(
     };
     let mut session = Session::begin(file, Needs::WriteOrRecover, ctx.wait()).map_err(not_sent)?;
     // Under the lock the file is read again; when it still holds what was
-    // parsed before, that parse holds.
-    let mut slot = None;
-    let locked = parsed.of(file, session.text(), &mut slot)?;
-    let size = plan(file, locked, now, pin)? as u64 + ANSWER_ROOM;
+    // parsed and planned on before, that plan holds.
+    let size = match session.text() == parsed.text() {
+        true => planned,
+        false => {
+            let mut slot = None;
+            plan(file, parsed.of(file, session.text(), &mut slot)?, now, pin)?
+        }
+    } as u64
+        + ANSWER_ROOM;
     let reservation = session.reserve(size).map_err(not_sent)?;
     Ok(Ready {
         session,
