@@ -60,9 +60,39 @@ fn sources(dir: &Path, prefix: &[String], out: &mut Vec<(Vec<String>, String)>) 
 /// The code of a file without its comments (doc comments included).
 fn code(text: &str) -> String {
     text.lines()
-        .map(|l| l.split("//").next().unwrap_or_default())
+        .map(without_comment)
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// `line` up to a `//` that starts a comment: not one inside a string
+/// (`"://"`); a character literal (`'"'`, `'\''`) opens no string.
+fn without_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let mut in_string = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if in_string => i += 1,
+            b'"' => in_string = !in_string,
+            b'\'' if !in_string => {
+                // A character literal: one character or an escape, then a
+                // quote (a lifetime has none).
+                let len = if bytes.get(i + 1) == Some(&b'\\') {
+                    3
+                } else {
+                    2
+                };
+                if bytes.get(i + len) == Some(&b'\'') {
+                    i += len;
+                }
+            }
+            b'/' if !in_string && bytes.get(i + 1) == Some(&b'/') => return &line[..i],
+            _ => {}
+        }
+        i += 1;
+    }
+    line
 }
 
 /// The top-level modules `module`'s code reaches through `crate::` paths
@@ -180,6 +210,23 @@ fn every_import_follows_the_layer_table() {
             .is_none_or(|l| !["lib", "main", "layers"].contains(&l.as_str()))
     });
     assert_eq!(forbidden(&files), Vec::<String>::new());
+}
+
+#[test]
+fn comments_end_lines_but_not_inside_strings_or_characters() {
+    assert_eq!(without_comment("let a = 1; // crate::x"), "let a = 1; ");
+    assert_eq!(
+        without_comment(r#"if s.contains("://") { // c"#),
+        r#"if s.contains("://") { "#
+    );
+    assert_eq!(
+        without_comment(r#"matches!(b, b'"' | b'\'') // c"#),
+        r#"matches!(b, b'"' | b'\'') "#
+    );
+    assert_eq!(
+        without_comment("fn f<'a>(x: &'a str) // c"),
+        "fn f<'a>(x: &'a str) "
+    );
 }
 
 #[test]

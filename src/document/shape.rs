@@ -115,6 +115,22 @@ impl Shape {
         }
     }
 
+    /// Secrets written inside a value, whatever its key (when secrets are
+    /// looked for): the password of a URL's user information, the values
+    /// of query parameters that name a token, key or password
+    /// (`X-Plex-Token=`, `apikey=`), and a webhook's token
+    /// (`/webhooks/ID/TOKEN`). `raw` is the value's source text, at byte `at`.
+    pub(crate) fn inline_secrets(&mut self, raw: &str, at: usize) {
+        if self.secret_key.is_none() || !raw.contains("://") {
+            return;
+        }
+        self.secrets.extend(
+            url_secrets(raw)
+                .into_iter()
+                .map(|r| r.start + at..r.end + at),
+        );
+    }
+
     /// How many collections are open.
     pub(crate) fn depth(&self) -> usize {
         self.levels.len()
@@ -235,6 +251,65 @@ impl Shape {
             unlaid: self.unlaid,
         }
     }
+}
+
+/// Query parameters whose values are secrets (compared lowercased, without
+/// `-` and `_`); any name ending in `token` is one too.
+const SECRET_PARAMETERS: &[&str] = &["apikey", "key", "password", "pass", "secret", "signature"];
+
+/// The secrets inside the URLs of `raw` (see [`Shape::inline_secrets`]).
+fn url_secrets(raw: &str) -> Vec<Range<usize>> {
+    let bytes = raw.as_bytes();
+    // Where a URL's part starting at `from` ends: at one of `stops`, a
+    // blank or a quote.
+    let end = |from: usize, stops: &[u8]| {
+        bytes[from..]
+            .iter()
+            .position(|b| stops.contains(b) || b.is_ascii_whitespace() || matches!(b, b'"' | b'\''))
+            .map_or(bytes.len(), |i| from + i)
+    };
+    let mut out = Vec::new();
+    let mut search = 0;
+    while let Some(i) = raw[search..].find("://") {
+        let host = search + i + 3;
+        let url_end = end(host, b"");
+        let authority_end = end(host, b"/?#");
+        if let Some(at) = raw[host..authority_end].rfind('@')
+            && let Some(colon) = raw[host..host + at].find(':')
+        {
+            out.push(host + colon + 1..host + at);
+        }
+        if let Some(q) = raw[host..url_end].find('?') {
+            let mut p = host + q + 1;
+            while p < url_end {
+                let pe = end(p, b"&#").min(url_end);
+                if let Some(eq) = raw[p..pe].find('=') {
+                    let name: String = raw[p..p + eq]
+                        .chars()
+                        .filter(|c| !matches!(c, '-' | '_'))
+                        .flat_map(char::to_lowercase)
+                        .collect();
+                    if name.ends_with("token") || SECRET_PARAMETERS.contains(&name.as_str()) {
+                        out.push(p + eq + 1..pe);
+                    }
+                }
+                if pe >= url_end || bytes[pe] == b'#' {
+                    break;
+                }
+                p = pe + 1;
+            }
+        }
+        if let Some(w) = raw[host..url_end].find("/webhooks/") {
+            let id = host + w + "/webhooks/".len();
+            if let Some(slash) = raw[id..url_end].find('/') {
+                let token = id + slash + 1;
+                out.push(token..end(token, b"/?#").min(url_end));
+            }
+        }
+        search = url_end.max(host);
+    }
+    out.retain(|r| !r.is_empty());
+    out
 }
 
 /// A 64-bit hash of a key's text (SipHash with fixed keys: the same key

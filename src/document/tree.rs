@@ -664,6 +664,10 @@ impl<'s, 'a, 'k> Builder<'s, 'a, 'k> {
             node.anchor,
             written,
         );
+        if matches!(role, Role::Value | Role::Item) {
+            self.shape
+                .inline_secrets(&self.src.text[node.start..node.end], node.start);
+        }
         let (kept, skip) = match self.skip {
             Skip::Depth(_) => (false, self.skip),
             Skip::NextValue => (false, Skip::No),

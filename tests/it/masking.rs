@@ -9,9 +9,16 @@ const SECRET: &str = "S3cr3tS3cr3tS3cr3tS3cr3t";
 
 /// Every output format of `check` on `text`: none may hold the secret.
 fn check_never_shows(text: &str) {
+    check_with_never_shows(text, &[]);
+}
+
+/// The same, with `args` given to `check`.
+fn check_with_never_shows(text: &str, args: &[&str]) {
     let (_dir, file) = temp_file("config.yml", text.as_bytes());
     for format in ["text", "json", "github", "sarif"] {
-        let r = kt(["check", "--format", format, file.to_str().unwrap()]).run();
+        let r = kt(["check", "--format", format, file.to_str().unwrap()])
+            .args(args)
+            .run();
         assert!(
             !r.stdout.contains(&SECRET[..8]) && !r.stderr.contains(&SECRET[..8]),
             "{format} shows the secret of:\n{text}\n{}",
@@ -32,6 +39,23 @@ fn values_under_near_miss_keys_are_masked() {
         check_never_shows(&format!(
             "trakt:\n  client_id: 4f2a9c1e7b3d8a6f0e5c2b9d7a4f1e8c3b6d9a2f5e8c1b4d7a0f3e6c9b2d5a8f\n  {key}: {SECRET}\n"
         ));
+    }
+}
+
+#[test]
+fn secrets_inside_urls_are_masked_whatever_their_key() {
+    // Each line is a finding of Kometa's schema (an unknown key on the
+    // URL's line), so that the line is shown.
+    for url in [
+        format!("http://admin:{SECRET}@radarr:7878"),
+        format!("https://plex:32400/?X-Plex-Token={SECRET}"),
+        format!("https://plex:32400/library?a=1&apikey={SECRET}#top"),
+        format!("https://discord.com/api/webhooks/1234/{SECRET}"),
+    ] {
+        check_with_never_shows(
+            &format!("radarr: {{url: '{url}', bogus: 1}}\nwebhooks: {{error: {url}, z: 1}}\n"),
+            &["--schema", "kometa"],
+        );
     }
 }
 
