@@ -89,6 +89,14 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     } else {
         args.files.clone()
     };
+    if let Some(dir) = &args.workdir
+        && !dir.is_dir()
+    {
+        return Err(Failure::usage(format!(
+            "--workdir {}: not a directory",
+            dir.display()
+        )));
+    }
     let extra = args.schema.as_deref().map(load_schema).transpose()?;
     let built_in = extra.as_ref().and_then(Schema::built_in);
     let following = !args.no_linked && (args.linked || built_in.is_some());

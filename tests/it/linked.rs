@@ -473,3 +473,32 @@ fn the_pre_commit_hook_checks_the_whole_config_with_its_linked_files() {
         "{hook}"
     );
 }
+
+#[test]
+fn a_working_directory_that_is_none_is_refused_before_anything_is_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("config.yml");
+    std::fs::write(
+        &config,
+        "libraries:\n  Movies:\n    collection_files:\n      - file: x.yml\n",
+    )
+    .unwrap();
+    let missing = dir.path().join("nowhere");
+    let r = crate::support::kt([
+        "check",
+        "--linked",
+        "--workdir",
+        missing.to_str().unwrap(),
+        config.to_str().unwrap(),
+    ])
+    .run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kometa-trakt: --workdir {}: not a directory\n",
+            missing.display()
+        )
+    );
+}
