@@ -69,7 +69,7 @@ with zipfile.ZipFile(wheel) as z:
             z.extract(info, dest)
 EOF
     local bin
-    bin=$(find "$tmp" -path '*/scripts/*' -type f | head -n 1)
+    bin=$(find "$tmp" -path '*/scripts/*' -type f -print -quit)
     [ -n "$bin" ] || { echo "dist.sh: no binary in $wheel" >&2; exit 1; }
     local dir="$tmp/$stem"
     mkdir "$dir"

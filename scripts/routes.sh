@@ -59,7 +59,8 @@ trap 'rm -rf "$work"' EXIT
 
 # ---- 0. The version the first release will have, everywhere it is named ----------------------
 
-version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+# (No `| head`: under pipefail a writer cut short by it fails the script with SIGPIPE.)
+version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | sed -n 1p)
 action_version=$(python3 -c 'import sys, yaml; print(yaml.safe_load(open(sys.argv[1]))["inputs"]["version"]["default"])' action.yml)
 [ "$action_version" = "$version" ] || fail "action.yml's version input defaults to $action_version, Cargo.toml says $version"
 grep -qx "RUN pip install --no-cache-dir kometa-trakt==$version" docker/Dockerfile.pypi ||
@@ -175,7 +176,7 @@ case "$builder_image" in
     *) fail "docker/Dockerfile: the builder $builder_image is not Debian 12 (bookworm): its glibc may be newer than Kometa's image's" ;;
 esac
 [ "$(instructions final FROM)" = kometateam/kometa ] || fail "docker/Dockerfile: the final stage is not FROM kometateam/kometa"
-host_glibc=$(ldd --version | head -n 1 | grep -oE '[0-9]+\.[0-9]+$')
+host_glibc=$(ldd --version | sed -n '1s/.* \([0-9][0-9]*\.[0-9][0-9]*\)$/\1/p')
 say "docker: the builder stage ($builder_image, WORKDIR $workdir = $root; glibc here $host_glibc)"
 
 started=$SECONDS
