@@ -10,8 +10,10 @@ use yaml_rust2::{Yaml, YamlLoader};
 use super::Document;
 use super::apply::text_problem;
 use super::data::Data;
+use super::lex::line_start;
 use super::lookup::{Found, is_merge_key};
 use super::scalar::Resolved;
+use super::source::line_after;
 use super::tree::{Kind, Node};
 use super::verify::EXPANSION_LIMIT;
 
@@ -84,11 +86,11 @@ pub(crate) fn remove_entry(text: &str, path: &[String]) -> Result<String, Kept> 
 /// key's indentation or less after the value is not the entry's: a block
 /// scalar's node reaches up to the next token, over such lines.
 fn entry_end(text: &str, start: usize, indent: usize, value_end: usize) -> usize {
-    let last = line_end(text, value_end.saturating_sub(1).max(start));
-    let mut end = line_end(text, start);
+    let last = line_after(text, value_end.saturating_sub(1).max(start));
+    let mut end = line_after(text, start);
     let mut at = end;
     while at < last {
-        let next = line_end(text, at);
+        let next = line_after(text, at);
         let line = text[at..next].trim_end_matches(['\n', '\r']);
         let content = line.trim_start_matches(' ');
         let deeper = line.len() - content.len() > indent;
@@ -206,16 +208,6 @@ fn remove_yaml(node: &mut Yaml, path: &[String]) -> bool {
         map.get_mut(&key)
             .is_some_and(|child| remove_yaml(child, rest))
     }
-}
-
-/// Where the line holding `byte` starts.
-fn line_start(text: &str, byte: usize) -> usize {
-    text[..byte].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// Where the line holding `byte` ends, after its line break.
-fn line_end(text: &str, byte: usize) -> usize {
-    text[byte..].find('\n').map_or(text.len(), |i| byte + i + 1)
 }
 
 #[cfg(test)]

@@ -174,17 +174,20 @@ impl<'a> Source<'a> {
 
     /// Where the line holding `byte` ends (before its line break).
     pub(crate) fn line_end(&self, byte: usize) -> usize {
-        let rest = &self.text[byte..];
-        let nl = rest.find('\n').map_or(self.text.len(), |i| byte + i);
-        if nl < self.text.len() && nl > byte && self.text.as_bytes()[nl - 1] == b'\r' {
-            nl - 1
-        } else {
-            nl
-        }
+        super::lex::line_end(self.text, byte)
     }
 
     /// The column (0-based, in characters) of a byte offset within its line.
     pub(crate) fn column(&self, byte: usize) -> usize {
         self.text[self.line_start(byte)..byte].chars().count()
     }
+}
+
+/// Where the line holding `byte` ends after its line break (the end of the
+/// text on the last line).
+pub(crate) fn line_after(text: &str, byte: usize) -> usize {
+    text.as_bytes()[byte..]
+        .iter()
+        .position(|&c| c == b'\n')
+        .map_or(text.len(), |i| byte + i + 1)
 }

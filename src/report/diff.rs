@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use similar::algorithms::DiffHook;
 use similar::{ChangeTag, DiffOp, TextDiff};
 
+use crate::document::source::line_after;
 use crate::document::{Document, Parse, Secrets};
 use crate::kometa::mask::{mask_text, shaped};
 use crate::kometa::sensitive::is_secret_key;
@@ -188,14 +189,6 @@ fn line_start(text: &str, end: usize) -> usize {
         .iter()
         .rposition(|&c| c == b'\n')
         .map_or(0, |i| i + 1)
-}
-
-/// The end of the line starting at `start`, after its line break.
-fn line_after(text: &str, start: usize) -> usize {
-    text.as_bytes()[start..]
-        .iter()
-        .position(|&c| c == b'\n')
-        .map_or(text.len(), |i| start + i + 1)
 }
 
 fn render(

@@ -476,15 +476,7 @@ fn what_a_terminal_would_act_on_is_written_out_in_every_text_output() {
 #[test]
 fn a_revision_is_never_read_as_an_option_and_an_empty_original_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(dir.path())
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-    };
+    let git = |args: &[&str]| crate::support::git(dir.path(), args);
     git(&["init", "-q"]);
     git(&["config", "user.email", "t@example.invalid"]);
     git(&["config", "user.name", "t"]);

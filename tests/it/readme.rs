@@ -10,7 +10,7 @@ use tempfile::TempDir;
 use trakt_test_server::{Config, Server};
 
 use crate::support::trakt::config_text;
-use crate::support::{NOW, Run, kt};
+use crate::support::{NOW, Run, git, kt};
 
 /// The README's commands, in order of first appearance: in fenced code
 /// blocks each `kometa-trakt` word to the end of its command (a comment or
@@ -169,20 +169,9 @@ fn expect(command: &str, dir: &Path, server: &Server) -> Result<(), String> {
         // The restore hook's entry in a repository whose file is as
         // committed: nothing to restore, nothing written.
         "kometa-trakt restore --git HEAD --only-kometa" | "kometa-trakt restore" => {
-            let git = |args: &[&str]| {
-                let ok = std::process::Command::new("git")
-                    .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-                    .args(args)
-                    .current_dir(dir)
-                    .output()
-                    .unwrap()
-                    .status
-                    .success();
-                assert!(ok, "git {args:?}");
-            };
-            git(&["init", "-q", "."]);
-            git(&["add", "config/config.yml"]);
-            git(&["commit", "-q", "-m", "config"]);
+            git(dir, &["init", "-q", "."]);
+            git(dir, &["add", "config/config.yml"]);
+            git(dir, &["commit", "-q", "-m", "config"]);
             let r = run(
                 "kometa-trakt restore config/config.yml --git HEAD --only-kometa",
                 dir,

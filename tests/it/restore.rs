@@ -7,11 +7,9 @@
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
-use std::path::Path;
-use std::process::Command;
 
 use crate::support;
-use crate::support::{configs, data, kt, ruamel_python, temp_file};
+use crate::support::{configs, data, git, kt, ruamel_python, temp_file};
 
 /// The keys whose lines a restore may change: what Kometa's save writes.
 const SAVED: &[&str] = &[
@@ -232,23 +230,6 @@ fn check_dry_run_and_a_second_run() {
     assert_eq!(
         kt(["restore", f, "--original", o]).run().stdout,
         format!("{f}: already in your formatting: nothing to restore\n")
-    );
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
     );
 }
 

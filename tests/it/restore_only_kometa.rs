@@ -12,10 +12,9 @@
 //! 1.1`, a MyAnimeList block; restored exactly), and five mixes.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
-use crate::support::{Run, configs, data, kt, ruamel_python};
+use crate::support::{Run, configs, data, git, kt, ruamel_python};
 
 /// What `restore` says of a person's edit that means what the original
 /// means.
@@ -45,11 +44,9 @@ fn files(original: &[u8], working: &[u8]) -> Files {
     }
 }
 
-/// `restore FILE --original ORIG --only-kometa` with Kometa's Python;
-/// the run and the file's bytes afterwards.
-pub(crate) fn only_kometa(original: &[u8], working: &[u8]) -> (Run, Vec<u8>, String) {
-    let f = files(original, working);
-    let run = kt([
+/// `restore FILE --original ORIG --only-kometa` on `f`, with Kometa's Python.
+fn restore_only_kometa(f: &Files) -> Run {
+    kt([
         "restore".as_ref(),
         f.config.as_os_str(),
         "--original".as_ref(),
@@ -57,7 +54,14 @@ pub(crate) fn only_kometa(original: &[u8], working: &[u8]) -> (Run, Vec<u8>, Str
         "--only-kometa".as_ref(),
     ])
     .env("KOMETA_TRAKT_PYTHON", ruamel_python())
-    .run();
+    .run()
+}
+
+/// [`restore_only_kometa`] on files holding `original` and `working`; the
+/// run and the file's bytes afterwards.
+pub(crate) fn only_kometa(original: &[u8], working: &[u8]) -> (Run, Vec<u8>, String) {
+    let f = files(original, working);
+    let run = restore_only_kometa(&f);
     let after = fs::read(&f.config).unwrap();
     (run, after, f.config.display().to_string())
 }
@@ -589,15 +593,7 @@ fn the_same_bytes_are_never_written() {
         .unwrap()
         .set_modified(old)
         .unwrap();
-    let run = kt([
-        "restore".as_ref(),
-        f.config.as_os_str(),
-        "--original".as_ref(),
-        f.original.as_os_str(),
-        "--only-kometa".as_ref(),
-    ])
-    .env("KOMETA_TRAKT_PYTHON", ruamel_python())
-    .run();
+    let run = restore_only_kometa(&f);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
@@ -663,24 +659,6 @@ fn without_kometas_python_nothing_is_guessed() {
         );
         assert_eq!(fs::read_to_string(&f.config).unwrap(), saved);
     }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Command::new("git")
-        .current_dir(dir)
-        .args(["-c", "core.autocrlf=false"])
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 #[test]

@@ -308,3 +308,23 @@ fn has_ruamel(python: &str) -> Result<String, String> {
         Err(e) => Err(format!("{python}: {e}")),
     }
 }
+
+/// Runs git in `dir` as a fixed author, without line-ending conversion
+/// (files are committed byte for byte); a failure fails the test.
+pub(crate) fn git(dir: &Path, args: &[&str]) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(["-c", "core.autocrlf=false"])
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.invalid")
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
