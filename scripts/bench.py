@@ -64,8 +64,13 @@ def edits(runs, data, ours, baseline=None):
     def once(cmd, setup):
         setup()
         start = time.perf_counter()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        return (time.perf_counter() - start) * 1000
+        done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        took = (time.perf_counter() - start) * 1000
+        # A command that fails is not timed: `check` exits 1 on findings,
+        # every edit must succeed.
+        if done.returncode not in ((0, 1) if cmd[1] == "check" and "--fix" not in cmd else (0,)):
+            sys.exit(f"bench: {' '.join(cmd)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+        return took
 
     def peak(cmd, setup):
         setup()

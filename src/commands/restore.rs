@@ -13,6 +13,7 @@
 //! Kometa's pin). A Kometa save mixed with other edits is refused (exit 1,
 //! the lines of each named); anything else is a person's edit, left alone.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::ffi::OsString;
 use std::io::Write;
@@ -29,7 +30,7 @@ use crate::kometa::mask::mask;
 use crate::kometa::placeholder;
 use crate::kometa::redump::{
     AddedSequence, Differences, RUAMEL, Replaced, Reproduced, differences, made_by_kometa,
-    reproduce, sequence_by_kometa,
+    reproduce, sequence_by_kometa, streamed_differences,
 };
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
@@ -117,40 +118,16 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         eprintln!("kometa-trakt: {name}: left as it is: {why}");
         Ok(Exit::Ok)
     };
-    let original_doc = match Document::parse(&original) {
-        Ok(doc) => doc,
-        Err(e) if args.only_kometa => {
-            return left(&format!("the original does not parse ({e})"));
-        }
-        Err(e) => {
-            return Err(Failure::usage(format!(
-                "{name}: the original does not parse ({e}); nothing was written"
-            )));
-        }
-    };
-    // An empty original (or one that is not a mapping) would make every
-    // value of the config look added by Kometa.
-    if !args.force
-        && original_doc
-            .roots
-            .first()
-            .and_then(|r| r.entries())
-            .is_none()
-    {
-        let why = "the original is empty or not a YAML mapping (--force uses it anyway)";
-        if args.only_kometa {
-            return left(why);
-        }
-        return Err(Failure::usage(format!(
-            "{name}: {why}; nothing was written"
-        )));
-    }
-    let current_doc = match Document::parse(&current) {
-        Ok(doc) => doc,
-        Err(e) if args.only_kometa => {
-            return left(&format!("not Kometa's save: it does not parse ({e})"));
-        }
-        Err(e) => return Err(refused(file, e.into())),
+    // Read from the texts' events where they allow it (in the memory of
+    // the texts); else from their trees, which tell what the events cannot.
+    let streamed = streamed_differences(&original, &current);
+    let docs = match streamed {
+        Some(_) => None,
+        None => match trees(&name, file, &original, &current, args) {
+            Ok(docs) => Some(docs),
+            Err(Early::Left(why)) => return left(&why),
+            Err(Early::Failed(failure)) => return Err(failure),
+        },
     };
     // Only a proven Kometa save goes on with --only-kometa.
     let proven = args.only_kometa && current != original;
@@ -180,9 +157,13 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             )))
         }
     };
-    let found = match differences(&original_doc, &current_doc) {
-        Ok(found) => found,
-        Err(e) => return leave(format!("`{}`: {}", e.path, e.why)),
+    let found = match (streamed, &docs) {
+        (Some(found), _) => found,
+        (None, Some((original_doc, current_doc))) => match differences(original_doc, current_doc) {
+            Ok(found) => found,
+            Err(e) => return leave(format!("`{}`: {}", e.path, e.why)),
+        },
+        (None, None) => unreachable!("the trees are parsed when the events tell nothing"),
     };
     let (kept, carried): (Vec<&Change>, Vec<&Change>) =
         found.changes.iter().partition(|c| placeholder_kept(c));
@@ -218,11 +199,12 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         Err(e) if args.only_kometa => return leave(e.to_string()),
         Err(e) => return Err(refused(file, e)),
     };
-    let restored = match write_sequences(restored, &original_doc, &found.sequences) {
+    let restored = match write_sequences(restored, &original, &found.sequences) {
         Ok(text) => text,
         Err(why) => return leave(why),
     };
-    verify(&restored, &current_doc, &kept).map_err(|why| {
+    drop(docs);
+    verify(&restored, &current, &kept).map_err(|why| {
         Failure::usage(format!(
             "{name}: internal check failed ({why}); nothing was written. Please report this with the file's shape"
         ))
@@ -245,6 +227,14 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         }
         return Ok(Exit::Ok);
     }
+    // The report's line counts, and then the original's text is let go:
+    // the file is read again under the lock.
+    let lines = Lines {
+        differ: changed_lines(&original, &restored),
+        by_kometa: changed_lines(&original, &current),
+    };
+    drop(base);
+    drop(original);
     let mut session =
         Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| unsaved(file, e))?;
     if session.text() != current {
@@ -274,12 +264,66 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             &foreign,
             &kept,
             inlined.as_deref(),
-            &original,
-            &restored,
-            &current,
+            &lines,
         ),
     )?;
     Ok(Exit::Ok)
+}
+
+/// Why a restore ends before it compares the files.
+enum Early {
+    /// Left as it is (with --only-kometa), and why.
+    Left(String),
+    Failed(Failure),
+}
+
+/// The trees of the original and the working file, once each is shown to
+/// parse and the original to be a mapping.
+fn trees<'t>(
+    name: &str,
+    file: &Path,
+    original: &'t str,
+    current: &'t str,
+    args: &Args,
+) -> Result<(Document<'t>, Document<'t>), Early> {
+    let original_doc = match Document::parse(original) {
+        Ok(doc) => doc,
+        Err(e) if args.only_kometa => {
+            return Err(Early::Left(format!("the original does not parse ({e})")));
+        }
+        Err(e) => {
+            return Err(Early::Failed(Failure::usage(format!(
+                "{name}: the original does not parse ({e}); nothing was written"
+            ))));
+        }
+    };
+    // An empty original (or one that is not a mapping) would make every
+    // value of the config look added by Kometa.
+    if !args.force
+        && original_doc
+            .roots
+            .first()
+            .and_then(|r| r.entries())
+            .is_none()
+    {
+        let why = "the original is empty or not a YAML mapping (--force uses it anyway)";
+        if args.only_kometa {
+            return Err(Early::Left(why.to_string()));
+        }
+        return Err(Early::Failed(Failure::usage(format!(
+            "{name}: {why}; nothing was written"
+        ))));
+    }
+    let current_doc = match Document::parse(current) {
+        Ok(doc) => doc,
+        Err(e) if args.only_kometa => {
+            return Err(Early::Left(format!(
+                "not Kometa's save: it does not parse ({e})"
+            )));
+        }
+        Err(e) => return Err(Early::Failed(refused(file, e.into()))),
+    };
+    Ok((original_doc, current_doc))
 }
 
 /// The original's text: the file given, or the file at a revision of the
@@ -544,10 +588,14 @@ fn edits(found: &Differences) -> Result<Vec<Edit>, Failure> {
 /// sequences (`original`; two spaces past the key when it has none).
 fn write_sequences(
     mut text: String,
-    original: &Document<'_>,
+    original: &str,
     sequences: &[AddedSequence],
 ) -> Result<String, String> {
-    let (offset, gap) = sequence_style(original);
+    if sequences.is_empty() {
+        return Ok(text);
+    }
+    let original = Document::parse(original).map_err(|e| e.to_string())?;
+    let (offset, gap) = sequence_style(&original);
     for sequence in sequences {
         let name = sequence.path.join(".");
         let doc = Document::parse(&text).map_err(|e| e.to_string())?;
@@ -639,7 +687,10 @@ fn sequence_style(doc: &Document<'_>) -> (usize, usize) {
 /// `text` with the nodes Kometa replaced as a whole emptied (a null, into
 /// which the edits write the new value). The blanks (and line breaks) before
 /// a node go with it when nothing follows it on its line.
-fn blank(text: &str, replaced: &[Replaced]) -> String {
+fn blank<'t>(text: &'t str, replaced: &[Replaced]) -> Cow<'t, str> {
+    if replaced.is_empty() {
+        return Cow::Borrowed(text);
+    }
     let mut out = text.to_string();
     let mut ranges: Vec<std::ops::Range<usize>> =
         replaced.iter().map(|r| r.range.clone()).collect();
@@ -655,7 +706,7 @@ fn blank(text: &str, replaced: &[Replaced]) -> String {
         };
         out.replace_range(start..range.end, "");
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The edit that carries `change` into the original.
@@ -685,10 +736,16 @@ fn edit(change: &Change) -> Result<Edit, Failure> {
 
 /// The restored file must mean what Kometa left, but where a placeholder
 /// was kept.
-fn verify(restored: &str, current: &Document<'_>, kept: &[&Change]) -> Result<(), String> {
-    let doc = Document::parse(restored).map_err(|e| e.to_string())?;
+fn verify(restored: &str, current: &str, kept: &[&Change]) -> Result<(), String> {
     let kept: HashSet<&Vec<String>> = kept.iter().map(|c| &c.path).collect();
-    let left = differences(&doc, current).map_err(|e| format!("{}: {}", e.path, e.why))?;
+    let left = match streamed_differences(restored, current) {
+        Some(left) => left,
+        None => {
+            let doc = Document::parse(restored).map_err(|e| e.to_string())?;
+            let current = Document::parse(current).map_err(|e| e.to_string())?;
+            differences(&doc, &current).map_err(|e| format!("{}: {}", e.path, e.why))?
+        }
+    };
     if let Some(replaced) = left.replaced.first() {
         return Err(format!(
             "`{}` differs from what Kometa left",
@@ -723,24 +780,25 @@ fn save_inlined(target: &Path, kept: &[&Change]) -> std::io::Result<PathBuf> {
     private::create_near(target, "kometa-trakt-inlined", ".yml", body.as_bytes())
 }
 
+/// How many lines the restored file and Kometa's save differ from the
+/// original in.
+struct Lines {
+    differ: usize,
+    by_kometa: usize,
+}
+
 /// What `restore` did, in words.
-#[allow(clippy::too_many_arguments)]
 fn report(
     name: &str,
     carried: usize,
     foreign: &[String],
     kept: &[&Change],
     inlined: Option<&Path>,
-    original: &str,
-    restored: &str,
-    current: &str,
+    lines: &Lines,
 ) -> String {
-    let lines = |a: &str, b: &str| changed_lines(a, b);
     let mut text = format!(
         "{name}: restored into your formatting: {} value(s) carried over; {} line(s) differ from the original (Kometa's save changed {})\n",
-        carried,
-        lines(original, restored),
-        lines(original, current)
+        carried, lines.differ, lines.by_kometa
     );
     for path in foreign {
         text.push_str(&format!("  carried over with --force: `{path}`\n"));

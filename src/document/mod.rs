@@ -14,6 +14,7 @@ pub(crate) mod remove;
 pub(crate) mod scalar;
 pub(crate) mod shape;
 pub(crate) mod source;
+pub(crate) mod stream;
 pub(crate) mod tree;
 mod verify;
 

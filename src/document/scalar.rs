@@ -86,6 +86,15 @@ impl From<&Value> for Resolved {
     }
 }
 
+/// Whether a scalar is a null: plain null text without a tag, or tagged
+/// `!!null`.
+pub(crate) fn is_null(value: &str, style: Style, tag: Option<&str>) -> bool {
+    match tag {
+        None => style == Style::Plain && is_null_text(value),
+        Some(tag) => tag == "tag:yaml.org,2002:null",
+    }
+}
+
 /// Whether plain text is a YAML 1.2 core null.
 pub(crate) fn is_null_text(s: &str) -> bool {
     matches!(s, "" | "~" | "null" | "Null" | "NULL")

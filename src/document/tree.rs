@@ -128,9 +128,7 @@ impl<'a> Node<'a> {
     pub(crate) fn is_null(&self) -> bool {
         match &self.kind {
             Kind::Scalar { value, style } => {
-                let tagged_null = self.tag.as_deref() == Some("tag:yaml.org,2002:null");
-                (self.tag.is_none() && *style == Style::Plain && super::scalar::is_null_text(value))
-                    || tagged_null
+                super::scalar::is_null(value, *style, self.tag.as_deref())
             }
             _ => false,
         }
@@ -272,6 +270,16 @@ impl<'k> Parse<'k> {
     /// Every node, and the ranges of the values of `secret_key`s.
     pub(crate) fn masking(secret_key: fn(&str) -> bool) -> Self {
         Self::masked_by(Some(secret_key))
+    }
+
+    /// No trees: only the ranges of the values of `secret_key`s (found
+    /// everywhere, as with trees).
+    pub(crate) fn secrets(secret_key: fn(&str) -> bool) -> Self {
+        Parse {
+            scope: Scope::RootKeys(&[]),
+            secret_key: Some(secret_key),
+            duplicates: false,
+        }
     }
 
     /// Every node, and the ranges of the values of `secret_key`s if any.

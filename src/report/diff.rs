@@ -64,7 +64,7 @@ pub(crate) fn unified(
             let of = |text: &str, known: Option<&Vec<Range<usize>>>| {
                 let mut ranges = match known {
                     Some(known) => known.clone(),
-                    None => Document::parse_with(text, Parse::masking(is_secret_key))
+                    None => Document::parse_with(text, Parse::secrets(is_secret_key))
                         .map(|doc| doc.secrets)
                         .unwrap_or_default(),
                 };

@@ -14,6 +14,10 @@
 //! `modules/config.py`, embedded byte for byte), and returns the bytes
 //! Kometa's save would have.
 
+mod streamed;
+
+pub(crate) use streamed::differences as streamed_differences;
+
 use std::ffi::OsStr;
 use std::io::Write;
 use std::ops::Range;
@@ -35,8 +39,8 @@ pub(crate) const RUAMEL: &str = "0.19.1";
 const PROGRAM: &str = include_str!("redump.py");
 /// Kometa 2.4.4's `modules/request.py` (its `YAML` class) and
 /// `modules/config.py` (its `check_for_attribute` calls), byte for byte.
-const REQUEST_PY: &str = include_str!("../../vendor/kometa-2.4.4/modules/request.py");
-const CONFIG_PY: &str = include_str!("../../vendor/kometa-2.4.4/modules/config.py");
+const REQUEST_PY: &str = include_str!("../../../vendor/kometa-2.4.4/modules/request.py");
+const CONFIG_PY: &str = include_str!("../../../vendor/kometa-2.4.4/modules/config.py");
 
 /// Whether Kometa's own save makes `change`.
 pub(crate) fn made_by_kometa(change: &Change) -> bool {
@@ -179,8 +183,40 @@ fn saved_whole(path: &[String]) -> bool {
     )
 }
 
-/// How many nodes a comparison visits at most (aliases are followed).
+/// How many nodes a comparison visits at most through aliases (an alias
+/// bomb reads as billions of nodes; a large file without aliases is read
+/// whole).
 const BUDGET: usize = 200_000;
+
+/// What is left of [`BUDGET`], and how deep the comparison is in aliases.
+struct Budget {
+    left: usize,
+    aliased: usize,
+}
+
+impl Budget {
+    /// Counts a visit of `nodes`, if it is through an alias.
+    fn spend(&mut self, path: &[String], nodes: &[&Node<'_>]) -> Result<(), Uncarried> {
+        if self.aliased == 0 && !nodes.iter().any(|n| matches!(n.kind, Kind::Alias(_))) {
+            return Ok(());
+        }
+        self.left = self
+            .left
+            .checked_sub(1)
+            .ok_or_else(|| uncarried(path, "it holds too many aliases to compare"))?;
+        Ok(())
+    }
+
+    /// Runs `inside` with every visit counted when one of `nodes` is an
+    /// alias.
+    fn through<T>(&mut self, nodes: &[&Node<'_>], inside: impl FnOnce(&mut Self) -> T) -> T {
+        let alias = usize::from(nodes.iter().any(|n| matches!(n.kind, Kind::Alias(_))));
+        self.aliased += alias;
+        let out = inside(self);
+        self.aliased -= alias;
+        out
+    }
+}
 
 /// A document and how its plain scalars read.
 struct Side<'d, 'a> {
@@ -209,7 +245,10 @@ pub(crate) fn differences(
         yaml11: yaml11(after.source.text),
     };
     let mut out = Differences::default();
-    let mut budget = BUDGET;
+    let mut budget = Budget {
+        left: BUDGET,
+        aliased: 0,
+    };
     match (before.roots.first(), after.roots.first()) {
         (Some(bn), Some(an)) => walk(&b, bn, &a, an, &mut Vec::new(), &mut out, &mut budget)?,
         (None, Some(an)) => added(&a, an, &mut Vec::new(), &mut out, &mut budget)?,
@@ -248,18 +287,14 @@ fn uncarried(path: &[String], why: &'static str) -> Uncarried {
     }
 }
 
-fn spend(budget: &mut usize, path: &[String]) -> Result<(), Uncarried> {
-    *budget = budget
-        .checked_sub(1)
-        .ok_or_else(|| uncarried(path, "it holds too many aliases to compare"))?;
-    Ok(())
-}
-
 /// A tag outside the core schema (`!` alone is a plain string).
 fn custom_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
-    node.tag
-        .as_deref()
-        .filter(|t| !t.starts_with("tag:yaml.org,2002:") && *t != "!")
+    custom(node.tag.as_deref())
+}
+
+/// `tag`, if it is outside the core schema.
+fn custom(tag: Option<&str>) -> Option<&str> {
+    tag.filter(|t| !t.starts_with("tag:yaml.org,2002:") && *t != "!")
 }
 
 /// A scalar as `side` reads it.
@@ -267,19 +302,24 @@ fn scalar(side: &Side<'_, '_>, node: &Node<'_>) -> Option<Resolved> {
     let Kind::Scalar { value, style } = &node.kind else {
         return None;
     };
-    if side.yaml11 && *style == Style::Plain && node.tag.is_none() {
+    Some(read_scalar(side.yaml11, value, *style, node.tag.as_deref()))
+}
+
+/// A scalar as ruamel.yaml reads it (as YAML 1.1 with `yaml11`).
+fn read_scalar(yaml11: bool, value: &str, style: Style, tag: Option<&str>) -> Resolved {
+    if yaml11 && style == Style::Plain && tag.is_none() {
         // ruamel.yaml's YAML 1.1 booleans (resolver.py).
-        match value.as_ref() {
+        match value {
             "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => {
-                return Some(Resolved::Bool(true));
+                return Resolved::Bool(true);
             }
             "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => {
-                return Some(Resolved::Bool(false));
+                return Resolved::Bool(false);
             }
             _ => {}
         }
     }
-    Some(resolve(value, *style, node.tag.as_deref()))
+    resolve(value, style, tag)
 }
 
 /// Whether two nodes mean the same, aliases followed.
@@ -288,10 +328,22 @@ fn same(
     bn: &Node<'_>,
     a: &Side<'_, '_>,
     an: &Node<'_>,
-    budget: &mut usize,
+    budget: &mut Budget,
 ) -> Result<bool, Uncarried> {
-    spend(budget, &[])?;
-    let (bn, an) = (b.doc.target(bn), a.doc.target(an));
+    budget.spend(&[], &[bn, an])?;
+    budget.through(&[bn, an], |budget| {
+        same_targets(b, b.doc.target(bn), a, a.doc.target(an), budget)
+    })
+}
+
+/// Whether two nodes, aliases resolved, mean the same.
+fn same_targets(
+    b: &Side<'_, '_>,
+    bn: &Node<'_>,
+    a: &Side<'_, '_>,
+    an: &Node<'_>,
+    budget: &mut Budget,
+) -> Result<bool, Uncarried> {
     if custom_tag(bn) != custom_tag(an) {
         return Ok(false);
     }
@@ -336,14 +388,13 @@ fn walk(
     an: &Node<'_>,
     path: &mut Vec<String>,
     out: &mut Differences,
-    budget: &mut usize,
+    budget: &mut Budget,
 ) -> Result<(), Uncarried> {
-    spend(budget, path)?;
     if same(b, bn, a, an, budget)? {
         return Ok(());
     }
     let (bt, at) = (b.doc.target(bn), a.doc.target(an));
-    let replace = |out: &mut Differences, budget: &mut usize, why| {
+    let replace = |out: &mut Differences, budget: &mut Budget, why| {
         let mut new = Differences::default();
         added(a, at, &mut path.clone(), &mut new, budget)?;
         if !new.sequences.is_empty() {
@@ -444,10 +495,22 @@ fn added(
     node: &Node<'_>,
     path: &mut Vec<String>,
     found: &mut Differences,
-    budget: &mut usize,
+    budget: &mut Budget,
 ) -> Result<(), Uncarried> {
-    spend(budget, path)?;
-    let node = side.doc.target(node);
+    budget.spend(path, &[node])?;
+    budget.through(&[node], |budget| {
+        added_target(side, side.doc.target(node), path, found, budget)
+    })
+}
+
+/// [`added`] for a node, its alias resolved.
+fn added_target(
+    side: &Side<'_, '_>,
+    node: &Node<'_>,
+    path: &mut Vec<String>,
+    found: &mut Differences,
+    budget: &mut Budget,
+) -> Result<(), Uncarried> {
     if custom_tag(node).is_some() {
         return Err(uncarried(path, "a tagged value was added"));
     }
@@ -522,7 +585,7 @@ mod tests {
 
     #[test]
     fn kometas_pin_of_ruamel_is_the_vendored_requirements() {
-        let requirements = include_str!("../../vendor/kometa-2.4.4/requirements.txt");
+        let requirements = include_str!("../../../vendor/kometa-2.4.4/requirements.txt");
         assert!(
             requirements
                 .lines()
