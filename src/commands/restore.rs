@@ -194,11 +194,17 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         Err(f) => return leave(f.message),
     };
     let base = blank(&original, &found.replaced);
-    let restored = match apply(&base, &edits, &PROTECT, None) {
-        Ok(outcome) => outcome.text,
+    // Where the secrets are is asked of the editor only for a diff shown.
+    let shown = args.edit.dry_run || args.edit.diff;
+    let (restored, secrets) = match apply(&base, &edits, &PROTECT, shown.then_some(is_secret_key)) {
+        Ok(outcome) => (outcome.text, outcome.secrets),
         Err(e) if args.only_kometa => return leave(e.to_string()),
         Err(e) => return Err(refused(file, e)),
     };
+    // The editor knows the secrets of the original and its result, when
+    // they are the texts the diff shows.
+    let secrets =
+        (shown && found.replaced.is_empty() && found.sequences.is_empty()).then_some(secrets);
     let restored = match write_sequences(restored, &original, &found.sequences) {
         Ok(text) => text,
         Err(why) => return leave(why),
@@ -209,7 +215,17 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             "{name}: internal check failed ({why}); nothing was written. Please report this with the file's shape"
         ))
     })?;
-    let diff = unified(&original, &restored, None, &name, ctx.color, Reveal::Masked);
+    let diff = match shown {
+        true => unified(
+            &original,
+            &restored,
+            secrets.as_ref(),
+            &name,
+            ctx.color,
+            Reveal::Masked,
+        ),
+        false => String::new(),
+    };
     if restored == current {
         emit(
             out,

@@ -584,6 +584,24 @@ mod tests {
     }
 
     #[test]
+    fn an_alias_bomb_is_refused_without_expanding_it() {
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for (name, prior) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip("abcdefgh".chars())
+        {
+            bomb.push_str(&format!(
+                "{name}: &{name} [{}]\n",
+                vec![format!("*{prior}"); 10].join(", ")
+            ));
+        }
+        let before = format!("{bomb}trakt:\n  client_id: old\n");
+        let after = before.replace("old", "new");
+        let refused = diff(&before, &after).unwrap_err();
+        assert_eq!(refused.why, "it holds too many aliases to compare");
+    }
+
+    #[test]
     fn kometas_pin_of_ruamel_is_the_vendored_requirements() {
         let requirements = include_str!("../../../vendor/kometa-2.4.4/requirements.txt");
         assert!(
