@@ -30,7 +30,7 @@ use crate::kometa::mask::mask;
 use crate::kometa::placeholder;
 use crate::kometa::redump::{
     AddedSequence, Differences, RUAMEL, Replaced, Reproduced, differences, made_by_kometa,
-    reproduce, sequence_by_kometa, streamed_differences,
+    reproduce, sequence_by_kometa, streamed_differences, yaml11,
 };
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, is_template};
@@ -157,6 +157,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             )))
         }
     };
+    let from_events = streamed.is_some();
     let found = match (streamed, &docs) {
         (Some(found), _) => found,
         (None, Some((original_doc, current_doc))) => match differences(original_doc, current_doc) {
@@ -196,21 +197,34 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
     let base = blank(&original, &found.replaced);
     // Where the secrets are is asked of the editor only for a diff shown.
     let shown = args.edit.dry_run || args.edit.diff;
-    let (restored, secrets) = match apply(&base, &edits, &PROTECT, shown.then_some(is_secret_key)) {
-        Ok(outcome) => (outcome.text, outcome.secrets),
-        Err(e) if args.only_kometa => return leave(e.to_string()),
-        Err(e) => return Err(refused(file, e)),
-    };
-    // The editor knows the secrets of the original and its result, when
-    // they are the texts the diff shows.
-    let secrets =
-        (shown && found.replaced.is_empty() && found.sequences.is_empty()).then_some(secrets);
+    let (restored, secrets, written) =
+        match apply(&base, &edits, &PROTECT, shown.then_some(is_secret_key)) {
+            Ok(outcome) => (outcome.text, outcome.secrets, outcome.changes),
+            Err(e) if args.only_kometa => return leave(e.to_string()),
+            Err(e) => return Err(refused(file, e)),
+        };
+    // The editor's result is the original with values only (no node
+    // blanked, no sequence written after it): it knows the secrets of both
+    // texts for the diff, and what it wrote is all that differs.
+    let values_only = found.replaced.is_empty() && found.sequences.is_empty();
+    let secrets = (shown && values_only).then_some(secrets);
     let restored = match write_sequences(restored, &original, &found.sequences) {
         Ok(text) => text,
         Err(why) => return leave(why),
     };
     drop(docs);
-    verify(&restored, &current, &kept).map_err(|why| {
+    // Kometa's file is the original with `found`'s changes (read from the
+    // events of both, to their ends), and the editor's result the original
+    // with exactly what it wrote (its own verification, by two parsers):
+    // the restored file means what Kometa left when those are the changes
+    // but the kept ones. Else (trees, YAML 1.1, whole nodes) the restored
+    // file is read again and compared with Kometa's.
+    let composed = from_events && values_only && !yaml11(&original) && !yaml11(&current);
+    let checked = match composed {
+        true => written_as_found(&written, &found, &kept),
+        false => verify(&restored, &current, &kept),
+    };
+    checked.map_err(|why| {
         Failure::usage(format!(
             "{name}: internal check failed ({why}); nothing was written. Please report this with the file's shape"
         ))
@@ -777,6 +791,35 @@ fn verify(restored: &str, current: &str, kept: &[&Change]) -> Result<(), String>
     }
 }
 
+/// Whether the values the editor wrote (`written`, in order) are the
+/// changes `found` but the `kept` ones, path by path and value by value.
+fn written_as_found(
+    written: &[(Vec<String>, Value)],
+    found: &Differences,
+    kept: &[&Change],
+) -> Result<(), String> {
+    let kept: HashSet<&Vec<String>> = kept.iter().map(|c| &c.path).collect();
+    let mut wanted = found.changes.iter().filter(|c| !kept.contains(&c.path));
+    for (path, value) in written {
+        match wanted.next() {
+            Some(c) if &c.path == path && c.new == Resolved::from(value) => {}
+            _ => {
+                return Err(format!(
+                    "`{}` differs from what Kometa left",
+                    path.join(".")
+                ));
+            }
+        }
+    }
+    match wanted.next() {
+        Some(c) => Err(format!(
+            "`{}` differs from what Kometa left",
+            c.path.join(".")
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Keeps the values Kometa wrote over placeholders in a private file (a
 /// new refresh token must not be lost), as YAML: path, then value.
 fn save_inlined(target: &Path, kept: &[&Change]) -> std::io::Result<PathBuf> {
@@ -850,4 +893,70 @@ fn report(
         ));
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(path: &str, old: Option<&str>, new: &str) -> Change {
+        Change {
+            path: path.split('.').map(str::to_string).collect(),
+            old: old.map(|o| Resolved::Str(o.into())),
+            new: Resolved::Str(new.into()),
+        }
+    }
+
+    fn wrote(path: &str, value: Value) -> (Vec<String>, Value) {
+        (path.split('.').map(str::to_string).collect(), value)
+    }
+
+    #[test]
+    fn what_the_editor_wrote_must_be_every_change_but_the_kept_ones() {
+        let found = Differences {
+            changes: vec![
+                change("trakt.authorization.access_token", Some("a"), "b"),
+                change(
+                    "trakt.authorization.refresh_token",
+                    Some("<<TRAKT_REFRESH>>"),
+                    "r",
+                ),
+                change("trakt.authorization.created_at", None, "c"),
+            ],
+            ..Differences::default()
+        };
+        let kept = vec![&found.changes[1]];
+        let right = [
+            wrote("trakt.authorization.access_token", Value::Str("b".into())),
+            wrote("trakt.authorization.created_at", Value::Str("c".into())),
+        ];
+        assert_eq!(written_as_found(&right, &found, &kept), Ok(()));
+        let differs = |path: &str| Err(format!("`{path}` differs from what Kometa left"));
+        // A value of another type, a change left out, one written twice,
+        // a kept placeholder overwritten.
+        let mut wrong = right.clone();
+        wrong[1].1 = Value::Int(1);
+        assert_eq!(
+            written_as_found(&wrong, &found, &kept),
+            differs("trakt.authorization.created_at")
+        );
+        assert_eq!(
+            written_as_found(&right[..1], &found, &kept),
+            differs("trakt.authorization.created_at")
+        );
+        let twice = [right[0].clone(), right[1].clone(), right[1].clone()];
+        assert_eq!(
+            written_as_found(&twice, &found, &kept),
+            differs("trakt.authorization.created_at")
+        );
+        let overwritten = [
+            right[0].clone(),
+            wrote("trakt.authorization.refresh_token", Value::Str("r".into())),
+            right[1].clone(),
+        ];
+        assert_eq!(
+            written_as_found(&overwritten, &found, &kept),
+            differs("trakt.authorization.refresh_token")
+        );
+    }
 }
