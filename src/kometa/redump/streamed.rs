@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::{AddedSequence, Differences, custom, read_scalar, yaml11};
-use crate::document::Style;
 use crate::document::diff::Change;
 use crate::document::scalar::{Resolved, is_null};
 use crate::document::stream::{Piece, Pieces, Unparsed};
@@ -70,11 +69,13 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// A scalar as this side reads it.
-    fn scalar(&self, value: &str, style: Style, tag: Option<&str>) -> Result<Resolved, Off> {
-        match custom(tag) {
-            Some(_) => Err(Off),
-            None => Ok(read_scalar(self.yaml11, value, style, tag)),
+    /// A scalar piece as this side reads it.
+    fn read(&self, piece: &Piece<'_>) -> Result<Resolved, Off> {
+        match piece {
+            Piece::Scalar { value, style, tag } if custom(tag.as_deref()).is_none() => {
+                Ok(read_scalar(self.yaml11, value, *style, tag.as_deref()))
+            }
+            _ => Err(Off),
         }
     }
 
@@ -115,20 +116,8 @@ fn walk<'a>(
     out: &mut Differences,
 ) -> Result<(), Off> {
     match (bp, ap) {
-        (
-            Piece::Scalar {
-                value: bv,
-                style: bs,
-                tag: bt,
-            },
-            Piece::Scalar {
-                value: av,
-                style: at_style,
-                tag: at,
-            },
-        ) => {
-            let old = b.scalar(&bv, bs, bt.as_deref())?;
-            let new = a.scalar(&av, at_style, at.as_deref())?;
+        (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) => {
+            let (old, new) = (b.read(&bp)?, a.read(&ap)?);
             if old != new {
                 out.changes.push(Change {
                     path: path.clone(),
@@ -220,8 +209,8 @@ fn added<'a>(
     out: &mut Differences,
 ) -> Result<(), Off> {
     match piece {
-        Piece::Scalar { value, style, tag } => {
-            let new = a.scalar(&value, style, tag.as_deref())?;
+        piece @ Piece::Scalar { .. } => {
+            let new = a.read(&piece)?;
             out.changes.push(Change {
                 path: path.clone(),
                 old: None,
@@ -248,9 +237,7 @@ fn added<'a>(
             loop {
                 match a.next()? {
                     Piece::Close => break,
-                    Piece::Scalar { value, style, tag } => {
-                        items.push(a.scalar(&value, style, tag.as_deref())?);
-                    }
+                    item @ Piece::Scalar { .. } => items.push(a.read(&item)?),
                     _ => return Err(Off),
                 }
             }
@@ -269,20 +256,8 @@ fn added<'a>(
 /// carried), as the trees' `same`.
 fn same<'a>(b: &mut Side<'a>, bp: Piece<'a>, a: &mut Side<'a>, ap: Piece<'a>) -> Result<(), Off> {
     match (bp, ap) {
-        (
-            Piece::Scalar {
-                value: bv,
-                style: bs,
-                tag: bt,
-            },
-            Piece::Scalar {
-                value: av,
-                style: at_style,
-                tag: at,
-            },
-        ) => {
-            let equal =
-                b.scalar(&bv, bs, bt.as_deref())? == a.scalar(&av, at_style, at.as_deref())?;
+        (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) => {
+            let equal = b.read(&bp)? == a.read(&ap)?;
             if equal { Ok(()) } else { Err(Off) }
         }
         (
