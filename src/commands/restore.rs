@@ -157,7 +157,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             )))
         }
     };
-    let from_events = streamed.is_some();
+    let from_events = docs.is_none();
     let found = match (streamed, &docs) {
         (Some(found), _) => found,
         (None, Some((original_doc, current_doc))) => match differences(original_doc, current_doc) {
@@ -248,7 +248,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         return Ok(Exit::Ok);
     }
     if args.edit.preview() {
-        if args.edit.dry_run || args.edit.diff {
+        if shown {
             emit(out, &diff)?;
         }
         if args.edit.check {
