@@ -30,19 +30,18 @@ def edits(runs, data, ours, baseline=None):
     same files: two bundled configs (52 and 21 KB) and the generated 1, 10 and
     100 MB ones. Every command that writes runs on a fresh copy (the copy is
     not timed), but `renew`, whose refresh token the server rotates: it
-    runs on the same file again and again. Rounds interleave `check`, every
+    runs on the same file again and again, against a server of its own for
+    each file and build (a server knows one refresh token at a time, so a
+    second file holding the first token would be refused). Rounds interleave `check`, every
     command and both builds, so that the machine's drift hits all alike: a
     time is the median of its rounds, a ratio the median of the ratios to
     `check` in the same round. Prints the goals of issue 25."""
     work = f"{data}/edits"
     os.makedirs(work, exist_ok=True)
-    server = subprocess.Popen(["target/release/trakt-test-server", "127.0.0.1:18766"], stdout=subprocess.DEVNULL)
-    time.sleep(0.5)
-    url = "http://127.0.0.1:18766"
     bins = [("after", ours)] + ([("before", baseline)] if baseline else [])
     cases = ["check", "get", "set --dry-run", "set", "check --fix", "restore --original", "renew --force"]
 
-    def commands(binary, label, original, saved):
+    def commands(binary, label, original, saved, url):
         """Each case's command line and the setup it needs before each run."""
         target = f"{work}/{label}.yml"
         renewed = f"{work}/{label}-renew.yml"
@@ -91,9 +90,14 @@ def edits(runs, data, ours, baseline=None):
         size = os.path.getsize(original)
         n = 1 if size > 50e6 else max(3, runs // 3) if size > 5e6 else runs
         plans = {}
-        for label, binary in bins:
-            plans[label], renewed = commands(binary, label, original, saved)
+        servers = []
+        for i, (label, binary) in enumerate(bins):
+            port = 18766 + i
+            servers.append(subprocess.Popen(["target/release/trakt-test-server", f"127.0.0.1:{port}"],
+                                            stdout=subprocess.DEVNULL))
+            plans[label], renewed = commands(binary, label, original, saved, f"http://127.0.0.1:{port}")
             shutil.copyfile(original, renewed)
+        time.sleep(0.5)
         times = {(label, case): [] for label, _ in bins for case in cases}
         ratios = {(label, case): [] for label, _ in bins for case in cases}
         for _ in range(n):
@@ -115,7 +119,9 @@ def edits(runs, data, ours, baseline=None):
                 results[label, name, case] = (statistics.median(times[label, case]),
                                               statistics.median(ratios[label, case]), peak(cmd, setup))
         results[name] = size
-    server.terminate()
+        for server in servers:
+            server.terminate()
+            server.wait()
 
     print(f"\nEdits beside `check` (median of {runs} interleaved rounds, fewer on 10 and 100 MB; peak RSS of one run; "
           "× = median ratio to `check`'s time in the same round).\n")

@@ -80,22 +80,70 @@ pub(crate) fn check_with(
     options: &Options,
     extra: Option<Extra<'_>>,
 ) -> Checked {
-    let respace = web_spaces(text);
-    let parse = Parse::masking(is_secret_key);
     let whole = schemas.extra.is_some() || extra.is_some();
-    let parsed = match whole {
+    check_parsed_with(text, &parse_as(text, whole), schemas, options, extra)
+}
+
+/// `text` parsed as [`check`] parses it: trees for the trakt block only
+/// (the whole document for a document schema), and where secrets are.
+pub(crate) fn parse<'a>(text: &'a str, schemas: &Schemas) -> Result<Document<'a>, SyntaxError> {
+    parse_as(text, schemas.extra.is_some())
+}
+
+fn parse_as(text: &str, whole: bool) -> Result<Document<'_>, SyntaxError> {
+    let parse = Parse::masking(is_secret_key);
+    match whole {
         true => Document::parse_with(text, parse),
         false => Document::parse_with(text, parse.root_keys(&["trakt"])),
-    };
-    let doc = match parsed {
-        Ok(doc) => doc,
+    }
+}
+
+/// Every finding in `text`, `parsed` by [`parse`]: what [`check`] finds.
+pub(crate) fn check_parsed(
+    text: &str,
+    parsed: &Result<Document<'_>, SyntaxError>,
+    schemas: &Schemas,
+    options: &Options,
+) -> Checked {
+    check_parsed_with(text, parsed, schemas, options, None)
+}
+
+/// Every finding in a document parsed by [`parse`] (an edit's result,
+/// verified and parsed as its original was): what [`check`] finds in its
+/// text.
+pub(crate) fn check_doc(doc: &Document<'_>, schemas: &Schemas, options: &Options) -> Checked {
+    check_doc_with(doc, schemas, options, None)
+}
+
+fn check_parsed_with(
+    text: &str,
+    parsed: &Result<Document<'_>, SyntaxError>,
+    schemas: &Schemas,
+    options: &Options,
+    extra: Option<Extra<'_>>,
+) -> Checked {
+    match parsed {
+        Ok(doc) => check_doc_with(doc, schemas, options, extra),
         Err(e) => {
-            let found = respace.into_iter().chain([syntax(text, &e)]).collect();
-            return masked(text, found, Vec::new());
+            let found = web_spaces(text)
+                .into_iter()
+                .chain([syntax(text, e)])
+                .collect();
+            masked(text, found, Vec::new())
         }
-    };
-    let mut found = document_rules(&doc);
-    found.extend(respace);
+    }
+}
+
+fn check_doc_with(
+    doc: &Document<'_>,
+    schemas: &Schemas,
+    options: &Options,
+    extra: Option<Extra<'_>>,
+) -> Checked {
+    let text = doc.source.text;
+    let whole = schemas.extra.is_some() || extra.is_some();
+    let mut found = document_rules(doc);
+    found.extend(web_spaces(text));
     found.extend(secret_arguments(options));
     match doc.roots.first() {
         None => found.push(no_trakt(options)),
@@ -111,13 +159,13 @@ pub(crate) fn check_with(
                 .entries()
                 .and_then(|entries| entries.iter().find(|e| e.key.scalar() == Some("trakt")))
             {
-                Some(trakt) => found.extend(trakt_block(&doc, trakt, root, schemas, options)),
+                Some(trakt) => found.extend(trakt_block(doc, trakt, root, schemas, options)),
                 None => {
                     let whole = match schemas.extra {
                         Some(_) => None,
                         None => Document::parse_with(text, Parse::masking(is_secret_key)).ok(),
                     };
-                    let whole = whole.as_ref().unwrap_or(&doc);
+                    let whole = whole.as_ref().unwrap_or(doc);
                     let misplaced = trakt_elsewhere(whole);
                     if misplaced.is_empty() {
                         found.push(no_trakt(options));
@@ -132,7 +180,7 @@ pub(crate) fn check_with(
         .into_iter()
         .map(|d| d.for_kometa(options.kometa))
         .collect();
-    masked(text, found, doc.secrets)
+    masked(text, found, doc.secrets.clone())
 }
 
 /// A YAML syntax error, at the character where the parser stopped.

@@ -121,7 +121,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
 
 /// Says what was saved; the exit is 0, or 128 + a stop signal that came
 /// while the answer was being saved.
-fn done(out: &mut dyn Write, name: &str, saved: &Saved, whose: &str) -> Result<Exit, Failure> {
+fn done(out: &mut dyn Write, name: &str, saved: &Saved<'_>, whose: &str) -> Result<Exit, Failure> {
     let fresh = &saved.tokens;
     let until = fresh.created_at.saturating_add(fresh.expires_in);
     emit(
@@ -138,13 +138,13 @@ fn done(out: &mut dyn Write, name: &str, saved: &Saved, whose: &str) -> Result<E
 /// The device flow: show the code, poll until approved, denied or expired.
 /// Each poll holds the stop signals (an approved code is spent by the poll
 /// that returns its tokens); between polls a stop ends the run at once.
-fn device(
+fn device<'t>(
     client: &Client,
-    ready: tokens::Ready,
+    ready: tokens::Ready<'t>,
     parsed: &tokens::Parsed<'_>,
     now: i64,
     out: &mut dyn Write,
-) -> Result<tokens::Saved, Failure> {
+) -> Result<tokens::Saved<'t>, Failure> {
     let code = client.device_code()?;
     emit(
         out,

@@ -7,9 +7,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{Context, EditArgs, Exit, Failure, emit};
-use crate::check::{Diagnostic, Fix, Options, Rule, Schemas, Severity, check, check_file};
+use crate::check::{
+    self, Checked, Diagnostic, Fix, Options, Rule, Schemas, Severity, check, check_doc, check_file,
+    check_parsed,
+};
 use crate::document::remove::remove_entry;
-use crate::document::{Document, Protect, Source, apply};
+use crate::document::{Document, Edit, EditError, Editor, Protect, Source, SyntaxError, apply};
 use crate::linked::{Linked, LinkedSchemas};
 use crate::persist::{self, Needs, Session};
 use crate::report::diff::{Reveal, unified};
@@ -129,11 +132,11 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             env: Arc::new(ctx.kometa_environment(file)),
             ..options.clone()
         };
-        let previewed = match args.fix {
+        let known = match args.fix {
             true => fix(file, &args, &schemas, options, ctx, &mut fixed, out)?,
             false => None,
         };
-        reports.push(report(file, previewed, &schemas, options, linked.as_mut()));
+        reports.push(report(file, known, &schemas, options, linked.as_mut()));
         if let Some(linked) = linked.as_mut() {
             reports.extend(linked.files.drain(..).map(|f| FileReport {
                 path: f.path,
@@ -209,17 +212,28 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
     Ok(if failing { Exit::Findings } else { Exit::Ok })
 }
 
+/// A config's text as `--fix` left it, or would leave it with
+/// `--dry-run`; with its findings, when the fix's own parse told them.
+struct Known {
+    text: String,
+    checked: Option<Checked>,
+}
+
 /// The findings of one file (a file that cannot be read is one), or of
-/// the text `--fix --dry-run` would leave in it.
+/// the text `--fix` left or would leave in it (`known`).
 fn report(
     file: &Path,
-    previewed: Option<String>,
+    known: Option<Known>,
     schemas: &Schemas,
     options: &Options,
     linked: Option<&mut Linked<'_>>,
 ) -> FileReport {
     let path = file.display().to_string();
-    match previewed.map_or_else(|| persist::read(file).map(|l| l.text), Ok) {
+    let (text, known) = match known {
+        Some(Known { text, checked }) => (Ok(text), checked),
+        None => (persist::read(file).map(|l| l.text), None),
+    };
+    match text {
         Ok(text) => {
             // A file checked against the schema of another kind of Kometa
             // file (a collection file) is that kind of file, not a config.
@@ -233,7 +247,7 @@ fn report(
                 }
                 (Some((_, schema)), None) => check_file(&text, Some(schema), options, None),
                 (None, Some(linked)) => linked.config(file, &text, schemas, options),
-                (None, None) => check(&text, schemas, options),
+                (None, None) => known.unwrap_or_else(|| check(&text, schemas, options)),
             };
             if let Some(note) = super::torn(file) {
                 for d in &mut checked.diagnostics {
@@ -261,21 +275,31 @@ fn report(
     }
 }
 
+/// What the fixes of a text made: the fixed text (`None` when no fix
+/// changed it), a line for each fix made (its finding's place and words,
+/// secrets masked) and one for each fix that did not take, and the
+/// findings of the fixed text when the last fix's verification told them.
+struct Fixes {
+    text: Option<String>,
+    made: Vec<String>,
+    refused: Vec<String>,
+    checked: Option<Checked>,
+}
+
 /// The text with every fix of its findings applied: first web spaces
 /// after a key's colon (the file may not parse before), then each other
 /// finding's edits, one at a time. A fix that does not take is left out
-/// (its finding remains) and named. Returns the text, a line for each fix
-/// made (its finding's place and words, secrets masked) and one for each
-/// fix that did not take. `found` are the findings of `text`, when known.
+/// (its finding remains) and named. `parsed` is `text` parsed as a check
+/// parses it, `found` its findings.
 fn fixed_text(
     file: &Path,
     text: &str,
-    found: Option<Vec<Diagnostic>>,
+    parsed: &Result<Document<'_>, SyntaxError>,
+    found: Vec<Diagnostic>,
     schemas: &Schemas,
     options: &Options,
-) -> (String, Vec<String>, Vec<String>) {
+) -> Fixes {
     let name = file.display();
-    let mut current = text.to_string();
     let mut made = Vec::new();
     let mut refused = Vec::new();
     let said = |text: &str, d: &Diagnostic| {
@@ -291,14 +315,14 @@ fn fixed_text(
         ))
         .into_owned()
     };
-    let found = found.unwrap_or_else(|| check(text, schemas, options).diagnostics);
+    let mut respaced = None;
     for d in &found {
         if let Some(Fix::Respace(ranges)) = &d.fix {
-            let respaced = respace(text, ranges);
-            match Document::parse(&respaced) {
+            let spaced = respace(text, ranges);
+            match Document::parse(&spaced) {
                 Ok(_) => {
                     made.push(said(text, d));
-                    current = respaced;
+                    respaced = Some(spaced);
                 }
                 Err(e) => refused.push(format!(
                     "kometa-trakt: {name}: cannot fix [{}]: with plain spaces the file still does not parse ({e})",
@@ -307,26 +331,39 @@ fn fixed_text(
             }
         }
     }
-    let repaired = current.clone();
-    // Without web spaces respaced, the findings are those of `text`.
-    let found = match repaired == text {
-        true => found,
-        false => check(&repaired, schemas, options).diagnostics,
+    // Without web spaces respaced, the findings are those of `text`, and
+    // its parse is the check's own.
+    let (repaired, found, doc) = match &respaced {
+        None => (text, found, parsed.as_ref().ok()),
+        Some(repaired) => (
+            repaired.as_str(),
+            check(repaired, schemas, options).diagnostics,
+            None,
+        ),
     };
+    // The text the fixes made so far (`None`: `repaired`), and its
+    // findings when the last fix's verification told them.
+    let mut current: Option<String> = None;
+    let mut checked = None;
     for d in found {
+        let now = current.as_deref().unwrap_or(repaired);
+        let parsed = doc.filter(|_| current.is_none());
         // Every fix is built to change no secret and nothing outside the
         // trakt block, and may rename a placeholder: none is protected.
         let fixed = match &d.fix {
-            Some(Fix::Edits(edits)) => apply(&current, edits, &Protect::NONE, None)
-                .map(|outcome| outcome.text)
+            Some(Fix::Edits(edits)) => {
+                edited(now, parsed, edits, schemas, options).map_err(|e| e.to_string())
+            }
+            Some(Fix::Remove(path)) => remove_entry(now, path)
+                .map(|text| (text, None))
                 .map_err(|e| e.to_string()),
-            Some(Fix::Remove(path)) => remove_entry(&current, path).map_err(|e| e.to_string()),
             _ => continue,
         };
         match fixed {
-            Ok(text) => {
-                made.push(said(&repaired, &d));
-                current = text;
+            Ok((text, found)) => {
+                made.push(said(repaired, &d));
+                current = Some(text);
+                checked = found;
             }
             Err(e) => refused.push(format!(
                 "kometa-trakt: {name}: cannot fix [{}]: {}",
@@ -335,7 +372,31 @@ fn fixed_text(
             )),
         }
     }
-    (current, made, refused)
+    Fixes {
+        text: current.or(respaced),
+        made,
+        refused,
+        checked,
+    }
+}
+
+/// `edits` applied to `text` and verified (see `apply`). Planned on `doc`,
+/// the check's own parse of `text`, when given, which also tells the
+/// findings of the result, checked on the verification's parse of it.
+fn edited(
+    text: &str,
+    doc: Option<&Document<'_>>,
+    edits: &[Edit],
+    schemas: &Schemas,
+    options: &Options,
+) -> Result<(String, Option<Checked>), EditError> {
+    let Some(doc) = doc else {
+        return apply(text, edits, &Protect::NONE, None).map(|outcome| (outcome.text, None));
+    };
+    let mut editor = Editor::with(doc, Protect::NONE)?;
+    editor.edit(edits)?;
+    let (outcome, checked) = editor.finish_with(|doc| check_doc(doc, schemas, options))?;
+    Ok((outcome.text, Some(checked)))
 }
 
 /// `text` with each of `ranges` (web spaces) replaced by as many plain
@@ -352,8 +413,10 @@ fn respace(text: &str, ranges: &[std::ops::Range<usize>]) -> String {
     out
 }
 
-/// Applies the fixes of `file`, counting them in `fixed`; with
-/// `--dry-run`/`--check` writes nothing and returns the text it would write.
+/// Applies the fixes of `file`, counting them in `fixed`. Returns the text
+/// the file holds after them (or, with `--dry-run`/`--check`, would hold:
+/// nothing is written) with its findings when known; `None` when the file
+/// is to be read again.
 fn fix(
     file: &Path,
     args: &Args,
@@ -362,46 +425,79 @@ fn fix(
     ctx: &Context,
     fixed: &mut Vec<String>,
     out: &mut dyn Write,
-) -> Result<Option<String>, Failure> {
+) -> Result<Option<Known>, Failure> {
     let Ok(loaded) = persist::read(file) else {
         return Ok(None);
     };
     let shown = file.display().to_string();
     let diff = |old: &str, new: &str| unified(old, new, None, &shown, ctx.color, Reveal::Masked);
     let say = |refused: Vec<String>| refused.iter().for_each(|r| eprintln!("{r}"));
-    let found = check(&loaded.text, schemas, options).diagnostics;
-    if !found.iter().any(|d| d.fix.is_some()) {
-        return Ok(None);
+    let parsed = check::parse(&loaded.text, schemas);
+    let checked = check_parsed(&loaded.text, &parsed, schemas, options);
+    if !checked.diagnostics.iter().any(|d| d.fix.is_some()) {
+        drop(parsed);
+        return Ok(Some(Known {
+            text: loaded.text,
+            checked: Some(checked),
+        }));
     }
     if args.edit.preview() {
-        let (text, made, refused) = fixed_text(file, &loaded.text, Some(found), schemas, options);
-        say(refused);
-        if made.is_empty() {
+        let fixes = fixed_text(
+            file,
+            &loaded.text,
+            &parsed,
+            checked.diagnostics,
+            schemas,
+            options,
+        );
+        say(fixes.refused);
+        let Some(text) = fixes.text.filter(|_| !fixes.made.is_empty()) else {
             return Ok(None);
-        }
-        fixed.extend(made);
+        };
+        fixed.extend(fixes.made);
         if args.edit.dry_run || args.edit.diff {
             emit(out, &diff(&loaded.text, &text))?;
         }
-        return Ok(Some(text));
+        return Ok(Some(Known {
+            text,
+            checked: fixes.checked,
+        }));
     }
-    let mut session =
-        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| super::unsaved(file, e))?;
+    let mut session = Session::begin_from(file, &loaded.text, Needs::Write, ctx.wait())
+        .map_err(|e| super::unsaved(file, e))?;
     // Fixed under the lock: the file may have changed since it was read.
-    let found = (session.text() == loaded.text).then_some(found);
-    let (text, made, refused) = fixed_text(file, session.text(), found, schemas, options);
-    say(refused);
-    if made.is_empty() {
+    let fixes = match session.text() == loaded.text {
+        true => fixed_text(
+            file,
+            &loaded.text,
+            &parsed,
+            checked.diagnostics,
+            schemas,
+            options,
+        ),
+        false => {
+            drop(parsed);
+            let text = session.text();
+            let parsed = check::parse(text, schemas);
+            let found = check_parsed(text, &parsed, schemas, options).diagnostics;
+            fixed_text(file, text, &parsed, found, schemas, options)
+        }
+    };
+    say(fixes.refused);
+    let Some(text) = fixes.text.filter(|_| !fixes.made.is_empty()) else {
         return Ok(None);
-    }
+    };
     session
         .write(&text)
         .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
-    fixed.extend(made);
+    fixed.extend(fixes.made);
     if args.edit.diff {
         emit(out, &diff(session.text(), &text))?;
     }
-    Ok(None)
+    Ok(Some(Known {
+        text,
+        checked: fixes.checked,
+    }))
 }
 
 /// Why a `--schema` is refused when its JSON is no schema: when it is read

@@ -35,7 +35,7 @@ pub(crate) fn apply_pasted(
     source: Source<'_>,
     verify: Option<&NetArgs>,
     now: i64,
-) -> Result<(Saved, Option<String>), Failure> {
+) -> Result<(Saved<'static>, Option<String>), Failure> {
     let (shown, path, fresh) = match source {
         Source::Stdin => ("the pasted block".to_string(), Path::new("-"), true),
         Source::File(p) => (p.display().to_string(), p, false),
@@ -80,7 +80,7 @@ pub(crate) fn apply_pasted(
     let removed = recovery::clear(session.target());
     Ok((
         Saved {
-            before,
+            before: before.into(),
             after: outcome,
             tokens,
             guessed,

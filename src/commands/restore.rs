@@ -265,8 +265,10 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
     };
     drop(base);
     drop(original);
-    let mut session =
-        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| unsaved(file, e))?;
+    // Under the lock the file is compared with `current` as it is read,
+    // not read into memory a second time.
+    let mut session = Session::begin_from(file, &current, Needs::Write, ctx.wait())
+        .map_err(|e| unsaved(file, e))?;
     if session.text() != current {
         return Err(Failure::usage(format!(
             "{name}: the file changed while it was being restored; nothing was written"

@@ -15,6 +15,7 @@
 //! 5. a stop signal that came meanwhile ends the process with 128 + its
 //!    number, after the save.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, Failure, refused};
@@ -107,8 +108,8 @@ const ANSWER_ROOM: u64 = 8 << 10;
 
 /// Everything made ready before something is spent: the lock held, the
 /// save planned on the text under it, the space reserved.
-pub(crate) struct Ready {
-    session: Session,
+pub(crate) struct Ready<'t> {
+    session: Session<'t>,
     reservation: Reservation,
     pin: Pin,
     file: PathBuf,
@@ -117,14 +118,14 @@ pub(crate) struct Ready {
 /// Makes ready to spend something for the config `file`, read and parsed
 /// before as `parsed`, on which [`plan`] gave `planned`. Any failure here
 /// leaves nothing spent (exit 2).
-pub(crate) fn ready(
+pub(crate) fn ready<'t>(
     ctx: &Context,
     file: &Path,
-    parsed: &Parsed<'_>,
+    parsed: &Parsed<'t>,
     planned: usize,
     now: i64,
     pin: Pin,
-) -> Result<Ready, Failure> {
+) -> Result<Ready<'t>, Failure> {
     let not_sent = |e: SaveError| {
         let mut failure = super::unsaved(file, e);
         failure
@@ -132,7 +133,8 @@ pub(crate) fn ready(
             .push_str("; nothing was sent to Trakt, so nothing was spent");
         failure
     };
-    let mut session = Session::begin(file, Needs::WriteOrRecover, ctx.wait()).map_err(not_sent)?;
+    let mut session = Session::begin_from(file, parsed.text(), Needs::WriteOrRecover, ctx.wait())
+        .map_err(not_sent)?;
     // Under the lock the file is read again; when it still holds what was
     // parsed and planned on before, that plan holds.
     let size = match session.text() == parsed.text() {
@@ -153,9 +155,9 @@ pub(crate) fn ready(
 }
 
 /// Tokens saved into a config.
-pub(crate) struct Saved {
+pub(crate) struct Saved<'t> {
     /// The config's text before, and after with where secrets are.
-    pub(crate) before: String,
+    pub(crate) before: Cow<'t, str>,
     pub(crate) after: Outcome,
     /// What was saved.
     pub(crate) tokens: Tokens,
@@ -169,7 +171,7 @@ pub(crate) struct Saved {
     pub(crate) stopped: Option<i32>,
 }
 
-impl Saved {
+impl Saved<'_> {
     /// Lines about what else happened: stand-ins, recovery files removed.
     pub(crate) fn notes(&self) -> String {
         let mut out = String::new();
@@ -195,7 +197,7 @@ impl Saved {
     }
 }
 
-impl Ready {
+impl<'t> Ready<'t> {
     /// The config's text under the lock.
     pub(crate) fn text(&self) -> &str {
         self.session.text()
@@ -214,7 +216,7 @@ impl Ready {
         now: i64,
         parsed: &Parsed<'_>,
         send: impl FnOnce() -> Result<Answer, TraktError>,
-    ) -> Result<Saved, Failure> {
+    ) -> Result<Saved<'t>, Failure> {
         let hold = Hold::begin();
         match send() {
             Ok(answer) => self.save_answer(now, &answer, parsed, hold),
@@ -230,17 +232,23 @@ impl Ready {
         answer: &Answer,
         parsed: &Parsed<'_>,
         hold: Hold,
-    ) -> Result<Saved, Failure> {
+    ) -> Result<Saved<'t>, Failure> {
         let target = self.session.target().to_path_buf();
         let kept = self.reservation.keep(&target, answer);
         let outcome = self.save(now, answer, parsed);
         let signal = hold.end();
         match (outcome, kept) {
-            (Ok(mut saved), _) => {
+            (Ok((after, tokens, guessed)), _) => {
                 self.reservation.discard();
-                saved.removed = recovery::clear(&target);
-                saved.stopped = signal;
-                Ok(saved)
+                let removed = recovery::clear(&target);
+                Ok(Saved {
+                    before: self.session.into_text(),
+                    after,
+                    tokens,
+                    guessed,
+                    removed,
+                    stopped: signal,
+                })
             }
             (Err(reason), Ok(())) => {
                 let name = self.file.display();
@@ -264,13 +272,13 @@ impl Ready {
     }
 
     /// Writes `answer` into the config (re-read under the lock when the
-    /// session began, and compared again before the write).
-    fn save(&mut self, now: i64, answer: &Answer, parsed: &Parsed<'_>) -> Result<Saved, String> {
-        let before = self.session.text().to_string();
+    /// session began, and compared again before the write): what it
+    /// wrote, the tokens and the keys given stand-ins.
+    fn save(&mut self, now: i64, answer: &Answer, parsed: &Parsed<'_>) -> Result<Written, String> {
         let (outcome, tokens, guessed) = {
             let mut slot = None;
             let locked = parsed
-                .of(&self.file, &before, &mut slot)
+                .of(&self.file, self.session.text(), &mut slot)
                 .map_err(|f| f.message)?;
             let current = &locked.block;
             let previous = current.expires_in.as_deref().and_then(|e| e.parse().ok());
@@ -285,16 +293,12 @@ impl Ready {
         self.session
             .write(&outcome.text)
             .map_err(|e| e.to_string())?;
-        Ok(Saved {
-            before,
-            after: outcome,
-            tokens,
-            guessed,
-            removed: Vec::new(),
-            stopped: None,
-        })
+        Ok((outcome, tokens, guessed))
     }
 }
+
+/// What [`Ready::save`] wrote, the tokens and the keys given stand-ins.
+type Written = (Outcome, Tokens, Vec<&'static str>);
 
 /// A failure with the stop signal that came meanwhile, if any: the
 /// process then ends with 128 + its number, having said what happened.

@@ -210,34 +210,55 @@ impl<'d, 'a> Editor<'d, 'a> {
     /// Verifies the whole: the result is the original with every change,
     /// and the last step's edits change nothing more.
     pub(crate) fn finish(self) -> Result<Outcome, EditError> {
-        self.verified()
+        self.verified(None::<fn(&Document<'_>)>)
+            .map(|(outcome, _)| outcome)
+    }
+
+    /// [`Editor::finish`], handing `then` the result's parse (made as the
+    /// first parse was: the same trees, secrets and duplicates looked for)
+    /// before it is dropped.
+    pub(crate) fn finish_with<R>(
+        self,
+        then: impl FnOnce(&Document<'_>) -> R,
+    ) -> Result<(Outcome, R), EditError> {
+        let (outcome, kept) = self.verified(Some(then))?;
+        let kept = kept.ok_or(EditError::Internal {
+            what: "the edited text does not parse",
+        })?;
+        Ok((outcome, kept))
     }
 
     /// The result verified over the whole document, then the last step's
-    /// edits planned again on it. The result is parsed into trees only when
-    /// something needs them (the secrets for a diff, an edit no window of
-    /// the result can plan again).
-    fn verified(mut self) -> Result<Outcome, EditError> {
+    /// edits planned again on it, and `then` given the result's parse. The
+    /// result is parsed into trees only when something needs them (`then`,
+    /// the secrets for a diff, an edit no window of the result can plan
+    /// again).
+    fn verified<R>(
+        mut self,
+        then: Option<impl FnOnce(&Document<'_>) -> R>,
+    ) -> Result<(Outcome, Option<R>), EditError> {
         let bug = |what| Err(EditError::Internal { what });
         if let Some(what) = self.broken {
             return bug(what);
         }
         let before = self.first.secrets.clone();
         if self.text == self.original {
-            return Ok(Outcome {
+            let kept = then.map(|then| then(&self.first));
+            let outcome = Outcome {
                 text: self.text,
                 changes: self.changes,
                 secrets: Secrets {
                     after: before.clone(),
                     before,
                 },
-            });
+            };
+            return Ok((outcome, kept));
         }
         let last = self.steps.pop().map(|s| s.edits).unwrap_or_default();
         let windowed = last.iter().all(|e| {
             e.path.len() >= 2 && self.windows.iter().any(|w| Some(&w.key) == e.path.first())
         });
-        let tree = self.first.secret_key.is_some() || !windowed;
+        let tree = then.is_some() || self.first.secret_key.is_some() || !windowed;
         let mut keys = self.keys.clone();
         for edit in &last {
             if let Some(first) = edit.path.first()
@@ -255,7 +276,7 @@ impl<'d, 'a> Editor<'d, 'a> {
             parse = parse.without_duplicates();
         }
         let text = std::mem::take(&mut self.text);
-        let after = {
+        let (after, kept) = {
             let doc = verify::verify(self.original, &text, &self.changes, tree.then_some(parse))?;
             if text_problem(&text).is_some() {
                 return bug("applying the same edit again is not a no-op");
@@ -272,13 +293,19 @@ impl<'d, 'a> Editor<'d, 'a> {
             {
                 return bug("applying the same edit again is not a no-op");
             }
-            doc.as_ref().map(|d| d.secrets.clone()).unwrap_or_default()
+            let secrets = doc.as_ref().map(|d| d.secrets.clone()).unwrap_or_default();
+            let kept = match (then, &doc) {
+                (Some(then), Some(doc)) => Some(then(doc)),
+                _ => None,
+            };
+            (secrets, kept)
         };
-        Ok(Outcome {
+        let outcome = Outcome {
             text,
             changes: self.changes,
             secrets: Secrets { before, after },
-        })
+        };
+        Ok((outcome, kept))
     }
 
     /// The previous step's edits, planned again on the text it left, must

@@ -1,12 +1,13 @@
 //! Event streams of the two parsers, for comparing documents event by event
-//! without building their trees: parsed here, or on another thread and
+//! without building their trees: each parsed on a thread of its own and
 //! handed over in batches (a verification reads three streams at once, and
-//! the machine has more than one core).
+//! the machine has more than one core: the thread that compares them only
+//! compares, and builds the result's tree).
 
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::Scope;
 
-use saphyr_parser::{Event, Parser, StrInput};
+use saphyr_parser::{Event, Parser};
 
 use super::source::Source;
 use super::tree::SyntaxError;
@@ -21,28 +22,10 @@ pub(super) type Item<'a> = Result<Spanned<'a>, SyntaxError>;
 const BATCH: usize = 1024;
 const IN_FLIGHT: usize = 8;
 
-/// A stream of saphyr events.
-pub(super) enum Saphyr<'s, 'a> {
-    /// Parsed on this thread, with byte spans.
-    Here {
-        parser: Box<Parser<'a, StrInput<'a>>>,
-        src: &'s Source<'a>,
-        done: bool,
-    },
-    /// Parsed on another thread.
-    Away(Batches<Item<'a>>),
-}
+/// A stream of saphyr events, parsed on another thread.
+pub(super) struct Saphyr<'a>(Batches<Item<'a>>);
 
-impl<'s, 'a> Saphyr<'s, 'a> {
-    /// The events of `src`'s input, parsed here.
-    pub(super) fn here(src: &'s Source<'a>) -> Self {
-        Saphyr::Here {
-            parser: Box::new(Parser::new_from_str(src.input())),
-            src,
-            done: false,
-        }
-    }
-
+impl<'a> Saphyr<'a> {
     /// The events of `text`, parsed on a thread of `scope`; with `spans`,
     /// each with its byte span.
     pub(super) fn away<'scope, 'env>(
@@ -76,29 +59,17 @@ impl<'s, 'a> Saphyr<'s, 'a> {
             }
             send.flush();
         });
-        Saphyr::Away(Batches::new(rx))
+        Saphyr(Batches::new(rx))
+    }
+
+    /// A stream that has ended (its other thread released).
+    pub(super) fn done() -> Self {
+        Saphyr(Batches::done())
     }
 
     /// The next event; `None` after the stream's end or its error.
     pub(super) fn next(&mut self) -> Option<Item<'a>> {
-        match self {
-            Saphyr::Here { parser, src, done } => {
-                if *done {
-                    return None;
-                }
-                match parser.next()? {
-                    Ok((event, span)) => {
-                        let bytes = (src.byte(span.start.index()), src.byte(span.end.index()));
-                        Some(Ok((event, bytes)))
-                    }
-                    Err(e) => {
-                        *done = true;
-                        Some(Err(SyntaxError::from_scan(src, &e)))
-                    }
-                }
-            }
-            Saphyr::Away(batches) => batches.next(),
-        }
+        self.0.next()
     }
 }
 

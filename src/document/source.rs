@@ -165,11 +165,11 @@ impl<'a> Source<'a> {
         }
     }
 
-    /// The byte offset where the line holding `byte` starts (after a BOM).
+    /// The byte offset where the line holding `byte` starts (after a BOM),
+    /// found from `byte` back: an edit that asks for one line's indentation
+    /// does not build a large text's table of lines.
     pub(crate) fn line_start(&self, byte: usize) -> usize {
-        let starts = self.line_starts();
-        let line = starts.partition_point(|&s| s <= byte).max(1);
-        starts[line - 1].min(byte)
+        super::lex::line_start(self.text, byte).max(self.window.start.min(byte))
     }
 
     /// Where the line holding `byte` ends (before its line break).

@@ -33,7 +33,7 @@ pub(crate) enum Piece<'a> {
 
 /// The pieces of a text's documents, one after the other.
 pub(crate) struct Pieces<'a> {
-    events: Saphyr<'a, 'a>,
+    events: Saphyr<'a>,
     failed: bool,
     /// How many collections are open (a tree refuses [`MAX_DEPTH`]).
     depth: usize,

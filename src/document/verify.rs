@@ -56,7 +56,7 @@ pub(super) fn verify<'r>(
         let mut run = Lockstep {
             orig: Saphyr::away(s, original, false),
             orig_ahead: None,
-            res: Saphyr::here(&src),
+            res: Saphyr::away(s, result, true),
             res_ahead: None,
             builder: tree.map(|parse| Builder::new(&src, parse)),
             depth: 0,
@@ -70,7 +70,8 @@ pub(super) fn verify<'r>(
         if verdict.is_err() {
             run.drain();
         }
-        run.orig = Saphyr::Away(Batches::done());
+        run.orig = Saphyr::done();
+        run.res = Saphyr::done();
         run.yaml = run.yaml.take().map(|_| Batches::done());
         (verdict, run)
     });
@@ -178,9 +179,9 @@ type Step = Result<(), Differs>;
 
 /// The two documents' events side by side.
 struct Lockstep<'s, 'o, 'r, 'k> {
-    orig: Saphyr<'s, 'o>,
+    orig: Saphyr<'o>,
     orig_ahead: Option<Event<'o>>,
-    res: Saphyr<'s, 'r>,
+    res: Saphyr<'r>,
     res_ahead: Option<(Event<'r>, (usize, usize))>,
     /// The result's trees and facts, when asked for.
     builder: Option<Builder<'s, 'r, 'k>>,

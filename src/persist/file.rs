@@ -5,8 +5,9 @@
 //! regular file, and read up to a size cap. Standard input is exempt from
 //! the regular-file check and has the same cap.
 
+use std::borrow::Cow;
 use std::fs::{self, File, Metadata, OpenOptions};
-use std::io::{self, Read};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
 /// The most a config (or an original, or a schema) may hold.
@@ -22,8 +23,6 @@ pub(crate) struct Loaded {
     /// The file the path resolves to (symlinks followed).
     pub(crate) target: PathBuf,
     pub(crate) text: String,
-    /// The metadata of the descriptor the text was read from.
-    pub(crate) meta: Metadata,
 }
 
 /// Why a file cannot be read as text.
@@ -110,13 +109,51 @@ pub(crate) fn read(path: &Path) -> Result<Loaded, ReadError> {
 /// Reads the config at `target`, a path already resolved: a symlink found
 /// there now is a change, not something to follow.
 pub(crate) fn read_target(target: &Path) -> Result<Loaded, ReadError> {
-    let (file, meta) = open_regular(target, false)?;
+    let (file, _) = open_regular(target, false)?;
     let text = decode(read_capped(file, MAX_CONFIG)?)?;
     Ok(Loaded {
         target: target.to_path_buf(),
         text,
-        meta,
     })
+}
+
+/// The text of the config at `target`, a path already resolved, read as
+/// [`read_target`] reads it, with the metadata of the descriptor it was
+/// read from; when it is exactly `known`, `known` itself (the file is
+/// compared as it is read: a large config is not read into memory a
+/// second time).
+pub(crate) fn read_unless<'k>(
+    target: &Path,
+    known: Option<&'k str>,
+) -> Result<(Cow<'k, str>, Metadata), ReadError> {
+    let (mut file, meta) = open_regular(target, false)?;
+    if let Some(known) = known {
+        if holds(&file, known.as_bytes())? {
+            return Ok((Cow::Borrowed(known), meta));
+        }
+        file.seek(SeekFrom::Start(0))?;
+    }
+    let text = decode(read_capped(file, MAX_CONFIG)?)?;
+    Ok((Cow::Owned(text), meta))
+}
+
+/// Whether `file` (read from its start) holds exactly `expected`, compared
+/// as it is read (a large config is not read into memory a second time).
+pub(crate) fn holds(mut file: &File, expected: &[u8]) -> io::Result<bool> {
+    let mut chunk = vec![0; 64 * 1024];
+    let mut at = 0;
+    loop {
+        let n = match file.read(&mut chunk) {
+            Ok(0) => return Ok(at == expected.len()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if expected.get(at..at + n) != Some(&chunk[..n]) {
+            return Ok(false);
+        }
+        at += n;
+    }
 }
 
 /// The bytes of a config as text.

@@ -4,11 +4,13 @@
 //! Whatever is spent between `begin` and `write` (a refresh token, a PIN)
 //! was spent knowing the save would work.
 
+use std::borrow::Cow;
+use std::fs::{self, Metadata};
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::file::{Loaded, ReadError, describe, read, read_target};
+use super::file::{ReadError, describe, read_unless};
 use super::lock::{Lock, LockError, lock};
 use super::private;
 use super::recovery::{self, Reservation};
@@ -49,20 +51,22 @@ pub(crate) enum SaveError {
 }
 
 /// A config being changed: the save path proven, the lock held, the text
-/// as it is under the lock.
+/// as it is under the lock (borrowed when it is a text the caller read
+/// before, which is then not kept twice).
 #[derive(Debug)]
-pub(crate) struct Session {
-    loaded: Loaded,
+pub(crate) struct Session<'t> {
+    target: PathBuf,
+    text: Cow<'t, str>,
     method: Method,
     spare: Option<Spare>,
     _lock: Lock,
 }
 
-/// Proves that the config `loaded` can be saved as `needs` says, without
-/// locking or changing anything; returns the method the write will use.
-pub(crate) fn preflight(loaded: &Loaded, needs: Needs) -> Result<Method, SaveError> {
-    let target = &loaded.target;
-    let preferred = write::method(&loaded.meta);
+/// Proves that the config at `target` (its metadata `meta`) can be saved
+/// as `needs` says, without locking or changing anything; returns the
+/// method the write will use.
+pub(crate) fn preflight(target: &Path, meta: &Metadata, needs: Needs) -> Result<Method, SaveError> {
+    let preferred = write::method(meta);
     let method = match write::probe(target, preferred) {
         Ok(()) => preferred,
         Err(first) => {
@@ -81,16 +85,46 @@ pub(crate) fn preflight(loaded: &Loaded, needs: Needs) -> Result<Method, SaveErr
     Ok(method)
 }
 
-impl Session {
+impl Session<'static> {
     /// Proves the save path of `path`, takes the lock and reads the file
     /// under it.
-    pub(crate) fn begin(path: &Path, needs: Needs, wait: Wait<'_>) -> Result<Session, SaveError> {
-        let first = read(path)?;
-        let method = preflight(&first, needs)?;
-        let held = lock(&first.target, wait.timeout, wait.notice)?;
-        let loaded = read_target(&first.target)?;
+    pub(crate) fn begin(path: &Path, needs: Needs, wait: Wait<'_>) -> Result<Self, SaveError> {
+        Self::locked(path, None, needs, wait)
+    }
+}
+
+impl<'t> Session<'t> {
+    /// [`Session::begin`] for a file the caller read before as `known`:
+    /// when the file still holds it under the lock, the session's text is
+    /// `known` (one copy of a large config, not two).
+    pub(crate) fn begin_from(
+        path: &Path,
+        known: &'t str,
+        needs: Needs,
+        wait: Wait<'_>,
+    ) -> Result<Self, SaveError> {
+        Self::locked(path, Some(known), needs, wait)
+    }
+
+    /// Reads the file (compared with `known`, when given, rather than read
+    /// again), proves the save path, takes the lock and reads the file
+    /// under it.
+    fn locked(
+        path: &Path,
+        known: Option<&'t str>,
+        needs: Needs,
+        wait: Wait<'_>,
+    ) -> Result<Self, SaveError> {
+        let target = fs::canonicalize(path).map_err(ReadError::from)?;
+        // Only that it reads, and its metadata, matter before the lock: a
+        // large text is not held while the file is read again.
+        let meta = read_unless(&target, known)?.1;
+        let method = preflight(&target, &meta, needs)?;
+        let held = lock(&target, wait.timeout, wait.notice)?;
+        let (text, _) = read_unless(&target, known)?;
         Ok(Session {
-            loaded,
+            target,
+            text,
             method,
             spare: None,
             _lock: held,
@@ -99,12 +133,18 @@ impl Session {
 
     /// The file's text under the lock.
     pub(crate) fn text(&self) -> &str {
-        &self.loaded.text
+        &self.text
+    }
+
+    /// The file's text under the lock, the session ended (the lock
+    /// released).
+    pub(crate) fn into_text(self) -> Cow<'t, str> {
+        self.text
     }
 
     /// The file written (symlinks resolved).
     pub(crate) fn target(&self) -> &Path {
-        &self.loaded.target
+        &self.target
     }
 
     /// Before a request that spends something: makes the recovery file its
@@ -114,9 +154,9 @@ impl Session {
     /// spent.
     pub(crate) fn reserve(&mut self, size: u64) -> Result<Reservation, SaveError> {
         let no_space = |e: io::Error| SaveError::NoSpace(describe(&e));
-        let reservation = recovery::reserve(&self.loaded.target).map_err(no_space)?;
+        let reservation = recovery::reserve(&self.target).map_err(no_space)?;
         if self.method == Method::Rename {
-            match write::spare(&self.loaded.target, size) {
+            match write::spare(&self.target, size) {
                 Ok(spare) => self.spare = Some(spare),
                 Err(e) => {
                     reservation.discard();
@@ -130,8 +170,8 @@ impl Session {
     /// Writes `text` if the file still holds what was read under the lock;
     /// a rename that fails unexpectedly falls back to an in-place write.
     pub(crate) fn write(&mut self, text: &str) -> Result<Method, SaveError> {
-        let target = &self.loaded.target;
-        let expected = &self.loaded.text;
+        let target = &self.target;
+        let expected = &self.text;
         match write::write(target, expected, text, self.method, self.spare.take()) {
             Err(WriteError::Io(_)) if self.method == Method::Rename => {
                 write::write(target, expected, text, Method::InPlace, None)?;

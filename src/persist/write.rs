@@ -13,7 +13,7 @@ use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::file::{ReadError, describe, open_regular};
+use super::file::{ReadError, describe, holds, open_regular};
 use super::private;
 use crate::signals::Hold;
 
@@ -134,26 +134,6 @@ fn read_io(e: ReadError) -> io::Error {
     match e {
         ReadError::Io(e) => e,
         other => io::Error::other(other.to_string()),
-    }
-}
-
-/// Whether `file` (read from its start) holds exactly `expected`, compared
-/// as it is read (a large config is not read into memory a second time).
-fn holds(mut file: &File, expected: &[u8]) -> io::Result<bool> {
-    use std::io::Read;
-    let mut chunk = vec![0; 64 * 1024];
-    let mut at = 0;
-    loop {
-        let n = match file.read(&mut chunk) {
-            Ok(0) => return Ok(at == expected.len()),
-            Ok(n) => n,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if expected.get(at..at + n) != Some(&chunk[..n]) {
-            return Ok(false);
-        }
-        at += n;
     }
 }
 

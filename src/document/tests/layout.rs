@@ -206,3 +206,41 @@ fn a_root_entry_parsed_alone_is_the_same_tree() {
     }
     assert!(windows > 200, "{windows} windows");
 }
+
+/// Where a line starts, found from the byte back, is where the table of
+/// lines `pos` reads says: the column of every character, in whole texts
+/// (BOM, CRLF) and in root entries' windows.
+#[test]
+fn a_line_found_from_the_byte_back_is_the_tables_line() {
+    let same = |name: &str, src: &Source<'_>, range: std::ops::Range<usize>| {
+        for (b, _) in src.text[range.clone()].char_indices() {
+            let byte = range.start + b;
+            assert_eq!(
+                src.column(byte) + 1,
+                src.pos(byte).col,
+                "{name} @{byte} in {range:?}"
+            );
+        }
+    };
+    let mut extra = vec![
+        (
+            "bom".to_string(),
+            "\u{feff}a: 1\r\nb:\r\n  c: é\r\n".to_string(),
+        ),
+        ("no break".to_string(), "\u{feff}key".to_string()),
+    ];
+    extra.extend(corpus());
+    for (name, text) in extra {
+        same(&name, &Source::new(&text), 0..text.len());
+        let Ok(full) = Document::parse(&text) else {
+            continue;
+        };
+        for window in full.windows.iter().flatten() {
+            same(
+                &name,
+                &Source::window(&text, window.clone()),
+                window.clone(),
+            );
+        }
+    }
+}
