@@ -441,33 +441,21 @@ fn fix(
             checked: Some(checked),
         }));
     }
-    if args.edit.preview() {
-        let fixes = fixed_text(
-            file,
-            &loaded.text,
-            &parsed,
-            checked.diagnostics,
-            schemas,
-            options,
-        );
-        say(fixes.refused);
-        let Some(text) = fixes.text.filter(|_| !fixes.made.is_empty()) else {
-            return Ok(None);
-        };
-        fixed.extend(fixes.made);
-        if args.edit.dry_run || args.edit.diff {
-            emit(out, &diff(&loaded.text, &text))?;
-        }
-        return Ok(Some(Known {
-            text,
-            checked: fixes.checked,
-        }));
-    }
-    let mut session = Session::begin_from(file, &loaded.text, Needs::Write, ctx.wait())
-        .map_err(|e| super::unsaved(file, e))?;
-    // Fixed under the lock: the file may have changed since it was read.
-    let fixes = match session.text() == loaded.text {
-        true => fixed_text(
+    // Fixed under the lock when written: the file may have changed since
+    // it was read (and is then checked again).
+    let session = match args.edit.preview() {
+        true => None,
+        false => Some(
+            Session::begin_from(file, &loaded.text, Needs::Write, ctx.wait())
+                .map_err(|e| super::unsaved(file, e))?,
+        ),
+    };
+    let changed = session
+        .as_ref()
+        .map(|s| s.text())
+        .filter(|t| *t != loaded.text);
+    let fixes = match changed {
+        None => fixed_text(
             file,
             &loaded.text,
             &parsed,
@@ -475,9 +463,8 @@ fn fix(
             schemas,
             options,
         ),
-        false => {
+        Some(text) => {
             drop(parsed);
-            let text = session.text();
             let parsed = check::parse(text, schemas);
             let found = check_parsed(text, &parsed, schemas, options).diagnostics;
             fixed_text(file, text, &parsed, found, schemas, options)
@@ -487,12 +474,18 @@ fn fix(
     let Some(text) = fixes.text.filter(|_| !fixes.made.is_empty()) else {
         return Ok(None);
     };
-    session
-        .write(&text)
-        .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
     fixed.extend(fixes.made);
-    if args.edit.diff {
-        emit(out, &diff(session.text(), &text))?;
+    match session {
+        None if args.edit.dry_run || args.edit.diff => emit(out, &diff(&loaded.text, &text))?,
+        None => {}
+        Some(mut session) => {
+            session
+                .write(&text)
+                .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
+            if args.edit.diff {
+                emit(out, &diff(session.text(), &text))?;
+            }
+        }
     }
     Ok(Some(Known {
         text,
