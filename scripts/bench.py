@@ -57,7 +57,10 @@ def edits(runs, data, ours, baseline=None):
             "check --fix": ([binary, "check", "--fix", "--color", "never", target], fresh),
             "restore --original": ([binary, "restore", target, "--original", original, "--color", "never"],
                                    restored),
-            "renew --force": ([binary, "renew", renewed, "--force", "--api-url", url, "--auth-url", url], keep),
+            # The bundled configs hold redacted credentials (the server
+            # refuses them): renewed are the generated ones only.
+            "renew --force": ([binary, "renew", renewed, "--force", "--api-url", url, "--auth-url", url],
+                              keep if original.startswith(data) else None),
         }, renewed
 
     def once(cmd, setup):
@@ -65,9 +68,10 @@ def edits(runs, data, ours, baseline=None):
         start = time.perf_counter()
         done = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         took = (time.perf_counter() - start) * 1000
-        # A command that fails is not timed: `check` exits 1 on findings,
-        # every edit must succeed.
-        if done.returncode not in ((0, 1) if cmd[1] == "check" and "--fix" not in cmd else (0,)):
+        # A command that fails is not timed: `check` (and `check --fix`,
+        # on the findings no fix removes) exits 1 on findings, every other
+        # edit must succeed.
+        if done.returncode not in ((0, 1) if cmd[1] == "check" else (0,)):
             sys.exit(f"bench: {' '.join(cmd)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
         return took
 
