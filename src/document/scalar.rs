@@ -106,7 +106,16 @@ pub(crate) fn resolve(value: &str, style: Style, tag: Option<&str>) -> Resolved 
     match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
         Some("str") => Resolved::Str(value.to_string()),
         Some("null") => Resolved::Null,
-        Some("bool" | "int" | "float") => resolve_plain(value),
+        // A typed tag reads its text as that type (`!!float 60` is 60.0);
+        // text that is no such value stays a string.
+        Some("int") => core_int(value).map_or_else(|| Resolved::Str(value.into()), Resolved::Int),
+        Some("float") => core_float(value)
+            .or_else(|| core_int(value).map(|i| format!("{:?}", i as f64)))
+            .map_or_else(|| Resolved::Str(value.into()), Resolved::Float),
+        Some("bool") => match resolve_plain(value) {
+            b @ Resolved::Bool(_) => b,
+            _ => Resolved::Str(value.into()),
+        },
         Some(_) => Resolved::Str(value.to_string()),
         None if tag.is_some() || style != Style::Plain => Resolved::Str(value.to_string()),
         None => resolve_plain(value),

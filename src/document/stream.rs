@@ -110,14 +110,9 @@ impl<'a> Pieces<'a> {
         }
     }
 
-    /// Reads to the end of the stream: whether all of it parses.
-    pub(crate) fn rest_parses(mut self) -> bool {
-        loop {
-            match self.next() {
-                Ok(Some(_)) => {}
-                Ok(None) => return true,
-                Err(Unparsed) => return false,
-            }
-        }
+    /// Whether the stream ends here (it parses to its end and holds no
+    /// other document).
+    pub(crate) fn ends(mut self) -> bool {
+        matches!(self.next(), Ok(None))
     }
 }

@@ -36,6 +36,7 @@ mod readme;
 mod recovery;
 mod renew;
 mod restore;
+mod restore_meaning;
 mod restore_only_kometa;
 
 mod schema_messages;

@@ -227,9 +227,13 @@ struct Side<'d, 'a> {
 /// Every scalar of `after`'s root that differs from `before`'s, or the
 /// first difference that edits of scalars cannot carry, read as ruamel.yaml
 /// (Kometa's loader) reads: through aliases (not by anchor number, which
-/// Kometa's dump shifts when it drops an anchor), mappings in any order,
-/// keys as strings, and plain scalars of a `%YAML 1.1` document as YAML 1.1
-/// booleans where they are (`on`, `yes`, `n`, ...). An alias of `before`
+/// Kometa's dump shifts when it drops an anchor), keys by what they read as
+/// (`"2024"` is not `2024`, a plain `<<` merges) and in their order (keys
+/// added come after the others, where Kometa's save adds them; the
+/// `authorization` mappings it saves whole may come in any order), the tags
+/// that change what a node means (`!!set`, `!custom`), and plain scalars of
+/// a `%YAML 1.1` document as YAML 1.1 booleans where they are (`on`, `yes`,
+/// `n`, ...). An alias of `before`
 /// whose value changed is written out ([`Replaced`]), as Kometa's dump does; so is
 /// a value of another kind where Kometa's token save writes.
 pub(crate) fn differences(
@@ -244,6 +248,9 @@ pub(crate) fn differences(
         doc: after,
         yaml11: yaml11(after.source.text),
     };
+    if before.doc_starts.len() > 1 || after.doc_starts.len() > 1 {
+        return Err(uncarried(&[], "it holds several YAML documents"));
+    }
     let mut out = Differences::default();
     let mut budget = Budget {
         left: BUDGET,
@@ -290,6 +297,83 @@ fn uncarried(path: &[String], why: &'static str) -> Uncarried {
 /// A tag outside the core schema (`!` alone is a plain string).
 fn custom_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
     custom(node.tag.as_deref())
+}
+
+/// The tag that tells what a node means beyond its kind and resolved
+/// value: one outside the core schema, or on a collection a core tag other
+/// than its kind's own (`!!set`, `!!omap`).
+fn meaning_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
+    let tag = node.tag.as_deref()?;
+    let own = match &node.kind {
+        Kind::Mapping { .. } => "tag:yaml.org,2002:map",
+        Kind::Sequence { .. } => "tag:yaml.org,2002:seq",
+        Kind::Scalar { value, .. } => {
+            return custom(Some(tag)).or_else(|| mistyped(value, Some(tag)).then_some(tag));
+        }
+        Kind::Alias(_) => return None,
+    };
+    (tag != "!" && tag != own).then_some(tag)
+}
+
+/// Whether a typed core tag (`!!int`, `!!float`, `!!bool`) is on text that
+/// is no such value, which loaders do not read alike (ruamel.yaml refuses
+/// it).
+pub(super) fn mistyped(value: &str, tag: Option<&str>) -> bool {
+    let read = resolve(value, Style::Plain, tag);
+    match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
+        Some("int") => !matches!(read, Resolved::Int(_)),
+        Some("float") => !matches!(read, Resolved::Float(_)),
+        Some("bool") => !matches!(read, Resolved::Bool(_)),
+        _ => false,
+    }
+}
+
+/// Whether a scalar tagged `tag` still reads as `new` when the editor
+/// writes `new` there (it keeps the node's tag).
+pub(super) fn reads_under(tag: Option<&str>, new: &Resolved) -> bool {
+    let core = |name: &str| tag == Some(&format!("tag:yaml.org,2002:{name}"));
+    match new {
+        _ if tag.is_none() => true,
+        Resolved::Str(_) => tag == Some("!") || core("str"),
+        Resolved::Int(_) => core("int"),
+        Resolved::Float(_) => core("float"),
+        Resolved::Bool(_) => core("bool"),
+        Resolved::Null => core("null"),
+    }
+}
+
+/// A mapping's key as ruamel.yaml tells keys apart: what it reads as, and
+/// whether it is a merge key (`<<` written plainly); its text is what a
+/// path names. `None`: a key that is no scalar, or has a custom tag.
+#[derive(Debug, PartialEq)]
+struct Key<'d> {
+    text: &'d str,
+    read: Resolved,
+    merge: bool,
+}
+
+fn key<'d>(side: &Side<'d, '_>, node: &'d Node<'_>) -> Option<Key<'d>> {
+    let node = side.doc.target(node);
+    let Kind::Scalar { style, .. } = &node.kind else {
+        return None;
+    };
+    let text = node.scalar()?;
+    if custom_tag(node).is_some() {
+        return None;
+    }
+    Some(Key {
+        text,
+        read: scalar(side, node)?,
+        merge: *style == Style::Plain && node.tag.is_none() && text == "<<",
+    })
+}
+
+impl Key<'_> {
+    /// Whether the editor, writing this key's text as a new key, writes
+    /// this key: a string that is no merge key.
+    fn writable(&self) -> bool {
+        !self.merge && self.read == Resolved::Str(self.text.to_string())
+    }
 }
 
 /// `tag`, if it is outside the core schema.
@@ -344,7 +428,7 @@ fn same_targets(
     an: &Node<'_>,
     budget: &mut Budget,
 ) -> Result<bool, Uncarried> {
-    if custom_tag(bn) != custom_tag(an) {
+    if meaning_tag(bn) != meaning_tag(an) {
         return Ok(false);
     }
     match (&bn.kind, &an.kind) {
@@ -353,13 +437,12 @@ fn same_targets(
             if be.len() != ae.len() {
                 return Ok(false);
             }
-            for e in be {
-                let Some(k) = b.doc.key_text(&e.key) else {
+            // The same keys in the same order, each with the same value.
+            for (e, o) in be.iter().zip(ae) {
+                let k = key(b, &e.key);
+                if k.is_none() || k != key(a, &o.key) {
                     return Ok(false);
-                };
-                let Some(o) = ae.iter().find(|o| a.doc.key_text(&o.key) == Some(k)) else {
-                    return Ok(false);
-                };
+                }
                 if !same(b, &e.value, a, &o.value, budget)? {
                     return Ok(false);
                 }
@@ -437,28 +520,62 @@ fn walk(
     if kind_changed && saved_whole(path) {
         return replace(out, budget, "a sequence changed");
     }
+    if meaning_tag(bt) != meaning_tag(at) && !matches!(bt.kind, Kind::Scalar { .. }) {
+        return Err(uncarried(path, "its tag changed"));
+    }
     match (&bt.kind, &at.kind) {
         (Kind::Alias(_), _) | (_, Kind::Alias(_)) => {
             Err(uncarried(path, "it changed through an alias (*)"))
         }
         (Kind::Mapping { entries: be, .. }, Kind::Mapping { entries: ae, .. }) => {
-            for entry in be {
-                let Some(k) = b.doc.key_text(&entry.key) else {
-                    return Err(uncarried(path, "a mapping with a complex key changed"));
-                };
-                if !ae.iter().any(|e| a.doc.key_text(&e.key) == Some(k)) {
-                    path.push(k.to_string());
-                    return Err(uncarried(path, "the key was removed"));
-                }
+            let complex = || uncarried(path, "a mapping with a complex key changed");
+            let bk = be
+                .iter()
+                .map(|e| key(b, &e.key))
+                .collect::<Option<Vec<_>>>();
+            let ak = ae
+                .iter()
+                .map(|e| key(a, &e.key))
+                .collect::<Option<Vec<_>>>();
+            let (Some(bk), Some(ak)) = (bk, ak) else {
+                return Err(complex());
+            };
+            if let Some(gone) = bk.iter().find(|k| !ak.contains(k)) {
+                path.push(gone.text.to_string());
+                return Err(uncarried(path, "the key was removed"));
             }
-            for entry in ae {
-                let Some(k) = a.doc.key_text(&entry.key) else {
-                    return Err(uncarried(path, "a mapping with a complex key changed"));
-                };
-                path.push(k.to_string());
-                match be.iter().find(|e| b.doc.key_text(&e.key) == Some(k)) {
-                    Some(old) => walk(b, &old.value, a, &entry.value, path, out, budget)?,
-                    None => added(a, &entry.value, path, out, budget)?,
+            // Where each key of `after` is in `before`: the keys both have
+            // in the same order, then the keys added; but for the mappings
+            // Kometa's token save writes whole, in its own order, whose
+            // order Kometa does not read.
+            let ordered = !saved_whole(path);
+            let mut last = None;
+            for (k, entry) in ak.iter().zip(ae) {
+                let at = bk.iter().position(|o| o == k);
+                match (last, at) {
+                    _ if !ordered => {}
+                    (Some(Some(l)), Some(i)) if i < l => {
+                        return Err(uncarried(path, "its keys were put in another order"));
+                    }
+                    (Some(None), Some(_)) => {
+                        path.push(k.text.to_string());
+                        return Err(uncarried(
+                            path,
+                            "a key was added before it (restore adds keys at a mapping's end, as Kometa's save does)",
+                        ));
+                    }
+                    _ => last = Some(at),
+                }
+                path.push(k.text.to_string());
+                match at {
+                    Some(i) => walk(b, &be[i].value, a, &entry.value, path, out, budget)?,
+                    None if k.writable() => added(a, &entry.value, path, out, budget)?,
+                    None => {
+                        return Err(uncarried(
+                            path,
+                            "a key that reads as no plain string was added",
+                        ));
+                    }
                 }
                 path.pop();
             }
@@ -468,13 +585,15 @@ fn walk(
             added(a, at, path, out, budget)
         }
         (Kind::Scalar { .. }, Kind::Scalar { .. }) => {
-            if custom_tag(bt).is_some() || custom_tag(at).is_some() {
+            let new = scalar(a, at).expect("a scalar");
+            // The editor keeps the original's tag.
+            if meaning_tag(at).is_some() || !reads_under(bt.tag.as_deref(), &new) {
                 return Err(uncarried(path, "a tagged value changed"));
             }
             out.changes.push(Change {
                 path: path.clone(),
                 old: scalar(b, bt),
-                new: scalar(a, at).expect("a scalar"),
+                new,
             });
             Ok(())
         }
@@ -511,7 +630,7 @@ fn added_target(
     found: &mut Differences,
     budget: &mut Budget,
 ) -> Result<(), Uncarried> {
-    if custom_tag(node).is_some() {
+    if meaning_tag(node).is_some() {
         return Err(uncarried(path, "a tagged value was added"));
     }
     match &node.kind {
@@ -525,10 +644,13 @@ fn added_target(
         }
         Kind::Mapping { entries, .. } => {
             for entry in entries {
-                let Some(k) = side.doc.key_text(&entry.key) else {
-                    return Err(uncarried(path, "a mapping with a complex key was added"));
+                let Some(k) = key(side, &entry.key).filter(Key::writable) else {
+                    return Err(uncarried(
+                        path,
+                        "a mapping was added with a key that reads as no plain string",
+                    ));
                 };
-                path.push(k.to_string());
+                path.push(k.text.to_string());
                 added(side, &entry.value, path, found, budget)?;
                 path.pop();
             }

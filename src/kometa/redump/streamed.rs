@@ -1,18 +1,19 @@
 //! [`differences`](super::differences) read from the two texts' events as
 //! they are parsed, in the memory of the texts, for the files a restore
-//! meets: no anchors, aliases or tags outside the core schema, no duplicate
-//! keys, each mapping's keys in the same order on both sides but for keys
-//! added at its end (where Kometa's dump adds them), and nothing that edits
-//! of scalars cannot carry. Anything else gives `None`, and the caller
+//! meets: one document, no anchors, aliases, merge keys or tags that change
+//! what a node means (outside the core schema, `!!set`, `!!int` on text
+//! that is no integer), no duplicate keys, each mapping's keys in the same
+//! order on both sides but for keys added at its end (where Kometa's dump
+//! adds them), and nothing that edits of scalars cannot carry. Anything else gives `None`, and the caller
 //! compares the trees: this reading gives what the trees give wherever it
 //! gives anything (held by this module's tests).
 
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{AddedSequence, Differences, custom, read_scalar, yaml11};
+use super::{AddedSequence, Differences, custom, mistyped, read_scalar, reads_under, yaml11};
 use crate::document::diff::Change;
-use crate::document::scalar::{Resolved, is_null};
+use crate::document::scalar::{Resolved, Style, is_null};
 use crate::document::stream::{Piece, Pieces, Unparsed};
 
 /// Not read here: the trees must be compared.
@@ -50,7 +51,7 @@ pub(crate) fn differences(before: &str, after: &str) -> Option<Differences> {
             return None;
         }
         walk(&mut b, bp, &mut a, ap, &mut Vec::new(), &mut out).ok()?;
-        (b.pieces.rest_parses() && a.pieces.rest_parses()).then_some(out)
+        (b.pieces.ends() && a.pieces.ends()).then_some(out)
     })
 }
 
@@ -69,31 +70,68 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// A scalar piece as this side reads it.
+    /// A scalar piece as this side reads it, if its tag tells nothing
+    /// more (no custom tag, no typed tag on text of another type).
     fn read(&self, piece: &Piece<'_>) -> Result<Resolved, Off> {
         match piece {
-            Piece::Scalar { value, style, tag } if custom(tag.as_deref()).is_none() => {
-                Ok(read_scalar(self.yaml11, value, *style, tag.as_deref()))
-            }
+            Piece::Scalar { value, style, tag } => self.read_parts(value, *style, tag.as_deref()),
             _ => Err(Off),
         }
     }
 
-    /// A key, or the end of the mapping (`None`).
-    fn key(&mut self) -> Result<Option<Cow<'a, str>>, Off> {
+    fn read_parts(&self, value: &str, style: Style, tag: Option<&str>) -> Result<Resolved, Off> {
+        match custom(tag).is_none() && !mistyped(value, tag) {
+            true => Ok(read_scalar(self.yaml11, value, style, tag)),
+            false => Err(Off),
+        }
+    }
+
+    /// A key (its text and what it reads as), or the end of the mapping
+    /// (`None`). A merge key (a plain `<<`) is read by the trees.
+    fn key(&mut self) -> Result<Option<Key<'a>>, Off> {
         match self.next()? {
             Piece::Close => Ok(None),
-            Piece::Scalar { value, .. } => Ok(Some(value)),
+            Piece::Scalar { value, style, tag }
+                if !(style == Style::Plain && tag.is_none() && value == "<<") =>
+            {
+                let read = self.read_parts(&value, style, tag.as_deref())?;
+                Ok(Some(Key { text: value, read }))
+            }
             _ => Err(Off),
         }
     }
 }
 
-/// A collection's tag, if it is in the core schema.
-fn untagged(tag: &Option<String>) -> Result<(), Off> {
-    match custom(tag.as_deref()) {
+/// A mapping's key: what a path names, and what it reads as.
+#[derive(PartialEq)]
+struct Key<'a> {
+    text: Cow<'a, str>,
+    read: Resolved,
+}
+
+impl Key<'_> {
+    /// Whether the editor, writing this key's text as a new key, writes
+    /// this key (it reads as its own text).
+    fn writable(&self) -> Result<(), Off> {
+        match &self.read {
+            Resolved::Str(s) if *s == self.text => Ok(()),
+            _ => Err(Off),
+        }
+    }
+}
+
+/// A collection's tag, if it tells nothing more than its kind: none, `!`,
+/// or its kind's own (`!!map`, `!!seq`).
+fn untagged(tag: &Option<String>, mapping: bool) -> Result<(), Off> {
+    let own = if mapping {
+        "tag:yaml.org,2002:map"
+    } else {
+        "tag:yaml.org,2002:seq"
+    };
+    match tag.as_deref() {
+        None | Some("!") => Ok(()),
+        Some(t) if t == own => Ok(()),
         Some(_) => Err(Off),
-        None => Ok(()),
     }
 }
 
@@ -119,6 +157,15 @@ fn walk<'a>(
         (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) => {
             let (old, new) = (b.read(&bp)?, a.read(&ap)?);
             if old != new {
+                // The editor keeps the original's tag: the new value must
+                // read as it did under it.
+                let tag = |p: &Piece<'_>| match p {
+                    Piece::Scalar { tag, .. } => tag.clone(),
+                    _ => None,
+                };
+                if tag(&bp) != tag(&ap) || !reads_under(tag(&bp).as_deref(), &new) {
+                    return Err(Off);
+                }
                 out.changes.push(Change {
                     path: path.clone(),
                     old: Some(old),
@@ -137,8 +184,8 @@ fn walk<'a>(
                 tag: at,
             },
         ) => {
-            untagged(&bt)?;
-            untagged(&at)?;
+            untagged(&bt, true)?;
+            untagged(&at, true)?;
             mapping(b, a, path, out)
         }
         (
@@ -148,7 +195,7 @@ fn walk<'a>(
                 tag: at,
             },
         ) if is_null(&value, style, tag.as_deref()) => {
-            untagged(&at)?;
+            untagged(&at, true)?;
             added(
                 a,
                 Piece::Open {
@@ -178,16 +225,17 @@ fn mapping<'a>(
         match (b.key()?, a.key()?) {
             (None, None) => return Ok(()),
             (Some(bk), Some(ak)) if bk == ak => {
-                first_time(&mut keys, &ak)?;
-                path.push(ak.into_owned());
+                first_time(&mut keys, &ak.text)?;
+                path.push(ak.text.into_owned());
                 let (bp, ap) = (b.next()?, a.next()?);
                 walk(b, bp, a, ap, path, out)?;
                 path.pop();
             }
             (None, Some(mut key)) => loop {
                 // Keys `after` adds at the mapping's end.
-                first_time(&mut keys, &key)?;
-                path.push(key.into_owned());
+                first_time(&mut keys, &key.text)?;
+                key.writable()?;
+                path.push(key.text.into_owned());
                 let piece = a.next()?;
                 added(a, piece, path, out)?;
                 path.pop();
@@ -219,9 +267,10 @@ fn added<'a>(
             Ok(())
         }
         Piece::Open { mapping: true, tag } => {
-            untagged(&tag)?;
+            untagged(&tag, true)?;
             while let Some(key) = a.key()? {
-                path.push(key.into_owned());
+                key.writable()?;
+                path.push(key.text.into_owned());
                 let piece = a.next()?;
                 added(a, piece, path, out)?;
                 path.pop();
@@ -232,7 +281,7 @@ fn added<'a>(
             mapping: false,
             tag,
         } => {
-            untagged(&tag)?;
+            untagged(&tag, false)?;
             let mut items = Vec::new();
             loop {
                 match a.next()? {
@@ -270,14 +319,14 @@ fn same<'a>(b: &mut Side<'a>, bp: Piece<'a>, a: &mut Side<'a>, ap: Piece<'a>) ->
                 tag: at,
             },
         ) if bm == am => {
-            untagged(&bt)?;
-            untagged(&at)?;
+            untagged(&bt, bm)?;
+            untagged(&at, am)?;
             let mut keys = HashSet::new();
             loop {
                 if bm {
                     match (b.key()?, a.key()?) {
                         (None, None) => return Ok(()),
-                        (Some(bk), Some(ak)) if bk == ak => first_time(&mut keys, &ak)?,
+                        (Some(bk), Some(ak)) if bk == ak => first_time(&mut keys, &ak.text)?,
                         _ => return Err(Off),
                     }
                 }
