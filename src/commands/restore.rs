@@ -194,6 +194,10 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         Ok(edits) => edits,
         Err(f) => return leave(f.message),
     };
+    // How many lines Kometa's save changed, for the report of a write:
+    // counted now, while the restored text is not yet in memory beside the
+    // two (the count's own tables are the largest of a restore's).
+    let by_kometa = (!args.edit.preview()).then(|| changed_lines(&original, &current));
     let base = blank(&original, &found.replaced);
     // Where the secrets are is asked of the editor only for a diff shown.
     let shown = args.edit.dry_run || args.edit.diff;
@@ -261,7 +265,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
     // the file is read again under the lock.
     let lines = Lines {
         differ: changed_lines(&original, &restored),
-        by_kometa: changed_lines(&original, &current),
+        by_kometa: by_kometa.expect("counted for a write"),
     };
     drop(base);
     drop(original);

@@ -67,7 +67,14 @@ pub(crate) fn open_regular(path: &Path, follow: bool) -> Result<(File, Metadata)
 
 /// Reads at most `cap` bytes of `from`; more is an error, not a truncation.
 pub(crate) fn read_capped(from: impl Read, cap: u64) -> Result<Vec<u8>, ReadError> {
-    let mut bytes = Vec::new();
+    read_sized(from, cap, 0)
+}
+
+/// [`read_capped`], into room made for `expected` bytes (a file's size:
+/// a large config is read into one buffer of its size, not into a buffer
+/// doubled as it fills, up to twice its size).
+fn read_sized(from: impl Read, cap: u64, expected: u64) -> Result<Vec<u8>, ReadError> {
+    let mut bytes = Vec::with_capacity(expected.min(cap) as usize);
     from.take(cap + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > cap {
         return Err(ReadError::TooLarge(cap));
@@ -81,8 +88,8 @@ pub(crate) fn read_text(path: &Path, cap: u64) -> Result<String, ReadError> {
     if path.as_os_str() == "-" {
         return decode(read_capped(io::stdin().lock(), cap)?);
     }
-    let (file, _) = open_regular(path, true)?;
-    decode(read_capped(file, cap)?)
+    let (file, meta) = open_regular(path, true)?;
+    decode(read_sized(file, cap, meta.len())?)
 }
 
 /// The text of a small file that holds secrets for us (a `.env`): `None`
@@ -109,8 +116,8 @@ pub(crate) fn read(path: &Path) -> Result<Loaded, ReadError> {
 /// Reads the config at `target`, a path already resolved: a symlink found
 /// there now is a change, not something to follow.
 pub(crate) fn read_target(target: &Path) -> Result<Loaded, ReadError> {
-    let (file, _) = open_regular(target, false)?;
-    let text = decode(read_capped(file, MAX_CONFIG)?)?;
+    let (file, meta) = open_regular(target, false)?;
+    let text = decode(read_sized(file, MAX_CONFIG, meta.len())?)?;
     Ok(Loaded {
         target: target.to_path_buf(),
         text,
@@ -133,7 +140,7 @@ pub(crate) fn read_unless<'k>(
         }
         file.seek(SeekFrom::Start(0))?;
     }
-    let text = decode(read_capped(file, MAX_CONFIG)?)?;
+    let text = decode(read_sized(file, MAX_CONFIG, meta.len())?)?;
     Ok((Cow::Owned(text), meta))
 }
 
