@@ -205,7 +205,14 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         match apply(&base, &edits, &PROTECT, shown.then_some(is_secret_key)) {
             Ok(outcome) => (outcome.text, outcome.secrets, outcome.changes),
             Err(e) if args.only_kometa => return leave(e.to_string()),
-            Err(e) => return Err(refused(file, e)),
+            // The editor's positions are in the original's text.
+            Err(e) => {
+                let at = original_name(file, args);
+                return Err(Failure::usage(match e.pos() {
+                    Some(pos) => format!("{at}:{pos}: {}", e.message()),
+                    None => format!("{at}: {}", e.message()),
+                }));
+            }
         };
     // The editor's result is the original with values only (no node
     // blanked, no sequence written after it): it knows the secrets of both
@@ -424,6 +431,19 @@ fn original_text(file: &Path, args: &Args) -> Result<String, Failure> {
     }
     let text = git(&["show", "--end-of-options", &format!("{commit}:./{base}")])?;
     decode(text).map_err(|e| Failure::usage(format!("--git: {}: {e}", file.display())))
+}
+
+/// The original, as messages name it: the file given, or the file at the
+/// revision.
+fn original_name(file: &Path, args: &Args) -> String {
+    match &args.original {
+        Some(path) => path.display().to_string(),
+        None => format!(
+            "{} at {}",
+            file.display(),
+            args.git.as_deref().unwrap_or("HEAD")
+        ),
+    }
 }
 
 /// Whether the original held a placeholder where Kometa wrote a value.

@@ -258,3 +258,32 @@ fn the_original_comes_from_git() {
     assert_eq!(hook.code, 0, "{}", hook.stderr);
     assert_eq!(fs::read_to_string(&new).unwrap(), "trakt: {}\n");
 }
+
+/// Where the editor refuses to write a value into the original, the
+/// position it gives is in the original, and the message names it.
+#[test]
+fn a_refusal_of_the_editor_names_the_original_where_it_is() {
+    let original = "trakt:\n  client_id: abc\n  authorization:\n    access_token: |-\n      old\n";
+    let kometa = "trakt:\n  client_id: abc\n  authorization:\n    access_token: new\n";
+    let (dir, file) = temp_file("config.yml", kometa.as_bytes());
+    let orig = dir.path().join("original.yml");
+    fs::write(&orig, original).unwrap();
+    let r = kt([
+        "restore",
+        file.to_str().unwrap(),
+        "--original",
+        orig.to_str().unwrap(),
+        "--force",
+    ])
+    .run();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kometa-trakt: {}:4:19: `trakt.authorization.access_token` is a block scalar (| or >), which kometa-trakt does not rewrite; nothing was changed\n",
+            orig.display()
+        )
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), kometa);
+    assert_eq!(fs::read_to_string(&orig).unwrap(), original);
+}

@@ -142,7 +142,7 @@ fn edits() -> Vec<(String, String)> {
                 ));
             }
         } else {
-            for tag in ["!!str", "!custom", "!!float", "!!int", "!"] {
+            for tag in ["!!str", "!custom", "!!float", "!!int", "!", "!!binary"] {
                 out.push((
                     format!("{key}'s value tagged {tag}"),
                     with(i, format!("{lead}{key}: {tag} {value}")),
@@ -265,7 +265,9 @@ fn events(text: &str) -> Result<Vec<String>, String> {
                 match t.strip_prefix(core).unwrap_or(&t) {
                     "" if plain && value == "<<" => "merge key".to_string(),
                     "" if plain => resolved(&value),
-                    "" | "!" | "str" => format!("{:?}", Yaml::String(value)),
+                    // ruamel.yaml reads `!!str x` as a TaggedScalar, no
+                    // string: the tag stays.
+                    "" | "!" => format!("{:?}", Yaml::String(value)),
                     "int" | "bool" | "null" => resolved(&value),
                     "float" => format!("float {:?}", value.parse::<f64>().ok()),
                     _ => format!("{t} {value:?}"),

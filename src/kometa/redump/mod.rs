@@ -301,24 +301,36 @@ fn custom_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
 
 /// The tag that tells what a node means beyond its kind and resolved
 /// value: one outside the core schema, or on a collection a core tag other
-/// than its kind's own (`!!set`, `!!omap`).
+/// than its kind's own (`!!set`, `!!omap`), or on a scalar
+/// [`scalar_meaning_tag`].
 fn meaning_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
     let tag = node.tag.as_deref()?;
     let own = match &node.kind {
         Kind::Mapping { .. } => "tag:yaml.org,2002:map",
         Kind::Sequence { .. } => "tag:yaml.org,2002:seq",
-        Kind::Scalar { value, .. } => {
-            return custom(Some(tag)).or_else(|| mistyped(value, Some(tag)).then_some(tag));
-        }
+        Kind::Scalar { value, .. } => return scalar_meaning_tag(value, Some(tag)),
         Kind::Alias(_) => return None,
     };
     (tag != "!" && tag != own).then_some(tag)
 }
 
+/// A scalar's tag, when it makes ruamel.yaml's round-trip loader read the
+/// scalar as more than its resolved value: every tag but `!` and the typed
+/// core tags on text of their type (`!!int 1` is 1, `!!null ''` is None).
+/// `!!str x` is a `TaggedScalar`, no string; `!!binary`, `!!timestamp` and
+/// custom tags construct other objects; `!!int abc` does not load.
+pub(super) fn scalar_meaning_tag<'t>(value: &str, tag: Option<&'t str>) -> Option<&'t str> {
+    let typed = matches!(
+        tag?.strip_prefix("tag:yaml.org,2002:"),
+        Some("int" | "float" | "bool" | "null")
+    );
+    (tag != Some("!") && (!typed || mistyped(value, tag))).then_some(tag?)
+}
+
 /// Whether a typed core tag (`!!int`, `!!float`, `!!bool`) is on text that
 /// is no such value, which loaders do not read alike (ruamel.yaml refuses
 /// it).
-pub(super) fn mistyped(value: &str, tag: Option<&str>) -> bool {
+fn mistyped(value: &str, tag: Option<&str>) -> bool {
     let read = resolve(value, Style::Plain, tag);
     match tag.and_then(|t| t.strip_prefix("tag:yaml.org,2002:")) {
         Some("int") => !matches!(read, Resolved::Int(_)),
@@ -342,13 +354,15 @@ pub(super) fn reads_under(tag: Option<&str>, new: &Resolved) -> bool {
     }
 }
 
-/// A mapping's key as ruamel.yaml tells keys apart: what it reads as, and
-/// whether it is a merge key (`<<` written plainly); its text is what a
-/// path names. `None`: a key that is no scalar, or has a custom tag.
+/// A mapping's key as ruamel.yaml tells keys apart: what it reads as, the
+/// tag that makes it more (`!!str 1` is a `TaggedScalar`), and whether it
+/// is a merge key (`<<` written plainly); its text is what a path names.
+/// `None`: a key that is no scalar, or has a custom tag.
 #[derive(Debug, PartialEq)]
 struct Key<'d> {
     text: &'d str,
     read: Resolved,
+    tag: Option<&'d str>,
     merge: bool,
 }
 
@@ -364,15 +378,16 @@ fn key<'d>(side: &Side<'d, '_>, node: &'d Node<'_>) -> Option<Key<'d>> {
     Some(Key {
         text,
         read: scalar(side, node)?,
+        tag: meaning_tag(node),
         merge: *style == Style::Plain && node.tag.is_none() && text == "<<",
     })
 }
 
 impl Key<'_> {
     /// Whether the editor, writing this key's text as a new key, writes
-    /// this key: a string that is no merge key.
+    /// this key: an untagged string that is no merge key.
     fn writable(&self) -> bool {
-        !self.merge && self.read == Resolved::Str(self.text.to_string())
+        !self.merge && self.tag.is_none() && self.read == Resolved::Str(self.text.to_string())
     }
 }
 
@@ -586,8 +601,11 @@ fn walk(
         }
         (Kind::Scalar { .. }, Kind::Scalar { .. }) => {
             let new = scalar(a, at).expect("a scalar");
-            // The editor keeps the original's tag.
-            if meaning_tag(at).is_some() || !reads_under(bt.tag.as_deref(), &new) {
+            // The editor keeps the original's tag, and writes no other.
+            if meaning_tag(bt).is_some()
+                || meaning_tag(at).is_some()
+                || !reads_under(bt.tag.as_deref(), &new)
+            {
                 return Err(uncarried(path, "a tagged value changed"));
             }
             out.changes.push(Change {

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{AddedSequence, Differences, custom, mistyped, read_scalar, reads_under, yaml11};
+use super::{AddedSequence, Differences, read_scalar, reads_under, scalar_meaning_tag, yaml11};
 use crate::document::diff::Change;
 use crate::document::scalar::{Resolved, Style, is_null};
 use crate::document::stream::{Piece, Pieces, Unparsed};
@@ -71,7 +71,7 @@ impl<'a> Side<'a> {
     }
 
     /// A scalar piece as this side reads it, if its tag tells nothing
-    /// more (no custom tag, no typed tag on text of another type).
+    /// more (`!`, or a typed core tag on text of its type).
     fn read(&self, piece: &Piece<'_>) -> Result<Resolved, Off> {
         match piece {
             Piece::Scalar { value, style, tag } => self.read_parts(value, *style, tag.as_deref()),
@@ -80,7 +80,7 @@ impl<'a> Side<'a> {
     }
 
     fn read_parts(&self, value: &str, style: Style, tag: Option<&str>) -> Result<Resolved, Off> {
-        match custom(tag).is_none() && !mistyped(value, tag) {
+        match scalar_meaning_tag(value, tag).is_none() {
             true => Ok(read_scalar(self.yaml11, value, style, tag)),
             false => Err(Off),
         }
