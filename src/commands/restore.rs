@@ -21,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, unsaved};
+use crate::document::comments;
 use crate::document::diff::Change;
 use crate::document::scalar::Resolved;
 use crate::document::scalar::render;
@@ -190,6 +191,15 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             listed.join(", ")
         ));
     }
+    // Kometa's save writes no comment: one the original does not hold is a
+    // person's, which the restored text (the original's) would not hold.
+    let dropped = comments::added(&original, &current);
+    if !dropped.is_empty() && !args.force {
+        return leave(format!(
+            "it holds comments the original does not (lines {}), which the restore would drop: add them to the original (--force drops them)",
+            numbers(&dropped)
+        ));
+    }
     let edits = match edits(&found) {
         Ok(edits) => edits,
         Err(f) => return leave(f.message),
@@ -257,6 +267,12 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             &format!("{name}: already in your formatting: nothing to restore\n"),
         )?;
         return Ok(Exit::Ok);
+    }
+    if !dropped.is_empty() {
+        eprintln!(
+            "kometa-trakt: {name}: its comments at lines {} are not in the original: the restored file does not hold them",
+            numbers(&dropped)
+        );
     }
     if args.edit.preview() {
         if shown {

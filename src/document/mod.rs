@@ -2,6 +2,7 @@
 //! verify them before anything is written.
 
 pub(crate) mod apply;
+pub(crate) mod comments;
 pub(crate) mod data;
 pub(crate) mod diff;
 pub(crate) mod edit;

@@ -6,7 +6,8 @@
 //! type, a merge key quoted, a document added, a value changed, a key added
 //! amid others), on either side, restored with and without `--force`.
 //! Whenever `restore` exits 0, the restored file must read as Kometa's file
-//! reads, by yaml-rust2 (not the parser `restore` compares with): the same
+//! reads, by yaml-rust2 (not the parser `restore` compares with), and
+//! without `--force` holds every comment of Kometa's file: the same
 //! documents, keys in the same order and of the same types, merge keys
 //! apart from `"<<"` strings, the same values and tags (but for the order
 //! of `trakt.authorization`, which Kometa's save writes in its own order and
@@ -166,6 +167,22 @@ fn edits() -> Vec<(String, String)> {
             swapped.extend(lines[b.end..].iter().map(|l| l.to_string()));
             out.push((format!("{key} swapped with the next key"), join(&swapped)));
         }
+        // A comment: on a line of its own before this one, or after it.
+        out.push((
+            format!("a comment before {key}"),
+            join(
+                &lines[..i]
+                    .iter()
+                    .map(|l| l.to_string())
+                    .chain([format!("{}# a person's note", &line[..indent])])
+                    .chain(lines[i..].iter().map(|l| l.to_string()))
+                    .collect::<Vec<_>>(),
+            ),
+        ));
+        out.push((
+            format!("a comment after {key}"),
+            with(i, format!("{line} # a person's note")),
+        ));
         // A key added before this one, in its mapping.
         if !item {
             let mut added: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
@@ -326,6 +343,12 @@ fn a_restored_file_means_what_kometas_file_means() {
                     continue;
                 }
                 restored += 1;
+                let notes = |t: &str| t.matches("# a person's note").count();
+                if !force && notes(&after) < notes(&kometa) {
+                    wrong.push(format!(
+                        "{case}: restored, but a comment of Kometa's file is gone:\n{after}"
+                    ));
+                }
                 if meaning(&after) != Ok(kometa_means.clone()) {
                     wrong.push(format!(
                         "{case}: restored, but it means something else than Kometa's file:\n{after}"
