@@ -479,9 +479,14 @@ fn fix(
         None if args.edit.dry_run || args.edit.diff => emit(out, &diff(&loaded.text, &text))?,
         None => {}
         Some(mut session) => {
-            session
-                .write(&text)
-                .map_err(|e| Failure::usage(format!("{shown}: {e}; the file is unchanged")))?;
+            session.write(&text).map_err(|e| {
+                let left = if e.left_unchanged() {
+                    "; the file is unchanged"
+                } else {
+                    ""
+                };
+                Failure::usage(format!("{shown}: {e}{left}"))
+            })?;
             if args.edit.diff {
                 emit(out, &diff(session.text(), &text))?;
             }

@@ -138,10 +138,12 @@ fn edited(file: &Path, text: &str, edits: &[Edit], masked: bool) -> Result<Outco
     apply(text, edits, &PROTECT, secret_key).map_err(|e| refused(file, e))
 }
 
-/// A save that failed: the file was left as it was.
+/// A save that failed: the file was left as it was (or the message says
+/// what became of it).
 fn unchanged(file: &Path, e: SaveError) -> Failure {
     let message = match e {
         SaveError::Read(_) => e.to_string(),
+        _ if !e.left_unchanged() => e.to_string(),
         _ => format!("{e}; the file is unchanged"),
     };
     Failure::usage(format!("{}: {message}", file.display()))

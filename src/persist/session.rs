@@ -50,6 +50,17 @@ pub(crate) enum SaveError {
     Write(#[from] WriteError),
 }
 
+impl SaveError {
+    /// Whether the file is as it was read: not when a write replaced it
+    /// (another program wrote the file replaced) or may have left it torn.
+    pub(crate) fn left_unchanged(&self) -> bool {
+        !matches!(
+            self,
+            SaveError::Write(WriteError::Superseded { .. } | WriteError::Stranded { .. })
+        )
+    }
+}
+
 /// A config being changed: the save path proven, the lock held, the text
 /// as it is under the lock (borrowed when it is a text the caller read
 /// before, which is then not kept twice).

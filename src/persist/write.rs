@@ -13,7 +13,7 @@ use std::fs::{self, File, Metadata, OpenOptions};
 use std::io::{self, Seek, SeekFrom, Write};
 use std::path::Path;
 
-use super::file::{ReadError, describe, holds, open_regular};
+use super::file::{MAX_CONFIG, ReadError, describe, holds, open_regular, read_capped};
 use super::private;
 use crate::signals::Hold;
 
@@ -38,6 +38,25 @@ pub(crate) enum WriteError {
     Io(#[from] io::Error),
     #[error("{reason}; the original contents are saved in {backup}")]
     Stranded { reason: String, backup: String },
+    /// Another program (Kometa takes no lock) wrote the file in the
+    /// instant between the check and the rename: the file holds this
+    /// write, and what the other wrote is kept.
+    #[error("{}", superseded(.kept, .target))]
+    Superseded {
+        /// The private copy of what the other wrote, or why there is none.
+        kept: Result<String, String>,
+        target: String,
+    },
+}
+
+fn superseded(kept: &Result<String, String>, target: &str) -> String {
+    let what = "another program (Kometa?) wrote the file while it was being replaced: the file holds kometa-trakt's text";
+    match kept {
+        Ok(kept) => format!(
+            "{what}, and what the other program wrote is kept in {kept}; if that holds newer tokens, put it back with `cp {kept} {target}`"
+        ),
+        Err(why) => format!("{what}; what the other program wrote could not be kept ({why})"),
+    }
 }
 
 impl From<ReadError> for WriteError {
@@ -123,9 +142,7 @@ pub(crate) fn write(
         return Err(WriteError::Changed);
     }
     match method {
-        Method::Rename => {
-            write_renamed(target, &current, &meta, text, spare).map_err(WriteError::from)
-        }
+        Method::Rename => write_renamed(target, &current, &meta, expected, text, spare),
         Method::InPlace => write_in_place(target, &meta, expected.as_bytes(), text.as_bytes()),
     }
 }
@@ -153,9 +170,10 @@ fn write_renamed(
     target: &Path,
     current: &File,
     meta: &Metadata,
+    expected: &str,
     text: &str,
     spare: Option<Spare>,
-) -> io::Result<()> {
+) -> Result<(), WriteError> {
     let mut tmp = match spare {
         Some(Spare { tmp }) => tmp,
         None => temp_beside(target)?,
@@ -169,7 +187,30 @@ fn write_renamed(
     {
         let _ = d.sync_all();
     }
-    Ok(())
+    // A program that takes no lock (Kometa's save) may have opened the
+    // file and written it after the check: what it wrote is in the file
+    // replaced, still open here. It is kept, never lost.
+    let Some(theirs) = written_since(current, expected) else {
+        return Ok(());
+    };
+    let kept = private::create_near(target, BACKUP, ".yml", &theirs)
+        .map(|kept| kept.display().to_string())
+        .map_err(|e| describe(&e));
+    Err(WriteError::Superseded {
+        kept,
+        target: target.display().to_string(),
+    })
+}
+
+/// What the file replaced holds now, if it is no longer `expected`. When
+/// it cannot be read again the write stands (the rename is done).
+fn written_since(mut replaced: &File, expected: &str) -> Option<Vec<u8>> {
+    replaced.seek(SeekFrom::Start(0)).ok()?;
+    if holds(replaced, expected.as_bytes()).ok()? {
+        return None;
+    }
+    replaced.seek(SeekFrom::Start(0)).ok()?;
+    read_capped(replaced, MAX_CONFIG).ok()
 }
 
 /// Opens `target` for writing in place, refusing anything but the regular

@@ -151,3 +151,72 @@ fn a_renewal_racing_a_set_never_leaves_a_spent_token() {
         "races: {ROUNDS} rounds of a renewal and a set, each waiting for the lock while the other or the test held it"
     );
 }
+
+/// Kometa takes no lock: its save may open the config and write it in
+/// the instant between a writer's last check and its rename. The rename
+/// is held there for real (strace delays it), Kometa's save lands in the
+/// file being replaced, and what it wrote is kept in a private file the
+/// message names, with how to put it back: never lost.
+#[test]
+fn a_save_without_the_lock_landing_before_the_rename_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::process::{Command, Stdio};
+
+    let strace = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("strace"))
+        .find(|p| p.is_file())
+        .expect(
+            "this test holds a rename with strace, which is not installed (.ci/run installs it)",
+        );
+    let original = config_text();
+    let (dir, file) = temp_file("config.yml", original.as_bytes());
+    let path = file.to_str().unwrap();
+    let child = Command::new(strace)
+        .args(["-f", "-o", "/dev/null", "-e"])
+        .arg("inject=rename,renameat,renameat2:delay_enter=4000000")
+        .args([
+            crate::support::BIN,
+            "set",
+            path,
+            "settings.cache_expiration",
+            "90",
+        ])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run strace");
+    // The temp file written whole: the check is done, the rename held.
+    let ours = original.replace("cache_expiration: 60", "cache_expiration: 90");
+    assert_ne!(ours, original, "the config holds cache_expiration: 60");
+    wait_until("the temp file", Duration::from_secs(20), || {
+        fs::read_dir(dir.path()).unwrap().any(|e| {
+            let e = e.unwrap();
+            e.file_name().to_string_lossy().ends_with(".tmp")
+                && e.metadata().is_ok_and(|m| m.len() == ours.len() as u64)
+        })
+    });
+    // Kometa's save: written in place, as Python's open(path, "w") does.
+    let kometa = original.replace("scope: public", "scope: private");
+    fs::write(&file, &kometa).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(fs::read_to_string(&file).unwrap(), ours, "{stderr}");
+    let kept = stderr
+        .split("is kept in ")
+        .nth(1)
+        .and_then(|rest| rest.split(';').next())
+        .unwrap_or_else(|| panic!("no copy named: {stderr}"));
+    assert_eq!(
+        stderr,
+        format!(
+            "kometa-trakt: {path}: cannot write: another program (Kometa?) wrote the file while it was being replaced: the file holds kometa-trakt's text, and what the other program wrote is kept in {kept}; if that holds newer tokens, put it back with `cp {kept} {path}`\n"
+        )
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(kept).unwrap(), kometa);
+    assert_eq!(
+        fs::metadata(kept).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+}
