@@ -4,15 +4,17 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser};
+use saphyr_parser::{Event, Parser, ScalarStyle};
 
 use super::source::Source;
 
-/// Where a `#` may start a comment: at a line's start or after a blank.
+/// Where a `#` may start a comment: at a line's start (a BOM before the
+/// first line is none of it) or after a blank.
 /// Each with its byte offset, its line (from 1) and its text to the line's
 /// end, trailing blanks trimmed. A superset of the comments: such a `#`
 /// inside a quoted or block scalar is none.
 fn candidates(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
+    let bom = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let mut at = 0;
     text.split_inclusive('\n')
         .enumerate()
@@ -22,7 +24,8 @@ fn candidates(text: &str) -> impl Iterator<Item = (usize, usize, &str)> {
             let bytes = line.as_bytes();
             let mut found = None;
             for (j, &b) in bytes.iter().enumerate() {
-                if b == b'#' && (j == 0 || matches!(bytes[j - 1], b' ' | b'\t')) {
+                let line_start = j == 0 || start + j == bom;
+                if b == b'#' && (line_start || matches!(bytes[j - 1], b' ' | b'\t')) {
                     found = Some((start + j, i + 1, line[j..].trim_end()));
                     break;
                 }
@@ -73,8 +76,11 @@ fn in_scalars(text: &str, marks: &[(usize, usize)]) -> Vec<bool> {
         if next == marks.len() {
             break;
         }
-        if let Event::Scalar(..) = event {
-            let (start, end) = (src.byte(span.start.index()), src.byte(span.end.index()));
+        if let Event::Scalar(_, style, ..) = event {
+            let (mut start, end) = (src.byte(span.start.index()), src.byte(span.end.index()));
+            if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+                start = block_content(text, start);
+            }
             while next < marks.len() && marks[next].0 < end {
                 inside[next] = marks[next].0 >= start;
                 next += 1;
@@ -82,6 +88,27 @@ fn in_scalars(text: &str, marks: &[(usize, usize)]) -> Vec<bool> {
         }
     }
     inside
+}
+
+/// Where a block scalar's content starts, for one whose span starts at
+/// `start`: there, or when the span starts at its anchor or tag, past the
+/// line of its `|` or `>`, which may end with a comment.
+fn block_content(text: &str, start: usize) -> usize {
+    let bytes = text.as_bytes();
+    let mut at = start;
+    // Properties (`&a`, `!tag`), each followed by blanks or line breaks.
+    while matches!(bytes.get(at), Some(b'&' | b'!')) {
+        while bytes.get(at).is_some_and(|b| !b.is_ascii_whitespace()) {
+            at += 1;
+        }
+        while bytes.get(at).is_some_and(|b| b.is_ascii_whitespace()) {
+            at += 1;
+        }
+    }
+    if at == start || !matches!(bytes.get(at), Some(b'|' | b'>')) {
+        return start;
+    }
+    text[at..].find('\n').map_or(text.len(), |n| at + n + 1)
 }
 
 #[cfg(test)]
@@ -93,6 +120,16 @@ mod tests {
         let before = "a: 1 # one\n# two\nb: x\n";
         let after = "a: 1 # one\n# three\nb: \"x # not\"\nc: |\n  # not\n  text # not\n# four\nd: 'p\n  # not'\ne: [1, 2 # five\n  ]\nf: u#v\n# one\n";
         assert_eq!(added(before, after), vec![2, 7, 10, 13]);
+        // On the line of a block scalar's indicator, after its anchor or tag.
+        let block =
+            "a: &t | # one\n  x # no\nb: !!str >- # two\n  y # no\nc: &u\n  | # three\n  z\n";
+        assert_eq!(added("", block), vec![1, 3, 6]);
+        // Kometa's dump drops a BOM: the comment after it is the same.
+        assert_eq!(
+            added("\u{feff}# x\na: 1\n", "# x\na: 1\n"),
+            Vec::<usize>::new()
+        );
+        assert_eq!(added("", "\u{feff}# x\n"), vec![1]);
         // Moved, re-indented, or as often: nothing added.
         assert_eq!(
             added("a: 1 # one\n# two\n", "# two\na:   1   # one\n"),

@@ -19,12 +19,15 @@ use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
-use crate::support::{kt, temp_file};
+use crate::support::{kt, ruamel_python, temp_file};
 
 /// The config as a person wrote it (Kometa left it with new tokens).
 const BASE: &str = "\
 settings:
   cache: true
+  since: 2021-06-01
+  size: 1_000
+  legacy: 017
   run_order:
   - operations
   - metadata
@@ -38,6 +41,8 @@ libraries:
 plex:
   url: http://192.168.1.12:32400
   timeout: 60
+  notes: &notes |
+    kept as written
 trakt:
   client_id: 0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f
   client_secret: 1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e1e
@@ -209,6 +214,10 @@ fn edits() -> Vec<(String, String)> {
     ] {
         out.push((format!("documents {tail:?}"), format!("{BASE}{tail}")));
     }
+    // A version directive: YAML 1.1 reads `017` as 15.
+    for head in ["%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "---\n"] {
+        out.push((format!("directive {head:?}"), format!("{head}{BASE}")));
+    }
     out
 }
 
@@ -281,7 +290,9 @@ fn events(text: &str) -> Result<Vec<String>, String> {
                 };
                 match t.strip_prefix(core).unwrap_or(&t) {
                     "" if plain && value == "<<" => "merge key".to_string(),
-                    "" if plain => resolved(&value),
+                    // ruamel.yaml resolves a plain scalar tagged `!` as
+                    // an untagged one (`! 12` is 12), against the spec.
+                    "" | "!" if plain => resolved(&value),
                     // ruamel.yaml reads `!!str x` as a TaggedScalar, no
                     // string: the tag stays.
                     "" | "!" => format!("{:?}", Yaml::String(value)),
@@ -312,6 +323,8 @@ fn a_restored_file_means_what_kometas_file_means() {
     let original = BASE.to_string();
     let (mut restored, mut refused) = (0, 0);
     let mut wrong = Vec::new();
+    // Each restored file beside Kometa's, for Kometa's own loader.
+    let mut judged: Vec<(String, String, String)> = Vec::new();
     for (name, edited) in edits() {
         // The person's edit in Kometa's file, or in the original (Kometa's
         // file then is the base, renewed).
@@ -343,6 +356,7 @@ fn a_restored_file_means_what_kometas_file_means() {
                     continue;
                 }
                 restored += 1;
+                judged.push((case.clone(), kometa.clone(), after.clone()));
                 let notes = |t: &str| t.matches("# a person's note").count();
                 if !force && notes(&after) < notes(&kometa) {
                     wrong.push(format!(
@@ -357,6 +371,7 @@ fn a_restored_file_means_what_kometas_file_means() {
             }
         }
     }
+    wrong.extend(ruamel_judges(&judged));
     assert!(
         wrong.is_empty(),
         "{} wrong:\n{}",
@@ -370,3 +385,100 @@ fn a_restored_file_means_what_kometas_file_means() {
         "{restored} restored, {refused} refused"
     );
 }
+
+/// Reads each pair (Kometa's file, the restored file) with ruamel.yaml's
+/// round trip, Kometa's loader, and compares what it loads: types (a
+/// `TaggedScalar`, a date, `1_000` as an integer), values, key order but
+/// for `trakt.authorization`'s, and tags. Every case it reads otherwise is
+/// named.
+fn ruamel_judges(judged: &[(String, String, String)]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    for (i, (_, kometa, restored)) in judged.iter().enumerate() {
+        fs::write(dir.path().join(format!("{i}.kometa.yml")), kometa).unwrap();
+        fs::write(dir.path().join(format!("{i}.restored.yml")), restored).unwrap();
+    }
+    let out = std::process::Command::new(ruamel_python())
+        .args([
+            "-c",
+            JUDGE,
+            dir.path().to_str().unwrap(),
+            &judged.len().to_string(),
+        ])
+        .output()
+        .expect("run Python");
+    assert!(
+        out.status.success(),
+        "the judge failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = said.lines().collect();
+    assert_eq!(
+        lines.last(),
+        Some(&"judged"),
+        "the judge did not finish: {said}"
+    );
+    lines[..lines.len() - 1]
+        .iter()
+        .map(|line| {
+            let (i, why) = line.split_once(' ').unwrap_or((line, ""));
+            let (case, _, restored) = &judged[i.parse::<usize>().unwrap()];
+            format!("{case}: restored, but ruamel.yaml reads it otherwise ({why}):\n{restored}")
+        })
+        .collect()
+}
+
+/// The judge: prints `N why` for each pair ruamel.yaml reads differently,
+/// then `judged`.
+const JUDGE: &str = r#"
+import sys
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import TaggedScalar
+
+def tag_of(v):
+    t = getattr(v, "tag", None)
+    t = getattr(t, "value", t)
+    own = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq", "!", None)
+    return None if t in own else str(t)
+
+def canon(v, path):
+    if isinstance(v, TaggedScalar):
+        return ["tagged", tag_of(v), v.value]
+    if isinstance(v, dict):
+        items = [[canon(k, None), canon(x, path + (str(k),) if path is not None else None)]
+                 for k, x in v.items()]
+        if path == ("trakt", "authorization"):
+            items.sort(key=repr)
+        return [type(v).__name__, tag_of(v), items]
+    if isinstance(v, (list, tuple, set)):
+        return [type(v).__name__, tag_of(v), [canon(x, None) for x in v]]
+    if isinstance(v, bool):
+        return ["bool", v]
+    if isinstance(v, int):
+        return ["int", int(v)]
+    if isinstance(v, float):
+        return ["float", repr(float(v))]
+    if v is None:
+        return ["null"]
+    if isinstance(v, str):
+        return ["str", str(v)]
+    return [type(v).__name__, repr(v)]
+
+def load(path):
+    return list(YAML().load_all(open(path, encoding="utf-8")))
+
+folder, n = sys.argv[1], int(sys.argv[2])
+for i in range(n):
+    try:
+        kometa = [canon(d, ()) for d in load(f"{folder}/{i}.kometa.yml")]
+    except Exception:
+        continue  # Kometa could not load its own file: nothing to judge
+    try:
+        restored = [canon(d, ()) for d in load(f"{folder}/{i}.restored.yml")]
+    except Exception as e:
+        print(i, "it does not load:", type(e).__name__)
+        continue
+    if kometa != restored:
+        print(i, repr(kometa)[:300], "!=", repr(restored)[:300])
+print("judged")
+"#;

@@ -14,6 +14,7 @@
 //! `modules/config.py`, embedded byte for byte), and returns the bytes
 //! Kometa's save would have.
 
+mod implicit;
 mod streamed;
 
 pub(crate) use streamed::differences as streamed_differences;
@@ -251,6 +252,11 @@ pub(crate) fn differences(
     if before.doc_starts.len() > 1 || after.doc_starts.len() > 1 {
         return Err(uncarried(&[], "it holds several YAML documents"));
     }
+    // The restored file has the original's directive: its plain scalars
+    // would read as the original's version reads them.
+    if b.yaml11 != a.yaml11 {
+        return Err(uncarried(&[], "its %YAML directive differs"));
+    }
     let mut out = Differences::default();
     let mut budget = Budget {
         left: BUDGET,
@@ -304,22 +310,39 @@ fn custom_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
 /// than its kind's own (`!!set`, `!!omap`), or on a scalar
 /// [`scalar_meaning_tag`].
 fn meaning_tag<'n>(node: &'n Node<'_>) -> Option<&'n str> {
+    if let Kind::Scalar { value, style } = &node.kind {
+        return scalar_meaning_tag(value, *style, node.tag.as_deref());
+    }
     let tag = node.tag.as_deref()?;
     let own = match &node.kind {
         Kind::Mapping { .. } => "tag:yaml.org,2002:map",
         Kind::Sequence { .. } => "tag:yaml.org,2002:seq",
-        Kind::Scalar { value, .. } => return scalar_meaning_tag(value, Some(tag)),
-        Kind::Alias(_) => return None,
+        _ => return None,
     };
     (tag != "!" && tag != own).then_some(tag)
 }
+
+/// What [`scalar_meaning_tag`] gives a plain scalar that ruamel.yaml reads
+/// otherwise than YAML 1.2's core schema (`1_000`, `2021-06-01`).
+const RUAMEL_READING: &str = "ruamel.yaml's own reading";
 
 /// A scalar's tag, when it makes ruamel.yaml's round-trip loader read the
 /// scalar as more than its resolved value: every tag but `!` and the typed
 /// core tags on text of their type (`!!int 1` is 1, `!!null ''` is None).
 /// `!!str x` is a `TaggedScalar`, no string; `!!binary`, `!!timestamp` and
-/// custom tags construct other objects; `!!int abc` does not load.
-pub(super) fn scalar_meaning_tag<'t>(value: &str, tag: Option<&'t str>) -> Option<&'t str> {
+/// custom tags construct other objects; `!!int abc` does not load. A plain
+/// scalar without a tag that ruamel.yaml reads otherwise than the core
+/// schema has [`RUAMEL_READING`].
+pub(super) fn scalar_meaning_tag<'t>(
+    value: &str,
+    style: Style,
+    tag: Option<&'t str>,
+) -> Option<&'t str> {
+    // ruamel.yaml resolves a plain scalar tagged `!` as an untagged one.
+    if tag.is_none() || (tag == Some("!") && style == Style::Plain) {
+        return (style == Style::Plain && implicit::read_otherwise(value))
+            .then_some(RUAMEL_READING);
+    }
     let typed = matches!(
         tag?.strip_prefix("tag:yaml.org,2002:"),
         Some("int" | "float" | "bool" | "null")
@@ -406,6 +429,9 @@ fn scalar(side: &Side<'_, '_>, node: &Node<'_>) -> Option<Resolved> {
 
 /// A scalar as ruamel.yaml reads it (as YAML 1.1 with `yaml11`).
 fn read_scalar(yaml11: bool, value: &str, style: Style, tag: Option<&str>) -> Resolved {
+    // ruamel.yaml resolves a plain scalar tagged `!` as an untagged one
+    // (`! 12` is 12), where the spec makes it a string.
+    let tag = tag.filter(|t| !(*t == "!" && style == Style::Plain));
     if yaml11 && style == Style::Plain && tag.is_none() {
         // ruamel.yaml's YAML 1.1 booleans (resolver.py).
         match value {
@@ -602,6 +628,12 @@ fn walk(
         (Kind::Scalar { .. }, Kind::Scalar { .. }) => {
             let new = scalar(a, at).expect("a scalar");
             // The editor keeps the original's tag, and writes no other.
+            if meaning_tag(bt) == Some(RUAMEL_READING) || meaning_tag(at) == Some(RUAMEL_READING) {
+                return Err(uncarried(
+                    path,
+                    "a value Kometa's loader (ruamel.yaml) reads otherwise than YAML 1.2 changed",
+                ));
+            }
             if meaning_tag(bt).is_some()
                 || meaning_tag(at).is_some()
                 || !reads_under(bt.tag.as_deref(), &new)

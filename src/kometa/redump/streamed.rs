@@ -38,6 +38,9 @@ pub(crate) fn differences(before: &str, after: &str) -> Option<Differences> {
             pieces: Pieces::away(s, after),
             yaml11: yaml11(after),
         };
+        if b.yaml11 != a.yaml11 {
+            return None;
+        }
         let mut out = Differences::default();
         let (bp, ap) = (b.next().ok()?, a.next().ok()?);
         let mappings = matches!(
@@ -80,7 +83,7 @@ impl<'a> Side<'a> {
     }
 
     fn read_parts(&self, value: &str, style: Style, tag: Option<&str>) -> Result<Resolved, Off> {
-        match scalar_meaning_tag(value, tag).is_none() {
+        match scalar_meaning_tag(value, style, tag).is_none() {
             true => Ok(read_scalar(self.yaml11, value, style, tag)),
             false => Err(Off),
         }
