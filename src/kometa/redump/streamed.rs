@@ -11,7 +11,9 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{AddedSequence, Differences, read_scalar, reads_under, scalar_meaning_tag, yaml11};
+use super::{
+    AddedSequence, Differences, custom, read_scalar, reads_under, scalar_meaning_tag, yaml11,
+};
 use crate::document::diff::Change;
 use crate::document::scalar::{Resolved, Style, is_null};
 use crate::document::stream::{Piece, Pieces, Unparsed};
@@ -89,37 +91,53 @@ impl<'a> Side<'a> {
         }
     }
 
-    /// A key (its text and what it reads as), or the end of the mapping
-    /// (`None`). A merge key (a plain `<<`) is read by the trees.
+    /// A key as written, or the end of the mapping (`None`). A merge key
+    /// (a plain `<<`), and a key with a custom tag, are read by the trees.
     fn key(&mut self) -> Result<Option<Key<'a>>, Off> {
         match self.next()? {
             Piece::Close => Ok(None),
             Piece::Scalar { value, style, tag }
-                if !(style == Style::Plain && tag.is_none() && value == "<<") =>
+                if !(style == Style::Plain && tag.is_none() && value == "<<")
+                    && custom(tag.as_deref()).is_none() =>
             {
-                let read = self.read_parts(&value, style, tag.as_deref())?;
-                Ok(Some(Key { text: value, read }))
+                Ok(Some(Key {
+                    text: value,
+                    style,
+                    tag,
+                }))
             }
             _ => Err(Off),
         }
     }
+
+    /// What a key reads as on this side.
+    fn read_key(&self, key: &Key<'_>) -> Result<Resolved, Off> {
+        self.read_parts(&key.text, key.style, key.tag.as_deref())
+    }
 }
 
-/// A mapping's key: what a path names, and what it reads as.
-#[derive(PartialEq)]
+/// A mapping's key as written: what a path names, and how it reads.
 struct Key<'a> {
     text: Cow<'a, str>,
-    read: Resolved,
+    style: Style,
+    tag: Option<String>,
 }
 
-impl Key<'_> {
-    /// Whether the editor, writing this key's text as a new key, writes
-    /// this key (it reads as its own text).
-    fn writable(&self) -> Result<(), Off> {
-        match &self.read {
-            Resolved::Str(s) if *s == self.text => Ok(()),
-            _ => Err(Off),
-        }
+/// Whether two keys are one: written alike (read alike without reading
+/// them), or read alike.
+fn same_key(b: &Side<'_>, bk: &Key<'_>, a: &Side<'_>, ak: &Key<'_>) -> Result<bool, Off> {
+    if bk.text == ak.text && bk.style == ak.style && bk.tag == ak.tag {
+        return Ok(true);
+    }
+    Ok(b.read_key(bk)? == a.read_key(ak)?)
+}
+
+/// Whether the editor, writing `key`'s text as a new key, writes this key
+/// (it reads as its own text).
+fn writable(side: &Side<'_>, key: &Key<'_>) -> Result<(), Off> {
+    match side.read_key(key)? {
+        Resolved::Str(s) if s == key.text => Ok(()),
+        _ => Err(Off),
     }
 }
 
@@ -157,6 +175,9 @@ fn walk<'a>(
     out: &mut Differences,
 ) -> Result<(), Off> {
     match (bp, ap) {
+        // Written alike, they read alike (the two sides read one YAML
+        // version): nothing to read.
+        (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) if bp == ap => Ok(()),
         (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) => {
             let (old, new) = (b.read(&bp)?, a.read(&ap)?);
             if old != new {
@@ -227,7 +248,10 @@ fn mapping<'a>(
     loop {
         match (b.key()?, a.key()?) {
             (None, None) => return Ok(()),
-            (Some(bk), Some(ak)) if bk == ak => {
+            (Some(bk), Some(ak)) => {
+                if !same_key(b, &bk, a, &ak)? {
+                    return Err(Off);
+                }
                 first_time(&mut keys, &ak.text)?;
                 path.push(ak.text.into_owned());
                 let (bp, ap) = (b.next()?, a.next()?);
@@ -237,7 +261,7 @@ fn mapping<'a>(
             (None, Some(mut key)) => loop {
                 // Keys `after` adds at the mapping's end.
                 first_time(&mut keys, &key.text)?;
-                key.writable()?;
+                writable(a, &key)?;
                 path.push(key.text.into_owned());
                 let piece = a.next()?;
                 added(a, piece, path, out)?;
@@ -272,7 +296,7 @@ fn added<'a>(
         Piece::Open { mapping: true, tag } => {
             untagged(&tag, true)?;
             while let Some(key) = a.key()? {
-                key.writable()?;
+                writable(a, &key)?;
                 path.push(key.text.into_owned());
                 let piece = a.next()?;
                 added(a, piece, path, out)?;
@@ -308,6 +332,7 @@ fn added<'a>(
 /// carried), as the trees' `same`.
 fn same<'a>(b: &mut Side<'a>, bp: Piece<'a>, a: &mut Side<'a>, ap: Piece<'a>) -> Result<(), Off> {
     match (bp, ap) {
+        (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) if bp == ap => Ok(()),
         (bp @ Piece::Scalar { .. }, ap @ Piece::Scalar { .. }) => {
             let equal = b.read(&bp)? == a.read(&ap)?;
             if equal { Ok(()) } else { Err(Off) }
@@ -329,7 +354,9 @@ fn same<'a>(b: &mut Side<'a>, bp: Piece<'a>, a: &mut Side<'a>, ap: Piece<'a>) ->
                 if bm {
                     match (b.key()?, a.key()?) {
                         (None, None) => return Ok(()),
-                        (Some(bk), Some(ak)) if bk == ak => first_time(&mut keys, &ak.text)?,
+                        (Some(bk), Some(ak)) if same_key(b, &bk, a, &ak)? => {
+                            first_time(&mut keys, &ak.text)?
+                        }
                         _ => return Err(Off),
                     }
                 }
