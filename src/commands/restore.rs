@@ -21,11 +21,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, unsaved};
+use crate::document::apply::apply_beside;
 use crate::document::comments;
 use crate::document::diff::Change;
 use crate::document::scalar::Resolved;
 use crate::document::scalar::render;
-use crate::document::{Document, Edit, NewValue, Value, apply};
+use crate::document::{Document, Edit, NewValue, Value};
 use crate::document::{Kind, Style};
 use crate::kometa::mask::mask;
 use crate::kometa::placeholder;
@@ -191,39 +192,51 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
             listed.join(", ")
         ));
     }
+    let edits = match edits(&found) {
+        Ok(edits) => edits,
+        Err(f) => return leave(f.message),
+    };
+    let base = blank(&original, &found.replaced);
+    // Where the secrets are is asked of the editor only for a diff shown.
+    let shown = args.edit.dry_run || args.edit.diff;
+    // Beside the editor's parse (one thread): the comments Kometa's file
+    // holds that the original does not, and how many lines Kometa's save
+    // changed, for the report of a write (counted before the restored text
+    // is in memory beside the two: the count's tables are the largest of a
+    // restore's).
+    let preview = args.edit.preview();
+    let (applied, (dropped, by_kometa)) = apply_beside(
+        &base,
+        &edits,
+        &PROTECT,
+        shown.then_some(is_secret_key),
+        || {
+            (
+                comments::added(&original, &current),
+                (!preview).then(|| changed_lines(&original, &current)),
+            )
+        },
+    );
     // Kometa's save writes no comment: one the original does not hold is a
     // person's, which the restored text (the original's) would not hold.
-    let dropped = comments::added(&original, &current);
     if !dropped.is_empty() && !args.force {
         return leave(format!(
             "it holds comments the original does not (lines {}), which the restore would drop: add them to the original (--force drops them)",
             numbers(&dropped)
         ));
     }
-    let edits = match edits(&found) {
-        Ok(edits) => edits,
-        Err(f) => return leave(f.message),
+    let (restored, secrets, written) = match applied {
+        Ok(outcome) => (outcome.text, outcome.secrets, outcome.changes),
+        Err(e) if args.only_kometa => return leave(e.to_string()),
+        // The editor's positions are in the original's text.
+        Err(e) => {
+            let at = original_name(file, args);
+            return Err(Failure::usage(match e.pos() {
+                Some(pos) => format!("{at}:{pos}: {}", e.message()),
+                None => format!("{at}: {}", e.message()),
+            }));
+        }
     };
-    // How many lines Kometa's save changed, for the report of a write:
-    // counted now, while the restored text is not yet in memory beside the
-    // two (the count's own tables are the largest of a restore's).
-    let by_kometa = (!args.edit.preview()).then(|| changed_lines(&original, &current));
-    let base = blank(&original, &found.replaced);
-    // Where the secrets are is asked of the editor only for a diff shown.
-    let shown = args.edit.dry_run || args.edit.diff;
-    let (restored, secrets, written) =
-        match apply(&base, &edits, &PROTECT, shown.then_some(is_secret_key)) {
-            Ok(outcome) => (outcome.text, outcome.secrets, outcome.changes),
-            Err(e) if args.only_kometa => return leave(e.to_string()),
-            // The editor's positions are in the original's text.
-            Err(e) => {
-                let at = original_name(file, args);
-                return Err(Failure::usage(match e.pos() {
-                    Some(pos) => format!("{at}:{pos}: {}", e.message()),
-                    None => format!("{at}: {}", e.message()),
-                }));
-            }
-        };
     // The editor's result is the original with values only (no node
     // blanked, no sequence written after it): it knows the secrets of both
     // texts for the diff, and what it wrote is all that differs.

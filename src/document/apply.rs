@@ -50,11 +50,33 @@ pub(crate) fn apply(
     protect: &Protect,
     secret_key: Option<fn(&str) -> bool>,
 ) -> Result<Outcome, EditError> {
+    apply_beside(text, edits, protect, secret_key, || ()).0
+}
+
+/// [`apply`], with `beside` run on another thread while the text is parsed
+/// and the edits planned (one thread), and over before the verification
+/// (which takes every core); what it gives comes back with the outcome.
+pub(crate) fn apply_beside<R: Send>(
+    text: &str,
+    edits: &[Edit],
+    protect: &Protect,
+    secret_key: Option<fn(&str) -> bool>,
+    beside: impl FnOnce() -> R + Send,
+) -> (Result<Outcome, EditError>, R) {
     let keys = root_keys(edits);
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let mut editor = Editor::new(text, &keys, *protect, secret_key)?;
-    editor.edit(edits)?;
-    editor.finish()
+    let (planned, aside) = std::thread::scope(|s| {
+        let aside = s.spawn(beside);
+        let planned = Editor::new(text, &keys, *protect, secret_key).and_then(|mut editor| {
+            editor.edit(edits)?;
+            Ok(editor)
+        });
+        let aside = aside
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (planned, aside)
+    });
+    (planned.and_then(Editor::finish), aside)
 }
 
 /// The root keys `edits` reach, and the merge key that could bring them in.
