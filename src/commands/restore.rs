@@ -24,6 +24,7 @@ use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, 
 use crate::document::apply::apply_beside;
 use crate::document::comments;
 use crate::document::diff::Change;
+use crate::document::remove::remove_entry;
 use crate::document::scalar::Resolved;
 use crate::document::scalar::render;
 use crate::document::{Document, Edit, NewValue, Value};
@@ -240,12 +241,21 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
     // The editor's result is the original with values only (no node
     // blanked, no sequence written after it): it knows the secrets of both
     // texts for the diff, and what it wrote is all that differs.
-    let values_only = found.replaced.is_empty() && found.sequences.is_empty();
+    let values_only =
+        found.replaced.is_empty() && found.sequences.is_empty() && found.removed.is_empty();
     let secrets = (shown && values_only).then_some(secrets);
-    let restored = match write_sequences(restored, &original, &found.sequences) {
+    let mut restored = match write_sequences(restored, &original, &found.sequences) {
         Ok(text) => text,
         Err(why) => return leave(why),
     };
+    // The keys Kometa's save dropped from a mapping it writes whole go, as
+    // a person deletes their lines (verified by removal itself).
+    for path in &found.removed {
+        restored = match remove_entry(&restored, path) {
+            Ok(text) => text,
+            Err(kept) => return leave(format!("`{}` cannot be removed: {kept}", path.join("."))),
+        };
+    }
     drop(docs);
     // Kometa's file is the original with `found`'s changes (read from the
     // events of both, to their ends), and the editor's result the original
@@ -332,7 +342,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         out,
         &report(
             &name,
-            carried.len() + found.sequences.len(),
+            carried.len() + found.sequences.len() + found.removed.len(),
             &foreign,
             &kept,
             inlined.as_deref(),
@@ -831,10 +841,12 @@ fn verify(restored: &str, current: &str, kept: &[&Change]) -> Result<(), String>
             differences(&doc, &current).map_err(|e| format!("{}: {}", e.path, e.why))?
         }
     };
-    if let Some(replaced) = left.replaced.first() {
+    let whole = left.replaced.iter().map(|r| &r.path);
+    let sequences = left.sequences.iter().map(|s| &s.path);
+    if let Some(path) = whole.chain(sequences).chain(&left.removed).next() {
         return Err(format!(
             "`{}` differs from what Kometa left",
-            replaced.path.join(".")
+            path.join(".")
         ));
     }
     match left.changes.iter().find(|c| !kept.contains(&c.path)) {

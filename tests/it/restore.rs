@@ -287,3 +287,43 @@ fn a_refusal_of_the_editor_names_the_original_where_it_is() {
     assert_eq!(fs::read_to_string(&file).unwrap(), kometa);
     assert_eq!(fs::read_to_string(&orig).unwrap(), original);
 }
+
+/// Kometa's token save writes `authorization` with its six keys: a key a
+/// person kept there is gone from Kometa's file, and the restore removes
+/// its line, keeping the original's order and every other byte.
+#[test]
+fn a_key_kometas_save_dropped_from_the_authorization_is_removed() {
+    let original = "trakt:\n  client_id: abc\n  pin:\n  authorization:\n    created_at: 1\n    scope: public # kept\n    access_token: old\n    token_type: Bearer\n    expires_in: 1\n    refresh_token: r\n    extra: keep me\n";
+    let kometa = "trakt:\n  client_id: abc\n  pin:\n  authorization:\n    access_token: a1\n    token_type: bearer\n    expires_in: 86400\n    refresh_token: r1\n    scope: public\n    created_at: 1796000000\n";
+    let (dir, file) = temp_file("config.yml", kometa.as_bytes());
+    let orig = dir.path().join("original.yml");
+    fs::write(&orig, original).unwrap();
+    let f = file.to_str().unwrap();
+    let r = kt(["restore", f, "--original", orig.to_str().unwrap()]).run();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        "trakt:\n  client_id: abc\n  pin:\n  authorization:\n    created_at: 1796000000\n    scope: public # kept\n    access_token: a1\n    token_type: bearer\n    expires_in: 86400\n    refresh_token: r1\n"
+    );
+    // Elsewhere a key Kometa's file lacks is a person's edit: refused.
+    let kometa = format!("{kometa}settings:\n  cache: true\n");
+    let original = format!("{original}settings:\n  cache: true\n  mine: 1\n");
+    fs::write(&file, &kometa).unwrap();
+    fs::write(&orig, &original).unwrap();
+    let r = kt([
+        "restore",
+        f,
+        "--original",
+        orig.to_str().unwrap(),
+        "--force",
+    ])
+    .run();
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kometa-trakt: {f}: cannot be restored exactly: `settings.mine`: the key was removed; nothing was written\n"
+        )
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), kometa);
+}

@@ -149,6 +149,9 @@ pub(crate) struct Differences {
     pub(crate) replaced: Vec<Replaced>,
     /// Keys added with a sequence of scalars as their value.
     pub(crate) sequences: Vec<AddedSequence>,
+    /// Keys of a mapping Kometa's token save writes whole (an
+    /// `authorization`) that its save dropped.
+    pub(crate) removed: Vec<Vec<String>>,
 }
 
 /// A key added with a sequence of scalars (`run_order: [operations, ...]`).
@@ -581,9 +584,14 @@ fn walk(
             let (Some(bk), Some(ak)) = (bk, ak) else {
                 return Err(complex());
             };
-            if let Some(gone) = bk.iter().find(|k| !ak.contains(k)) {
+            for gone in bk.iter().filter(|k| !ak.contains(k)) {
                 path.push(gone.text.to_string());
-                return Err(uncarried(path, "the key was removed"));
+                // Kometa's token save writes the mapping with its own keys.
+                if !saved_whole(&path[..path.len() - 1]) || !gone.writable() {
+                    return Err(uncarried(path, "the key was removed"));
+                }
+                out.removed.push(path.clone());
+                path.pop();
             }
             // Where each key of `after` is in `before`: the keys both have
             // in the same order, then the keys added; but for the mappings
