@@ -336,17 +336,22 @@ pub(crate) fn torn(file: &Path) -> Option<String> {
 
 /// A refusal from the document layer, prefixed with the file name.
 pub(crate) fn refused(file: &Path, e: EditError) -> Failure {
-    let name = file.display();
-    let mut failure = Failure::usage(match e.pos() {
-        Some(pos) => format!("{name}:{pos}: {}", e.message()),
-        None => format!("{name}: {}", e.message()),
-    });
+    let mut failure = refused_in(&file.display().to_string(), &e);
     if matches!(e, EditError::Syntax { .. })
         && let Some(note) = torn(file)
     {
         failure.message.push_str(&format!("\n  {note}"));
     }
     failure
+}
+
+/// A refusal from the document layer about the text `name` names, with
+/// its position there.
+pub(crate) fn refused_in(name: &str, e: &EditError) -> Failure {
+    Failure::usage(match e.pos() {
+        Some(pos) => format!("{name}:{pos}: {}", e.message()),
+        None => format!("{name}: {}", e.message()),
+    })
 }
 
 /// A failure to save, prefixed with the file name.

@@ -20,7 +20,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use super::{Context, EditArgs, Exit, Failure, config_file, emit, load, refused, unsaved};
+use super::{
+    Context, EditArgs, Exit, Failure, config_file, emit, load, refused, refused_in, unsaved,
+};
 use crate::document::apply::apply_beside;
 use crate::document::comments;
 use crate::document::diff::Change;
@@ -230,13 +232,7 @@ fn restore(file: &Path, args: &Args, ctx: &Context, out: &mut dyn Write) -> Resu
         Ok(outcome) => (outcome.text, outcome.secrets, outcome.changes),
         Err(e) if args.only_kometa => return leave(e.to_string()),
         // The editor's positions are in the original's text.
-        Err(e) => {
-            let at = original_name(file, args);
-            return Err(Failure::usage(match e.pos() {
-                Some(pos) => format!("{at}:{pos}: {}", e.message()),
-                None => format!("{at}: {}", e.message()),
-            }));
-        }
+        Err(e) => return Err(refused_in(&original_name(file, args), &e)),
     };
     // The editor's result is the original with values only (no node
     // blanked, no sequence written after it): it knows the secrets of both
