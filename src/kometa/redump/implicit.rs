@@ -14,17 +14,15 @@ use crate::document::scalar::{Resolved, resolve};
 /// Whether ruamel.yaml's YAML 1.2 resolver and the core schema disagree
 /// on whether the plain scalar `s` is a string.
 pub(super) fn read_otherwise(s: &str) -> bool {
-    let core_typed = !matches!(resolve(s, Style::Plain, None), Resolved::Str(_));
-    core_typed != ruamel_typed(s)
+    let core = resolve(s, Style::Plain, None);
+    !matches!(core, Resolved::Str(_)) != ruamel_typed(s, &core)
 }
 
 /// Whether ruamel.yaml's YAML 1.2 resolver reads `s` as no string. Its
-/// booleans and nulls are the core schema's.
-fn ruamel_typed(s: &str) -> bool {
-    matches!(
-        resolve(s, Style::Plain, None),
-        Resolved::Bool(_) | Resolved::Null
-    ) || s == "="
+/// booleans and nulls are the core schema's (`core`, how it reads `s`).
+fn ruamel_typed(s: &str, core: &Resolved) -> bool {
+    matches!(core, Resolved::Bool(_) | Resolved::Null)
+        || s == "="
         || s == "<<"
         || float(s)
         || int(s)
@@ -190,6 +188,12 @@ impl Cursor<'_> {
 #[cfg(test)]
 mod tests {
     use super::{read_otherwise, ruamel_typed};
+    use crate::document::Style;
+    use crate::document::scalar::resolve;
+
+    fn ruamel_reads_typed(s: &str) -> bool {
+        ruamel_typed(s, &resolve(s, Style::Plain, None))
+    }
 
     /// What ruamel.yaml 0.19.1 loads each of these as (`YAML().load`),
     /// recorded from it: typed (`true`) or a string.
@@ -265,10 +269,10 @@ mod tests {
             "2021-06-01T10:00:00ZZ",
         ];
         for s in typed {
-            assert!(ruamel_typed(s), "{s} is typed to ruamel.yaml");
+            assert!(ruamel_reads_typed(s), "{s} is typed to ruamel.yaml");
         }
         for s in strings {
-            assert!(!ruamel_typed(s), "{s} is a string to ruamel.yaml");
+            assert!(!ruamel_reads_typed(s), "{s} is a string to ruamel.yaml");
         }
         // Where the core schema disagrees.
         for s in [

@@ -636,16 +636,14 @@ fn walk(
         (Kind::Scalar { .. }, Kind::Scalar { .. }) => {
             let new = scalar(a, at).expect("a scalar");
             // The editor keeps the original's tag, and writes no other.
-            if meaning_tag(bt) == Some(RUAMEL_READING) || meaning_tag(at) == Some(RUAMEL_READING) {
+            let tags = [meaning_tag(bt), meaning_tag(at)];
+            if tags.contains(&Some(RUAMEL_READING)) {
                 return Err(uncarried(
                     path,
                     "a value Kometa's loader (ruamel.yaml) reads otherwise than YAML 1.2 changed",
                 ));
             }
-            if meaning_tag(bt).is_some()
-                || meaning_tag(at).is_some()
-                || !reads_under(bt.tag.as_deref(), &new)
-            {
+            if tags != [None, None] || !reads_under(bt.tag.as_deref(), &new) {
                 return Err(uncarried(path, "a tagged value changed"));
             }
             out.changes.push(Change {

@@ -141,6 +141,14 @@ fn writable(side: &Side<'_>, key: &Key<'_>) -> Result<(), Off> {
     }
 }
 
+/// A scalar piece's tag.
+fn scalar_tag<'p>(piece: &'p Piece<'_>) -> Option<&'p str> {
+    match piece {
+        Piece::Scalar { tag, .. } => tag.as_deref(),
+        _ => None,
+    }
+}
+
 /// A collection's tag, if it tells nothing more than its kind: none, `!`,
 /// or its kind's own (`!!map`, `!!seq`).
 fn untagged(tag: &Option<String>, mapping: bool) -> Result<(), Off> {
@@ -183,11 +191,8 @@ fn walk<'a>(
             if old != new {
                 // The editor keeps the original's tag: the new value must
                 // read as it did under it.
-                let tag = |p: &Piece<'_>| match p {
-                    Piece::Scalar { tag, .. } => tag.clone(),
-                    _ => None,
-                };
-                if tag(&bp) != tag(&ap) || !reads_under(tag(&bp).as_deref(), &new) {
+                let (bt, at) = (scalar_tag(&bp), scalar_tag(&ap));
+                if bt != at || !reads_under(bt, &new) {
                     return Err(Off);
                 }
                 out.changes.push(Change {
