@@ -9,7 +9,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 
 use crate::support;
-use crate::support::{configs, data, git, kt, ruamel_python, temp_file};
+use crate::support::{configs, data, git, kt, restore_texts, ruamel_python, temp_file};
 
 /// The keys whose lines a restore may change: what Kometa's save writes.
 const SAVED: &[&str] = &[
@@ -265,17 +265,7 @@ fn the_original_comes_from_git() {
 fn a_refusal_of_the_editor_names_the_original_where_it_is() {
     let original = "trakt:\n  client_id: abc\n  authorization:\n    access_token: |-\n      old\n";
     let kometa = "trakt:\n  client_id: abc\n  authorization:\n    access_token: new\n";
-    let (dir, file) = temp_file("config.yml", kometa.as_bytes());
-    let orig = dir.path().join("original.yml");
-    fs::write(&orig, original).unwrap();
-    let r = kt([
-        "restore",
-        file.to_str().unwrap(),
-        "--original",
-        orig.to_str().unwrap(),
-        "--force",
-    ])
-    .run();
+    let (r, _dir, file, orig) = restore_texts(original, kometa, &["--force"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert_eq!(
         r.stderr,
@@ -295,11 +285,7 @@ fn a_refusal_of_the_editor_names_the_original_where_it_is() {
 fn a_key_kometas_save_dropped_from_the_authorization_is_removed() {
     let original = "trakt:\n  client_id: abc\n  pin:\n  authorization:\n    created_at: 1\n    scope: public # kept\n    access_token: old\n    token_type: Bearer\n    expires_in: 1\n    refresh_token: r\n    extra: keep me\n";
     let kometa = "trakt:\n  client_id: abc\n  pin:\n  authorization:\n    access_token: a1\n    token_type: bearer\n    expires_in: 86400\n    refresh_token: r1\n    scope: public\n    created_at: 1796000000\n";
-    let (dir, file) = temp_file("config.yml", kometa.as_bytes());
-    let orig = dir.path().join("original.yml");
-    fs::write(&orig, original).unwrap();
-    let f = file.to_str().unwrap();
-    let r = kt(["restore", f, "--original", orig.to_str().unwrap()]).run();
+    let (r, _dir, file, _) = restore_texts(original, kometa, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         fs::read_to_string(&file).unwrap(),
@@ -308,21 +294,13 @@ fn a_key_kometas_save_dropped_from_the_authorization_is_removed() {
     // Elsewhere a key Kometa's file lacks is a person's edit: refused.
     let kometa = format!("{kometa}settings:\n  cache: true\n");
     let original = format!("{original}settings:\n  cache: true\n  mine: 1\n");
-    fs::write(&file, &kometa).unwrap();
-    fs::write(&orig, &original).unwrap();
-    let r = kt([
-        "restore",
-        f,
-        "--original",
-        orig.to_str().unwrap(),
-        "--force",
-    ])
-    .run();
+    let (r, _dir, file, _) = restore_texts(&original, &kometa, &["--force"]);
     assert_eq!(r.code, 2);
     assert_eq!(
         r.stderr,
         format!(
-            "kometa-trakt: {f}: cannot be restored exactly: `settings.mine`: the key was removed; nothing was written\n"
+            "kometa-trakt: {}: cannot be restored exactly: `settings.mine`: the key was removed; nothing was written\n",
+            file.display()
         )
     );
     assert_eq!(fs::read_to_string(&file).unwrap(), kometa);

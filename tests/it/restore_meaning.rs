@@ -19,7 +19,7 @@ use yaml_rust2::Yaml;
 use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::TScalarStyle;
 
-use crate::support::{kt, ruamel_python, temp_file};
+use crate::support::{restore_texts, ruamel_python};
 
 /// The config as a person wrote it (Kometa left it with new tokens).
 const BASE: &str = "\
@@ -336,15 +336,8 @@ fn a_restored_file_means_what_kometas_file_means() {
                 continue;
             };
             for force in [false, true] {
-                let (dir, file) = temp_file("config.yml", kometa.as_bytes());
-                let orig = dir.path().join("original.yml");
-                fs::write(&orig, &before).unwrap();
-                let mut args = vec!["restore", file.to_str().unwrap(), "--original"];
-                args.push(orig.to_str().unwrap());
-                if force {
-                    args.push("--force");
-                }
-                let r = kt(&args).run();
+                let extra: &[&str] = if force { &["--force"] } else { &[] };
+                let (r, _dir, file, _) = restore_texts(&before, &kometa, extra);
                 let after = fs::read_to_string(&file).unwrap();
                 let case = format!("{name}, {side}, force {force}");
                 assert!(!r.stderr.contains("panicked"), "{case}: {}", r.stderr);

@@ -23,6 +23,23 @@ pub(crate) fn temp_file(name: &str, content: &[u8]) -> (TempDir, PathBuf) {
     (dir, path)
 }
 
+/// Restores `kometa` (Kometa's file, in a temp dir) against `original`
+/// (beside it); returns the run, the dir, Kometa's file and the original.
+pub(crate) fn restore_texts(
+    original: &str,
+    kometa: &str,
+    extra: &[&str],
+) -> (Run, TempDir, PathBuf, PathBuf) {
+    let (dir, file) = temp_file("config.yml", kometa.as_bytes());
+    let orig = dir.path().join("original.yml");
+    fs::write(&orig, original).unwrap();
+    let mut args = vec!["restore", file.to_str().unwrap(), "--original"];
+    args.push(orig.to_str().unwrap());
+    args.extend_from_slice(extra);
+    let r = kt(&args).run();
+    (r, dir, file, orig)
+}
+
 /// A file or folder of the repository's test data (`tests/data/NAME`,
 /// provenance in `tests/data/MANIFEST.tsv`).
 pub(crate) fn data(name: &str) -> PathBuf {
