@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Context, Exit, Failure, refused};
 use crate::authorization::{Answer, Tokens};
-use crate::document::{Document, Edit, EditError, Editor, Outcome, Parse};
+use crate::document::{Digest, Digests, Document, Edit, EditError, Editor, Outcome, Parse};
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::tokens::{Pin, token_edits, worst_case_answer};
 use crate::kometa::{PROTECT, TraktBlock};
@@ -45,7 +45,13 @@ impl<'a> Parsed<'a> {
 
     /// `edits` applied to the text, verified.
     pub(crate) fn edit(&self, edits: &[Edit]) -> Result<Outcome, EditError> {
+        self.edit_digested(edits, Digests::Skip)
+    }
+
+    /// [`Parsed::edit`], with digests used as `how` says.
+    fn edit_digested(&self, edits: &[Edit], how: Digests) -> Result<Outcome, EditError> {
         let mut editor = Editor::with(&self.doc, PROTECT)?;
+        editor.digests(how);
         editor.edit(edits)?;
         editor.finish()
     }
@@ -84,15 +90,26 @@ pub(crate) fn parse<'a>(file: &Path, text: &'a str, masked: bool) -> Result<Pars
     Ok(Parsed { doc, block, masked })
 }
 
+/// A save planned with a worst-case answer: the size of its text, and its
+/// digest, against which the real answer's save is verified (the original
+/// is not parsed a third time).
+pub(crate) struct Plan {
+    size: usize,
+    digest: Option<Digest>,
+}
+
 /// Refuses, before anything is spent, a config where an answer could not
 /// be stored: every value Trakt's answer may change is planned with a
-/// value that changes it. Returns the size of the planned text.
-pub(crate) fn plan(file: &Path, parsed: &Parsed<'_>, now: i64, pin: Pin) -> Result<usize, Failure> {
+/// value that changes it.
+pub(crate) fn plan(file: &Path, parsed: &Parsed<'_>, now: i64, pin: Pin) -> Result<Plan, Failure> {
     let current = &parsed.block;
     let edits = token_edits(current, &worst_case_answer(now, current), pin);
     parsed
-        .edit(&edits)
-        .map(|outcome| outcome.text.len())
+        .edit_digested(&edits, Digests::Make)
+        .map(|outcome| Plan {
+            size: outcome.text.len(),
+            digest: outcome.digest,
+        })
         .map_err(|e| {
             let mut failure = refused(file, e);
             failure
@@ -113,6 +130,8 @@ pub(crate) struct Ready<'t> {
     reservation: Reservation,
     pin: Pin,
     file: PathBuf,
+    /// The digest of the save planned on the text under the lock.
+    digest: Option<Digest>,
 }
 
 /// Makes ready to spend something for the config `file`, read and parsed
@@ -122,7 +141,7 @@ pub(crate) fn ready<'t>(
     ctx: &Context,
     file: &Path,
     parsed: &Parsed<'t>,
-    planned: usize,
+    planned: Plan,
     now: i64,
     pin: Pin,
 ) -> Result<Ready<'t>, Failure> {
@@ -137,20 +156,22 @@ pub(crate) fn ready<'t>(
         .map_err(not_sent)?;
     // Under the lock the file is read again; when it still holds what was
     // parsed and planned on before, that plan holds.
-    let size = match session.text() == parsed.text() {
+    let plan = match session.text() == parsed.text() {
         true => planned,
         false => {
             let mut slot = None;
             plan(file, parsed.of(file, session.text(), &mut slot)?, now, pin)?
         }
-    } as u64
-        + ANSWER_ROOM;
-    let reservation = session.reserve(size).map_err(not_sent)?;
+    };
+    let reservation = session
+        .reserve(plan.size as u64 + ANSWER_ROOM)
+        .map_err(not_sent)?;
     Ok(Ready {
         session,
         reservation,
         pin,
         file: file.to_path_buf(),
+        digest: plan.digest,
     })
 }
 
@@ -286,7 +307,10 @@ impl<'t> Ready<'t> {
                 .stored(now, previous)
                 .ok_or_else(|| "the answer holds no refresh token".to_string())?;
             let outcome = locked
-                .edit(&token_edits(current, &tokens, self.pin))
+                .edit_digested(
+                    &token_edits(current, &tokens, self.pin),
+                    self.digest.take().map_or(Digests::Skip, Digests::Like),
+                )
                 .map_err(|e| refused(&self.file, e).message)?;
             (outcome, tokens, guessed)
         };

@@ -9,6 +9,7 @@
 
 use std::ops::{Deref, Range};
 
+use super::digest::{Digest, Digests};
 use super::edit::{Edit, Protect, Splice, plan};
 use super::scalar::{Resolved, Value, resolve};
 use super::tree::Parse;
@@ -22,6 +23,10 @@ pub(crate) struct Outcome {
     pub(crate) changes: Vec<(Vec<String>, Value)>,
     /// Where secrets are before and after, for a masked diff.
     pub(crate) secrets: Secrets,
+    /// The result's digest, when one was asked for and could be made: the
+    /// same edits to the same original with other values are verified
+    /// against it (see digest.rs).
+    pub(crate) digest: Option<Digest>,
 }
 
 /// Where secret values are in a text before and after an edit, as the
@@ -144,6 +149,8 @@ pub(crate) struct Editor<'d, 'a> {
     changes: Vec<(Vec<String>, Value)>,
     /// A step's edits changed the text again: the verification failed.
     broken: Option<&'static str>,
+    /// Whether the result is digested, or verified against a digest.
+    digests: Digests,
 }
 
 impl<'d, 'a> Editor<'d, 'a> {
@@ -193,7 +200,13 @@ impl<'d, 'a> Editor<'d, 'a> {
             steps: Vec::new(),
             changes: Vec::new(),
             broken: None,
+            digests: Digests::Skip,
         }
+    }
+
+    /// What the verification does with digests (see digest.rs).
+    pub(crate) fn digests(&mut self, how: Digests) {
+        self.digests = how;
     }
 
     /// Applies `edits` in order, or none of them.
@@ -273,6 +286,7 @@ impl<'d, 'a> Editor<'d, 'a> {
                     after: before.clone(),
                     before,
                 },
+                digest: None,
             };
             return Ok((outcome, kept));
         }
@@ -298,8 +312,14 @@ impl<'d, 'a> Editor<'d, 'a> {
             parse = parse.without_duplicates();
         }
         let text = std::mem::take(&mut self.text);
-        let (after, kept) = {
-            let doc = verify::verify(self.original, &text, &self.changes, tree.then_some(parse))?;
+        let (after, kept, digest) = {
+            let (doc, digest) = verify::verify(
+                self.original,
+                &text,
+                &self.changes,
+                tree.then_some(parse),
+                &self.digests,
+            )?;
             if text_problem(&text).is_some() {
                 return bug("applying the same edit again is not a no-op");
             }
@@ -320,12 +340,13 @@ impl<'d, 'a> Editor<'d, 'a> {
                 (Some(then), Some(doc)) => Some(then(doc)),
                 _ => None,
             };
-            (secrets, kept)
+            (secrets, kept, digest)
         };
         let outcome = Outcome {
             text,
             changes: self.changes,
             secrets: Secrets { before, after },
+            digest,
         };
         Ok((outcome, kept))
     }

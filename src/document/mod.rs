@@ -5,6 +5,7 @@ pub(crate) mod apply;
 pub(crate) mod comments;
 pub(crate) mod data;
 pub(crate) mod diff;
+mod digest;
 pub(crate) mod edit;
 mod error;
 mod events;
@@ -25,6 +26,7 @@ mod tests;
 use std::ops::Range;
 
 pub(crate) use apply::{Editor, Outcome, Secrets, apply};
+pub(crate) use digest::{Digest, Digests};
 pub(crate) use edit::{Edit, NewValue, Protect, ValueType};
 pub(crate) use error::{EditError, Here, InsertRefusal, ValueRefusal, Via, WalkRefusal};
 pub(crate) use scalar::{Style, Value};

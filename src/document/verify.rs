@@ -22,10 +22,11 @@ use saphyr_parser::{Event, ScalarStyle, Tag};
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::data::{Data, custom_tag};
+use super::digest::{Digest, Digests, Masker};
 use super::events::{Batches, Saphyr, yaml_away};
 use super::scalar::{Resolved, Style, Value};
 use super::source::Source;
-use super::tree::{Builder, MAX_DEPTH, Parse, Scope, SyntaxError};
+use super::tree::{Builder, MAX_DEPTH, Parse, Parsed, Scope, SyntaxError};
 use super::{Document, EditError};
 
 /// Alias expansions beyond this many nodes skip the yaml-rust2 loader,
@@ -40,39 +41,47 @@ pub(super) type Checked<'r> = Option<Document<'r>>;
 /// Verifies that `result` is `original` with exactly `changes`: it parses
 /// as one document, saphyr reads it as the original with the changes, and
 /// yaml-rust2 agrees. On the way, the result is parsed as `tree` says (if
-/// it says).
+/// it says), and digested as `digests` says: with a digest to be like,
+/// the original is not read at all when the result is like it (else it is
+/// verified as without one); a digest is made when yaml-rust2's events
+/// agreed all along.
 pub(super) fn verify<'r>(
     original: &str,
     result: &'r str,
     changes: &[(Vec<String>, Value)],
     tree: Option<Parse<'_>>,
-) -> Result<Checked<'r>, EditError> {
-    let bug = |what: &'static str| -> Result<Checked<'r>, EditError> {
+    digests: &Digests,
+) -> Result<(Checked<'r>, Option<Digest>), EditError> {
+    if let Digests::Like(digest) = digests
+        && digest.covers(changes)
+        && let Some(doc) = like(result, changes, tree, digest)
+    {
+        return Ok((doc, Some(digest.clone())));
+    }
+    let bug = |what: &'static str| -> Result<(Checked<'r>, Option<Digest>), EditError> {
         Err(EditError::Internal { what })
     };
     let want = Want::of(changes);
     let src = Source::new(result);
+    let (masker, orig_masker) = match digests {
+        Digests::Make => (Masker::new(changes), Masker::leaves_only(changes)),
+        _ => (None, None),
+    };
     let (verdict, run) = std::thread::scope(|s| {
         let mut run = Lockstep {
             orig: Saphyr::away(s, original, false),
-            orig_ahead: None,
             res: Saphyr::away(s, result, true),
-            res_ahead: None,
             builder: tree.map(|parse| Builder::new(&src, parse)),
-            depth: 0,
-            docs: 0,
             yaml: Some(yaml_away(s, result)),
-            doubt: false,
-            size: Expansion::default(),
-            unparsed: false,
+            masker,
+            orig_masker,
+            ..Lockstep::idle()
         };
         let verdict = run.document(&want);
         if verdict.is_err() {
             run.drain();
         }
-        run.orig = Saphyr::done();
-        run.res = Saphyr::done();
-        run.yaml = run.yaml.take().map(|_| Batches::done());
+        run.release();
         (verdict, run)
     });
     if run.unparsed {
@@ -91,25 +100,103 @@ pub(super) fn verify<'r>(
     {
         return bug("yaml-rust2 reads the edited document differently");
     }
-    let doc = match (run.builder, tree) {
-        (Some(builder), Some(parse)) => {
-            let parsed = builder.finish();
-            if parsed.unresolved_alias {
-                let full = Parse {
-                    scope: Scope::Full,
-                    ..parse
-                };
-                match Document::parse_with(result, full) {
-                    Ok(doc) => Some(doc),
-                    Err(_) => return bug("the edited text does not parse"),
-                }
-            } else {
-                Some(Document::from_parsed(src, parsed, parse))
-            }
+    let digest = match (run.masker, run.orig_masker) {
+        (Some(masker), Some(original)) if yaml_agrees => {
+            Some(masker.finish().with_original(original))
         }
         _ => None,
     };
-    Ok(doc)
+    let parsed = run.builder.map(Builder::finish);
+    match result_doc(parsed, tree, result, src) {
+        Ok(doc) => Ok((doc, digest)),
+        Err(()) => bug("the edited text does not parse"),
+    }
+}
+
+/// `result` verified against `digest`, made of another result of the same
+/// edits to the same original: saphyr's events are those of the other
+/// result but for the changed values, which read as `changes` wrote them
+/// (as yaml-rust2's loader would read them too), and yaml-rust2 reports
+/// the same events. `None` when that is not all so: the result is then
+/// verified against the original.
+pub(super) fn like<'r>(
+    result: &'r str,
+    changes: &[(Vec<String>, Value)],
+    tree: Option<Parse<'_>>,
+    digest: &Digest,
+) -> Option<Checked<'r>> {
+    let src = Source::new(result);
+    let (read, mut run) = std::thread::scope(|s| {
+        let mut run = Lockstep {
+            res: Saphyr::away(s, result, true),
+            builder: tree.map(|parse| Builder::new(&src, parse)),
+            yaml: Some(yaml_away(s, result)),
+            masker: Some(Masker::like(digest)),
+            ..Lockstep::idle()
+        };
+        let read = run.read_all();
+        run.release();
+        (read, run)
+    });
+    let masker = run.masker.take()?;
+    // A changed value reads as written; any other left out is the
+    // original's scalar there, written alike.
+    let leaves_hold = masker.leaves.iter().all(|leaf| {
+        let path = &digest.paths()[leaf.path];
+        let (data, loaded) = match changes.iter().rev().find(|(p, _)| p == path) {
+            Some((_, value)) => {
+                let data = Data::Scalar(Resolved::from(value));
+                let loaded = loader_data(&data);
+                (data, loaded)
+            }
+            None => {
+                let mut was = digest.was.iter().filter(|w| w.path == leaf.path);
+                let (Some(was), None) = (was.next(), was.next()) else {
+                    return false;
+                };
+                (
+                    scalar_data(&was.value, was.style, was.tag.as_ref()),
+                    loader_value(&was.value, was.style, was.tag.as_ref()),
+                )
+            }
+        };
+        let read = loader_value(&leaf.value, leaf.style, leaf.tag.as_ref());
+        scalar_data(&leaf.value, leaf.style, leaf.tag.as_ref()) == data
+            && read.is_some()
+            && read == loaded
+    });
+    let alike = read.is_ok()
+        && !run.unparsed
+        && run.docs == 1
+        && run.yaml.is_some()
+        && leaves_hold
+        && masker.finish() == *digest;
+    if !alike {
+        return None;
+    }
+    let parsed = run.builder.map(Builder::finish);
+    result_doc(parsed, tree, result, src).ok()
+}
+
+/// The result's parse from its builder (when one was asked for); a result
+/// whose aliases the builder could not resolve is parsed whole again.
+fn result_doc<'r>(
+    parsed: Option<Parsed<'r>>,
+    tree: Option<Parse<'_>>,
+    result: &'r str,
+    src: Source<'r>,
+) -> Result<Checked<'r>, ()> {
+    let (Some(parsed), Some(parse)) = (parsed, tree) else {
+        return Ok(None);
+    };
+    if !parsed.unresolved_alias {
+        return Ok(Some(Document::from_parsed(src, parsed, parse)));
+    }
+    let full = Parse {
+        scope: Scope::Full,
+        ..parse
+    };
+    Document::parse_with(result, full).map(Some).map_err(|_| ())
 }
 
 /// What the changes make of a node of the original.
@@ -196,9 +283,50 @@ struct Lockstep<'s, 'o, 'r, 'k> {
     size: Expansion,
     /// The result does not parse (or its tree cannot be built).
     unparsed: bool,
+    /// The result's digest, when one is made or compared.
+    masker: Option<Masker>,
+    /// The original's scalars at the changed paths, when a digest is made.
+    orig_masker: Option<Masker>,
 }
 
 impl<'o, 'r> Lockstep<'_, 'o, 'r, '_> {
+    /// Streams that have ended, to be replaced by those a run reads.
+    fn idle() -> Self {
+        Lockstep {
+            orig: Saphyr::done(),
+            orig_ahead: None,
+            res: Saphyr::done(),
+            res_ahead: None,
+            builder: None,
+            depth: 0,
+            docs: 0,
+            yaml: None,
+            doubt: false,
+            size: Expansion::default(),
+            unparsed: false,
+            masker: None,
+            orig_masker: None,
+        }
+    }
+
+    /// Lets the parsing threads go (a stream stopped early stops them).
+    fn release(&mut self) {
+        self.orig = Saphyr::done();
+        self.res = Saphyr::done();
+        self.yaml = self.yaml.take().map(|_| Batches::done());
+    }
+
+    /// Reads the result to its end.
+    fn read_all(&mut self) -> Step {
+        loop {
+            let end = matches!(self.res_peek()?, Event::StreamEnd);
+            self.res_take()?;
+            if end {
+                return Ok(());
+            }
+        }
+    }
+
     fn orig_peek(&mut self) -> Option<&Event<'o>> {
         if self.orig_ahead.is_none() {
             self.orig_ahead = match self.orig.next() {
@@ -213,6 +341,9 @@ impl<'o, 'r> Lockstep<'_, 'o, 'r, '_> {
         self.orig_peek();
         let event = self.orig_ahead.take().ok_or(Differs)?;
         self.size.event(&event);
+        if let Some(masker) = &mut self.orig_masker {
+            masker.event(&event);
+        }
         Ok(event)
     }
 
@@ -240,6 +371,9 @@ impl<'o, 'r> Lockstep<'_, 'o, 'r, '_> {
             if !agrees {
                 self.yaml = None;
             }
+        }
+        if let Some(masker) = &mut self.masker {
+            masker.event(&event);
         }
         match &event {
             Event::DocumentStart(_) => self.docs += 1,
@@ -499,6 +633,11 @@ fn tag_text(tag: &Tag) -> String {
 fn scalar_data(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Data {
     let tag = tag.map(tag_text);
     Data::scalar(value, Style::from_parser(style), tag.as_deref())
+}
+
+/// The key a key scalar is for `Data::set`, if any.
+pub(super) fn key_name(value: &str, style: ScalarStyle, tag: Option<&Tag>) -> Option<String> {
+    is_named(&scalar_data(value, style, tag))
 }
 
 /// The key a key meaning `data` is for `Data::set`, if any.

@@ -4,6 +4,7 @@
 //! the bundled configs, the YAML test suite and generated variants.
 
 mod diffs;
+mod digest;
 mod editor;
 mod layout;
 mod oracle;

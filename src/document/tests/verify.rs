@@ -6,6 +6,7 @@
 
 use super::{corpus, generated, oracle};
 use crate::document::apply::text_problem;
+use crate::document::digest::Digests;
 use crate::document::edit::{Edit, NewValue, Protect, plan};
 use crate::document::scalar::Value;
 use crate::document::tree::Parse;
@@ -13,7 +14,7 @@ use crate::document::verify::verify;
 use crate::document::{EditError, apply};
 use crate::kometa::PROTECT;
 
-fn path(p: &str) -> Vec<String> {
+pub(super) fn path(p: &str) -> Vec<String> {
     p.split('.').map(str::to_string).collect()
 }
 
@@ -44,7 +45,7 @@ fn run_with(
     let parse = Parse::full().root_keys(&keys);
     // As the editor finishes: the verification, then the edits planned
     // again on the result's parse.
-    let doc = verify(original, result, changes, Some(parse))?;
+    let (doc, _) = verify(original, result, changes, Some(parse), &Digests::Skip)?;
     let doc = doc.expect("a parse was asked for");
     let again = text_problem(result).is_none()
         && edits
@@ -192,10 +193,10 @@ fn a_change_inside_an_anchored_value_is_caught() {
 }
 
 /// A small deterministic generator.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self, n: usize) -> usize {
+    pub(super) fn next(&mut self, n: usize) -> usize {
         self.0 ^= self.0 << 13;
         self.0 ^= self.0 >> 7;
         self.0 ^= self.0 << 17;
@@ -204,7 +205,7 @@ impl Rng {
 }
 
 /// Every kind of small damage to a result, at random places.
-fn mutations(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
+pub(super) fn mutations(text: &str, rng: &mut Rng, n: usize) -> Vec<String> {
     const PIECES: [&str; 12] = [
         "", " ", "\n", "#", ":", "x", "'", "\"", "- ", "&a ", "*a", "  ",
     ];
