@@ -110,6 +110,9 @@ pub(super) struct Masker {
     paths: Vec<Vec<String>>,
     keys: [RandomState; 2],
     hashers: [DefaultHasher; 2],
+    /// Bytes not yet hashed: handed to the hashers a block at a time
+    /// (SipHash is a hash of the byte stream, however it is cut).
+    pending: Vec<u8>,
     /// One frame per open collection: `Some` for a mapping on the way to
     /// a changed path.
     frames: Vec<Option<OnPath>>,
@@ -144,6 +147,7 @@ impl Masker {
             paths,
             keys,
             hashers,
+            pending: Vec::with_capacity(BLOCK),
             frames: Vec::new(),
             leaves: Vec::new(),
             hashing: true,
@@ -151,7 +155,8 @@ impl Masker {
     }
 
     /// The digest of the events seen.
-    pub(super) fn finish(self) -> Digest {
+    pub(super) fn finish(mut self) -> Digest {
+        self.flush();
         Digest {
             sums: [self.hashers[0].finish(), self.hashers[1].finish()],
             paths: self.paths,
@@ -252,9 +257,17 @@ impl Masker {
         if !self.hashing {
             return;
         }
-        for h in &mut self.hashers {
-            h.write(bytes);
+        self.pending.extend_from_slice(bytes);
+        if self.pending.len() >= BLOCK {
+            self.flush();
         }
+    }
+
+    fn flush(&mut self) {
+        for h in &mut self.hashers {
+            h.write(&self.pending);
+        }
+        self.pending.clear();
     }
 
     fn text(&mut self, text: &str) {
@@ -306,6 +319,9 @@ impl Masker {
         }
     }
 }
+
+/// The bytes handed to the hashers at a time.
+const BLOCK: usize = 16 << 10;
 
 /// Where a node is, for [`Masker::place`].
 enum Place {
