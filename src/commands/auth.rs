@@ -132,6 +132,7 @@ fn done(out: &mut dyn Write, name: &str, saved: &Saved<'_>, whose: &str) -> Resu
             saved.notes()
         ),
     )?;
+    saved.warn(name);
     Ok(saved.exit())
 }
 

@@ -86,6 +86,7 @@ pub(crate) fn apply_pasted(
             guessed,
             removed,
             stopped: None,
+            superseded: None,
         },
         account,
     ))

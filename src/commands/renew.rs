@@ -185,6 +185,7 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             saved.notes()
         ),
     )?;
+    saved.warn(&name);
     if args.verify && saved.stopped.is_none() {
         let account = client.settings(&fresh.access_token)?;
         emit(

@@ -190,6 +190,10 @@ pub(crate) struct Saved<'t> {
     /// A stop signal that came while the answer was being saved: the
     /// command ends with 128 + its number.
     pub(crate) stopped: Option<i32>,
+    /// Another program wrote the config in the instant before the save's
+    /// rename: what happened, and the recovery file kept beside the saved
+    /// tokens (should that program's text be put back).
+    pub(crate) superseded: Option<(String, Option<PathBuf>)>,
 }
 
 impl Saved<'_> {
@@ -209,6 +213,24 @@ impl Saved<'_> {
             ));
         }
         out
+    }
+
+    /// Says on standard error that another program's write was replaced
+    /// (the config `name` holds the tokens), if it was.
+    pub(crate) fn warn(&self, name: &str) {
+        let Some((what, recovery)) = &self.superseded else {
+            return;
+        };
+        let also = match recovery {
+            Some(path) => format!(
+                ", and kept in {0} too: should you put the other text back, apply them with `kometa-trakt auth {name} --from-file {0}`",
+                path.display()
+            ),
+            None => String::new(),
+        };
+        eprintln!(
+            "kometa-trakt: {name}: warning: {what}. The new tokens are saved in {name}{also}"
+        );
     }
 
     /// The exit of a command that saved tokens: 0, or 128 + a stop signal
@@ -259,16 +281,26 @@ impl<'t> Ready<'t> {
         let outcome = self.save(now, answer, parsed);
         let signal = hold.end();
         match (outcome, kept) {
-            (Ok((after, tokens, guessed)), _) => {
-                self.reservation.discard();
-                let removed = recovery::clear(&target);
+            (Ok(written), kept) => {
+                // Replaced after another program's write (kept apart):
+                // the recovery file stays, should that text be put back.
+                let kept = kept.is_ok().then(|| self.reservation.path().to_path_buf());
+                let superseded = written.superseded.map(|what| (what, kept.clone()));
+                let removed = match (&superseded, kept) {
+                    (Some(_), Some(_)) => Vec::new(),
+                    _ => {
+                        self.reservation.discard();
+                        recovery::clear(&target)
+                    }
+                };
                 Ok(Saved {
                     before: self.session.into_text(),
-                    after,
-                    tokens,
-                    guessed,
+                    after: written.outcome,
+                    tokens: written.tokens,
+                    guessed: written.guessed,
                     removed,
                     stopped: signal,
+                    superseded,
                 })
             }
             (Err(reason), Ok(())) => {
@@ -314,15 +346,27 @@ impl<'t> Ready<'t> {
                 .map_err(|e| refused(&self.file, e).message)?;
             (outcome, tokens, guessed)
         };
-        self.session
-            .write(&outcome.text)
-            .map_err(|e| e.to_string())?;
-        Ok((outcome, tokens, guessed))
+        let superseded = match self.session.write(&outcome.text) {
+            Ok(_) => None,
+            Err(e) => Some(e.superseded().ok_or_else(|| e.to_string())?),
+        };
+        Ok(Written {
+            outcome,
+            tokens,
+            guessed,
+            superseded,
+        })
     }
 }
 
-/// What [`Ready::save`] wrote, the tokens and the keys given stand-ins.
-type Written = (Outcome, Tokens, Vec<&'static str>);
+/// What [`Ready::save`] wrote, the tokens, the keys given stand-ins, and
+/// whether another program's write was replaced.
+struct Written {
+    outcome: Outcome,
+    tokens: Tokens,
+    guessed: Vec<&'static str>,
+    superseded: Option<String>,
+}
 
 /// A failure with the stop signal that came meanwhile, if any: the
 /// process then ends with 128 + its number, having said what happened.

@@ -51,6 +51,16 @@ pub(crate) enum SaveError {
 }
 
 impl SaveError {
+    /// When another program (which takes no lock) wrote the file in the
+    /// instant before the rename: the file holds this write, and what the
+    /// other wrote is kept; what happened, said.
+    pub(crate) fn superseded(&self) -> Option<String> {
+        match self {
+            SaveError::Write(e @ WriteError::Superseded { .. }) => Some(e.to_string()),
+            _ => None,
+        }
+    }
+
     /// Whether the file is as it was read: not when a write replaced it
     /// (another program wrote the file replaced) or may have left it torn.
     pub(crate) fn left_unchanged(&self) -> bool {

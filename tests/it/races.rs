@@ -13,7 +13,7 @@ use std::fs;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::support::trakt::config_text;
+use crate::support::trakt::{config_text, renewed};
 use crate::support::{
     Running, hold_lock, kt, lockers, temp_file, wait_until, wait_until_waiting_for_lock,
 };
@@ -162,12 +162,7 @@ fn a_save_without_the_lock_landing_before_the_rename_is_kept() {
     use std::os::unix::fs::PermissionsExt;
     use std::process::{Command, Stdio};
 
-    let strace = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
-        .map(|d| d.join("strace"))
-        .find(|p| p.is_file())
-        .expect(
-            "this test holds a rename with strace, which is not installed (.ci/run installs it)",
-        );
+    let strace = strace();
     let original = config_text();
     let (dir, file) = temp_file("config.yml", original.as_bytes());
     let path = file.to_str().unwrap();
@@ -219,4 +214,93 @@ fn a_save_without_the_lock_landing_before_the_rename_is_kept() {
         fs::metadata(kept).unwrap().permissions().mode() & 0o777,
         0o600
     );
+}
+
+/// strace, which holds a rename for these tests (.ci/run installs it).
+fn strace() -> std::path::PathBuf {
+    std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join("strace"))
+        .find(|p| p.is_file())
+        .expect(
+            "this test holds a rename with strace, which is not installed (.ci/run installs it)",
+        )
+}
+
+/// The same race during a renewal: the spent token's answer is in the
+/// config (the rename landed), Kometa's save is kept apart, and so is the
+/// recovery file, should Kometa's text be put back. The renewal succeeded:
+/// exit 0, with a warning that says all of it.
+#[test]
+fn a_save_without_the_lock_landing_before_a_renewals_rename_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let server = Server::start(Config::default());
+    let original = config_text();
+    let (dir, file) = temp_file("config.yml", original.as_bytes());
+    let path = file.to_str().unwrap();
+    let run = kt(["renew", path, "--force"])
+        .against(&server)
+        .via(
+            strace(),
+            [
+                "-f",
+                "-o",
+                "/dev/null",
+                "-e",
+                "inject=rename,renameat,renameat2:delay_enter=4000000",
+            ],
+        )
+        .spawn();
+    // The answer's save written whole to the temp file: its check is
+    // done, its rename held.
+    let mut ours = String::new();
+    wait_until("the saved temp file", Duration::from_secs(20), || {
+        let Some(issued) = server.issued().into_iter().next() else {
+            return false;
+        };
+        ours = renewed(&original, &issued);
+        fs::read_dir(dir.path()).unwrap().any(|e| {
+            let e = e.unwrap();
+            e.file_name().to_string_lossy().ends_with(".tmp")
+                && fs::read_to_string(e.path()).is_ok_and(|t| t == ours)
+        })
+    });
+    let kometa = original.replace("scope: public", "scope: private");
+    assert_ne!(kometa, original, "the config holds scope: public");
+    fs::write(&file, &kometa).unwrap();
+    let r = run.wait();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(fs::read_to_string(&file).unwrap(), ours, "{}", r.stderr);
+    let named = |after: &str, until: char| {
+        r.stderr
+            .split(after)
+            .nth(1)
+            .and_then(|rest| rest.split(until).next())
+            .unwrap_or_else(|| panic!("nothing after {after:?}: {}", r.stderr))
+            .to_string()
+    };
+    let kept = named("is kept in ", ';');
+    let recovery = named(", and kept in ", ' ');
+    assert_eq!(
+        r.stderr,
+        format!(
+            "kometa-trakt: {path}: warning: another program (Kometa?) wrote the file while it was being replaced: the file holds kometa-trakt's text, and what the other program wrote is kept in {kept}; if that holds newer tokens, put it back with `cp {kept} {path}`. The new tokens are saved in {path}, and kept in {recovery} too: should you put the other text back, apply them with `kometa-trakt auth {path} --from-file {recovery}`\n"
+        )
+    );
+    assert!(
+        r.stdout.contains(&format!("{path}: renewed (--force)")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(fs::read_to_string(&kept).unwrap(), kometa);
+    let live = server.refresh_token().unwrap();
+    assert!(
+        fs::read_to_string(&recovery)
+            .unwrap()
+            .contains(&format!("refresh_token: \"{live}\"")),
+        "the recovery file holds the live token"
+    );
+    for p in [&kept, &recovery] {
+        assert_eq!(fs::metadata(p).unwrap().permissions().mode() & 0o777, 0o600);
+    }
 }
