@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{Context, EditArgs, Exit, Failure, emit};
+use super::{Context, EditArgs, Exit, Failure, emit, unchanged};
 use crate::check::{
     self, Checked, Diagnostic, Fix, Options, Rule, Schemas, Severity, check, check_doc, check_file,
     check_parsed,
@@ -479,14 +479,7 @@ fn fix(
         None if args.edit.dry_run || args.edit.diff => emit(out, &diff(&loaded.text, &text))?,
         None => {}
         Some(mut session) => {
-            session.write(&text).map_err(|e| {
-                let left = if e.left_unchanged() {
-                    "; the file is unchanged"
-                } else {
-                    ""
-                };
-                Failure::usage(format!("{shown}: {e}{left}"))
-            })?;
+            session.write(&text).map_err(|e| unchanged(&shown, e))?;
             if args.edit.diff {
                 emit(out, &diff(session.text(), &text))?;
             }

@@ -355,6 +355,18 @@ pub(crate) fn refused_in(name: &str, e: &EditError) -> Failure {
 }
 
 /// A failure to save, prefixed with the file name.
+/// A save of the file `name` that failed: the message adds that the file
+/// is unchanged when it is (not after a read failed, which says so, nor
+/// when a write replaced it, which says what became of it).
+pub(crate) fn unchanged(name: &str, e: SaveError) -> Failure {
+    let message = match e {
+        SaveError::Read(_) => e.to_string(),
+        _ if !e.left_unchanged() => e.to_string(),
+        _ => format!("{e}; the file is unchanged"),
+    };
+    Failure::usage(format!("{name}: {message}"))
+}
+
 pub(crate) fn unsaved(file: &Path, e: SaveError) -> Failure {
     Failure::usage(e.to_string()).about(&file.display().to_string())
 }

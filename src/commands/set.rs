@@ -4,13 +4,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use super::{Context, EditArgs, Exit, Failure, emit, load, refused};
+use super::{Context, EditArgs, Exit, Failure, emit, load, refused, unchanged};
 use crate::document::path::parse_path;
 use crate::document::{Edit, NewValue, Outcome, ValueType, apply};
 use crate::kometa::sensitive::is_secret_key;
 use crate::kometa::{PROTECT, value_type};
 use crate::persist::file::{MAX_SMALL, read_text};
-use crate::persist::{Needs, SaveError, Session};
+use crate::persist::{Needs, Session};
 use crate::report::diff::{Reveal, unified};
 
 /// Change the scalar at a dotted path, creating missing keys; only that value changes.
@@ -106,15 +106,15 @@ pub(crate) fn run(args: Args, ctx: &Context, out: &mut dyn Write) -> Result<Exit
             Exit::Ok
         });
     }
-    let mut session =
-        Session::begin(file, Needs::Write, ctx.wait()).map_err(|e| unchanged(file, e))?;
+    let mut session = Session::begin(file, Needs::Write, ctx.wait())
+        .map_err(|e| unchanged(&file.display().to_string(), e))?;
     let outcome = edited(file, session.text(), &edit, masked)?;
     if !outcome.changed(session.text()) {
         return Ok(Exit::Ok);
     }
     session
         .write(&outcome.text)
-        .map_err(|e| unchanged(file, e))?;
+        .map_err(|e| unchanged(&file.display().to_string(), e))?;
     if args.edit.diff {
         emit(out, &diff(session.text(), &outcome))?;
     }
@@ -136,15 +136,4 @@ fn from_stdin() -> Result<String, Failure> {
 fn edited(file: &Path, text: &str, edits: &[Edit], masked: bool) -> Result<Outcome, Failure> {
     let secret_key = masked.then_some(is_secret_key as fn(&str) -> bool);
     apply(text, edits, &PROTECT, secret_key).map_err(|e| refused(file, e))
-}
-
-/// A save that failed: the file was left as it was (or the message says
-/// what became of it).
-fn unchanged(file: &Path, e: SaveError) -> Failure {
-    let message = match e {
-        SaveError::Read(_) => e.to_string(),
-        _ if !e.left_unchanged() => e.to_string(),
-        _ => format!("{e}; the file is unchanged"),
-    };
-    Failure::usage(format!("{}: {message}", file.display()))
 }
