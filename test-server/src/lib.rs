@@ -156,13 +156,13 @@ pub struct Server {
 impl Server {
     /// Starts on 127.0.0.1 with an ephemeral port.
     pub fn start(config: Config) -> Server {
-        Server::bind("127.0.0.1:0", config)
+        Server::bind("127.0.0.1:0", config).expect("bind a loopback port")
     }
 
-    /// Starts on `addr`.
-    pub fn bind(addr: &str, config: Config) -> Server {
-        let listener = TcpListener::bind(addr).expect("bind a loopback port");
-        let addr = listener.local_addr().expect("local address");
+    /// Starts on `addr`; fails when it cannot listen there (a port taken).
+    pub fn bind(addr: &str, config: Config) -> std::io::Result<Server> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
         let state = Arc::new(Mutex::new(State {
             access_tokens: vec![config.access_token.clone()],
             refresh_token: Some(config.refresh_token.clone()),
@@ -197,12 +197,12 @@ impl Server {
                 });
             }
         });
-        Server {
+        Ok(Server {
             addr,
             state,
             stop,
             accept: Some(accept),
-        }
+        })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:40123`.

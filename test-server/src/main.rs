@@ -63,7 +63,10 @@ fn main() {
     if expired {
         config.access_token = "an access token the server never issued".into();
     }
-    let server = Server::bind(&addr, config.clone());
+    let server = Server::bind(&addr, config.clone()).unwrap_or_else(|e| {
+        eprintln!("trakt-test-server: cannot listen on {addr}: {e}");
+        exit(1)
+    });
     for pin in &pins {
         server.add_pin(pin);
     }

@@ -66,3 +66,13 @@ fn a_held_request_is_answered_once_released_or_dropped() {
     drop(server);
     assert_eq!(held.join().unwrap(), "HTTP/1.1 404 Not Found");
 }
+
+#[test]
+fn a_port_taken_is_an_error_not_a_panic() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let at = taken.local_addr().unwrap().to_string();
+    let error = Server::bind(&at, Config::default())
+        .err()
+        .expect("a second server on a port taken");
+    assert_eq!(error.kind(), ErrorKind::AddrInUse);
+}
