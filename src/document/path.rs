@@ -143,15 +143,26 @@ fn key_matches(entry: &Entry<'_>, key: &str) -> bool {
     }
 }
 
-/// A key written like `key` that YAML reads as another type (`1:`, `true:`).
+/// A key written like `key` that YAML reads as another type (`1:`, `true:`),
+/// or that carries a tag (`!!str key:`, `!x key:`; not `!` alone), which Kometa's loader
+/// (ruamel.yaml) keeps: its key is then not the string `key`, and a value
+/// written there would be one Kometa never reads.
 fn key_conflict(entry: &Entry<'_>, key: &str, doc: &Document<'_>) -> Option<EditError> {
     match &entry.key.kind {
         Kind::Scalar { value, style } if value == key => {
             let resolved = resolve(value, *style, entry.key.tag.as_deref());
-            (resolved != Resolved::Str(key.to_string())).then(|| EditError::KeyType {
+            // `!` alone, the non-specific tag, leaves a string key.
+            let tagged = entry.key.tag.as_deref().is_some_and(|t| t != "!");
+            let type_name = match tagged {
+                true if resolved == Resolved::Str(key.to_string()) => {
+                    "tagged scalar by Kometa's loader (ruamel.yaml keeps a key's tag)"
+                }
+                _ => resolved.type_name(),
+            };
+            (tagged || resolved != Resolved::Str(key.to_string())).then(|| EditError::KeyType {
                 pos: doc.pos(entry.key.start),
                 key: key.to_string(),
-                type_name: resolved.type_name(),
+                type_name,
             })
         }
         _ => None,

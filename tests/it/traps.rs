@@ -128,6 +128,32 @@ fn tagged_value_keeps_its_tag() {
     );
 }
 
+/// ruamel.yaml, Kometa's loader, keeps a key's tag: `!!str access_token`
+/// is not the key `access_token` to Kometa, so a value written there would
+/// never be read (found by an adversarial pass on `renew`).
+#[test]
+fn tagged_keys_are_refused() {
+    for tag in ["!!str", "!foo"] {
+        let before = format!("trakt:\n  authorization:\n    {tag} access_token: abc\n");
+        refuses(
+            &before,
+            "trakt.authorization.access_token",
+            "x",
+            &format!(
+                ":3:{}: key `access_token` is read as a tagged scalar by Kometa's loader (ruamel.yaml keeps a key's tag), not a string key\n",
+                tag.len() + 6
+            ),
+        );
+    }
+    let before = "!!str trakt:\n  pin: 1\n";
+    refuses(
+        before,
+        "trakt.pin",
+        "2",
+        ":1:7: key `trakt` is read as a tagged scalar",
+    );
+}
+
 #[test]
 fn block_scalars_are_refused() {
     refuses(
@@ -468,10 +494,16 @@ fn non_ascii_values_are_checked_for_plain_safety_by_character() {
 }
 
 #[test]
-fn keys_with_tags_are_found_and_edited() {
-    // Found by the property test: `!` is the non-specific tag (a string).
+fn keys_with_the_non_specific_tag_are_found_and_edited() {
+    // Found by the property test: `!` is the non-specific tag (a string,
+    // to ruamel.yaml too). Any other tag is refused: tagged_keys_are_refused.
     edits("! -:", "-", "x", "! -: x");
-    edits("a: 1\n!foo b: 2\n", "b", "3", "a: 1\n!foo b: 3\n");
+    refuses(
+        "a: 1\n!foo b: 2\n",
+        "b",
+        "3",
+        "2:6: key `b` is read as a tagged scalar",
+    );
 }
 
 #[test]

@@ -161,5 +161,6 @@ fn every_case_edits_exactly_or_is_refused_clearly() {
         println!("yaml-test-suite: refused {n}: {why}");
     }
     assert_eq!((valid, errors), (308, 94), "cases parsed / refused");
-    assert_eq!((edited, noops), (138, 197), "values edited / no-op edits");
+    // A tagged key on the path is refused (Kometa's loader keeps the tag).
+    assert_eq!((edited, noops), (136, 192), "values edited / no-op edits");
 }
