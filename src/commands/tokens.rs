@@ -284,15 +284,16 @@ impl<'t> Ready<'t> {
             (Ok(written), kept) => {
                 // Replaced after another program's write (kept apart):
                 // the recovery file stays, should that text be put back.
-                let kept = kept.is_ok().then(|| self.reservation.path().to_path_buf());
-                let superseded = written.superseded.map(|what| (what, kept.clone()));
-                let removed = match (&superseded, kept) {
-                    (Some(_), Some(_)) => Vec::new(),
-                    _ => {
+                let kept_at = (written.superseded.is_some() && kept.is_ok())
+                    .then(|| self.reservation.path().to_path_buf());
+                let removed = match kept_at {
+                    Some(_) => Vec::new(),
+                    None => {
                         self.reservation.discard();
                         recovery::clear(&target)
                     }
                 };
+                let superseded = written.superseded.map(|what| (what, kept_at));
                 Ok(Saved {
                     before: self.session.into_text(),
                     after: written.outcome,

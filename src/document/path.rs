@@ -151,15 +151,14 @@ fn key_conflict(entry: &Entry<'_>, key: &str, doc: &Document<'_>) -> Option<Edit
     match &entry.key.kind {
         Kind::Scalar { value, style } if value == key => {
             let resolved = resolve(value, *style, entry.key.tag.as_deref());
+            let string = resolved == Resolved::Str(key.to_string());
             // `!` alone, the non-specific tag, leaves a string key.
             let tagged = entry.key.tag.as_deref().is_some_and(|t| t != "!");
-            let type_name = match tagged {
-                true if resolved == Resolved::Str(key.to_string()) => {
-                    "tagged scalar by Kometa's loader (ruamel.yaml keeps a key's tag)"
-                }
+            let type_name = match (tagged, string) {
+                (true, true) => "tagged scalar by Kometa's loader (ruamel.yaml keeps a key's tag)",
                 _ => resolved.type_name(),
             };
-            (tagged || resolved != Resolved::Str(key.to_string())).then(|| EditError::KeyType {
+            (tagged || !string).then(|| EditError::KeyType {
                 pos: doc.pos(entry.key.start),
                 key: key.to_string(),
                 type_name,
